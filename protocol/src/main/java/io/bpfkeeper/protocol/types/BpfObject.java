@@ -1,0 +1,33 @@
+package io.bpfkeeper.protocol.types;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The IDL type {@code Object}: an object the daemon owns. Renamed in Java so
+ * that it does not shadow {@link java.lang.Object}.
+ *
+ * @param id the kernel id: the public handle, as in bpftool
+ * @param type bpftool's name for the map or program type, such as {@code hash} or {@code xdp}
+ * @param pins absolute paths of the pins that the daemon made or adopted
+ * @param createdAt when the daemon took ownership, in RFC 3339 format
+ * @param map present for maps only
+ * @param program present for programs only
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record BpfObject(
+    Kind kind,
+    long id,
+    String name,
+    String type,
+    Lifetime lifetime,
+    Owner owner,
+    List<String> pins,
+    Map<String, String> labels,
+    String createdAt,
+    MapProperties map,
+    ProgramProperties program) {
+}
