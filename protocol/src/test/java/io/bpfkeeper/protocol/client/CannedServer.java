@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -93,5 +94,6 @@ final class CannedServer implements AutoCloseable {
   public void close() throws IOException, InterruptedException {
     server.close();
     thread.join(5_000);
+    Files.deleteIfExists(path);
   }
 }
