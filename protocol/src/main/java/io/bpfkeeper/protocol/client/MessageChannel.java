@@ -83,9 +83,10 @@ final class MessageChannel implements Closeable {
       for (; scanned < end; scanned++) {
         if (in[scanned] == 0) {
           int messageStart = start;
+          int length = scanned - start;
           start = scanned + 1;
           scanned = start;
-          return decoder.decode(in, messageStart, start - 1 - messageStart);
+          return decoder.decode(in, messageStart, length);
         }
       }
       fill(deadline);
