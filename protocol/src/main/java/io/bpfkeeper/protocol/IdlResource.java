@@ -9,17 +9,17 @@ import java.nio.charset.StandardCharsets;
 
 /** Reads an interface definition that ships in this package's resources. */
 final class IdlResource {
-  private IdlResource() {
-  }
-
-  static InterfaceDefinition load(String fileName) {
-    try (InputStream in = IdlResource.class.getResourceAsStream(fileName)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + fileName + " is missing from the jar");
-      }
-      return Idl.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private IdlResource() {
     }
-  }
+
+    static InterfaceDefinition load(String fileName) {
+        try (InputStream in = IdlResource.class.getResourceAsStream(fileName)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + fileName + " is missing from the jar");
+            }
+            return Idl.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

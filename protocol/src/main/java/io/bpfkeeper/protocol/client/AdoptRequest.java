@@ -14,19 +14,19 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AdoptRequest(String path, Kind kind, Long id, Lifetime lifetime, Map<String, String> labels) {
 
-  public static AdoptRequest byPath(String path) {
-    return new AdoptRequest(path, null, null, null, null);
-  }
+    public static AdoptRequest byPath(String path) {
+        return new AdoptRequest(path, null, null, null, null);
+    }
 
-  public static AdoptRequest byId(Kind kind, long id) {
-    return new AdoptRequest(null, kind, id, null, null);
-  }
+    public static AdoptRequest byId(Kind kind, long id) {
+        return new AdoptRequest(null, kind, id, null, null);
+    }
 
-  public AdoptRequest withLifetime(Lifetime newLifetime) {
-    return new AdoptRequest(path, kind, id, newLifetime, labels);
-  }
+    public AdoptRequest withLifetime(Lifetime newLifetime) {
+        return new AdoptRequest(path, kind, id, newLifetime, labels);
+    }
 
-  public AdoptRequest withLabels(Map<String, String> newLabels) {
-    return new AdoptRequest(path, kind, id, lifetime, newLabels);
-  }
+    public AdoptRequest withLabels(Map<String, String> newLabels) {
+        return new AdoptRequest(path, kind, id, lifetime, newLabels);
+    }
 }

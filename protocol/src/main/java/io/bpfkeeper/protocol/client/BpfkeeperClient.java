@@ -35,123 +35,123 @@ import java.util.Optional;
  * client under it, not thread-safe.
  */
 public final class BpfkeeperClient implements AutoCloseable {
-  /** The handle of an object, and the pin path where a method needs one. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  private record Handle(Kind kind, long id, String path) {
-  }
+    /** The handle of an object, and the pin path where a method needs one. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Handle(Kind kind, long id, String path) {
+    }
 
-  /** A key of a map, and what to write under it where a method writes. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  private record MapKey(long id, String key, String value, UpdateMode mode) {
-  }
+    /** A key of a map, and what to write under it where a method writes. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record MapKey(long id, String key, String value, UpdateMode mode) {
+    }
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  private record Filter(Kind kind, String label) {
-  }
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Filter(Kind kind, String label) {
+    }
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  private record Batch(long id, List<Entry> entries, UpdateMode mode) {
-  }
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Batch(long id, List<Entry> entries, UpdateMode mode) {
+    }
 
-  private record MapId(long id) {
-  }
+    private record MapId(long id) {
+    }
 
-  private final VarlinkClient varlink;
+    private final VarlinkClient varlink;
 
-  public BpfkeeperClient(VarlinkClient varlink) {
-    this.varlink = varlink;
-  }
+    public BpfkeeperClient(VarlinkClient varlink) {
+        this.varlink = varlink;
+    }
 
-  public static BpfkeeperClient connect(Path socketPath) {
-    return new BpfkeeperClient(VarlinkClient.connect(socketPath));
-  }
+    public static BpfkeeperClient connect(Path socketPath) {
+        return new BpfkeeperClient(VarlinkClient.connect(socketPath));
+    }
 
-  public BpfObject createMap(CreateMapRequest request) {
-    return objectOf(varlink.call(CREATE_MAP, request));
-  }
+    public BpfObject createMap(CreateMapRequest request) {
+        return objectOf(varlink.call(CREATE_MAP, request));
+    }
 
-  public LoadedProgram loadProgram(LoadProgramRequest request) {
-    return convert(varlink.call(LOAD_PROGRAM, request), LoadedProgram.class);
-  }
+    public LoadedProgram loadProgram(LoadProgramRequest request) {
+        return convert(varlink.call(LOAD_PROGRAM, request), LoadedProgram.class);
+    }
 
-  public BpfObject get(Kind kind, long id) {
-    return objectOf(varlink.call(GET, new Handle(kind, id, null)));
-  }
+    public BpfObject get(Kind kind, long id) {
+        return objectOf(varlink.call(GET, new Handle(kind, id, null)));
+    }
 
-  /**
-   * @param kind only objects of this kind; null for every kind
-   * @param label {@code key=value} or {@code key}; null for any labels
-   */
-  public List<BpfObject> list(Kind kind, String label) {
-    List<BpfObject> objects = new ArrayList<>();
-    varlink.callMore(LIST, new Filter(kind, label), reply -> {
-      if (reply.hasNonNull("object")) {
-        objects.add(objectOf(reply));
-      }
-    });
-    return objects;
-  }
+    /**
+     * @param kind only objects of this kind; null for every kind
+     * @param label {@code key=value} or {@code key}; null for any labels
+     */
+    public List<BpfObject> list(Kind kind, String label) {
+        List<BpfObject> objects = new ArrayList<>();
+        varlink.callMore(LIST, new Filter(kind, label), reply -> {
+            if (reply.hasNonNull("object")) {
+                objects.add(objectOf(reply));
+            }
+        });
+        return objects;
+    }
 
-  public void release(Kind kind, long id) {
-    varlink.call(RELEASE, new Handle(kind, id, null));
-  }
+    public void release(Kind kind, long id) {
+        varlink.call(RELEASE, new Handle(kind, id, null));
+    }
 
-  /** @return the absolute path of the pin */
-  public String pin(Kind kind, long id, String path) {
-    return varlink.call(PIN, new Handle(kind, id, path)).path("path").textValue();
-  }
+    /** @return the absolute path of the pin */
+    public String pin(Kind kind, long id, String path) {
+        return varlink.call(PIN, new Handle(kind, id, path)).path("path").textValue();
+    }
 
-  public void unpin(Kind kind, long id, String path) {
-    varlink.call(UNPIN, new Handle(kind, id, path));
-  }
+    public void unpin(Kind kind, long id, String path) {
+        varlink.call(UNPIN, new Handle(kind, id, path));
+    }
 
-  public BpfObject adopt(AdoptRequest request) {
-    return objectOf(varlink.call(ADOPT, request));
-  }
+    public BpfObject adopt(AdoptRequest request) {
+        return objectOf(varlink.call(ADOPT, request));
+    }
 
-  /** @return empty when the key is not in the map */
-  public Optional<MapValue> mapLookup(long mapId, String key) {
-    JsonNode reply = varlink.call(MAP_LOOKUP, new MapKey(mapId, key, null, null));
-    return reply.hasNonNull("value") ? Optional.of(convert(reply, MapValue.class)) : Optional.empty();
-  }
+    /** @return empty when the key is not in the map */
+    public Optional<MapValue> mapLookup(long mapId, String key) {
+        JsonNode reply = varlink.call(MAP_LOOKUP, new MapKey(mapId, key, null, null));
+        return reply.hasNonNull("value") ? Optional.of(convert(reply, MapValue.class)) : Optional.empty();
+    }
 
-  /** @param mode null for the daemon's default, {@code any} */
-  public void mapUpdate(long mapId, String key, String value, UpdateMode mode) {
-    varlink.call(MAP_UPDATE, new MapKey(mapId, key, value, mode));
-  }
+    /** @param mode null for the daemon's default, {@code any} */
+    public void mapUpdate(long mapId, String key, String value, UpdateMode mode) {
+        varlink.call(MAP_UPDATE, new MapKey(mapId, key, value, mode));
+    }
 
-  public void mapDelete(long mapId, String key) {
-    varlink.call(MAP_DELETE, new MapKey(mapId, key, null, null));
-  }
+    public void mapDelete(long mapId, String key) {
+        varlink.call(MAP_DELETE, new MapKey(mapId, key, null, null));
+    }
 
-  public List<Entry> mapEntries(long mapId) {
-    List<Entry> entries = new ArrayList<>();
-    varlink.callMore(MAP_ENTRIES, new MapId(mapId), reply -> {
-      if (reply.hasNonNull("key")) {
-        entries.add(convert(reply, Entry.class));
-      }
-    });
-    return entries;
-  }
+    public List<Entry> mapEntries(long mapId) {
+        List<Entry> entries = new ArrayList<>();
+        varlink.callMore(MAP_ENTRIES, new MapId(mapId), reply -> {
+            if (reply.hasNonNull("key")) {
+                entries.add(convert(reply, Entry.class));
+            }
+        });
+        return entries;
+    }
 
-  /**
-   * @param mode null for the daemon's default, {@code any}
-   * @return how many entries were written
-   */
-  public long mapUpdateBatch(long mapId, List<Entry> entries, UpdateMode mode) {
-    return varlink.call(MAP_UPDATE_BATCH, new Batch(mapId, entries, mode)).path("count").asLong();
-  }
+    /**
+     * @param mode null for the daemon's default, {@code any}
+     * @return how many entries were written
+     */
+    public long mapUpdateBatch(long mapId, List<Entry> entries, UpdateMode mode) {
+        return varlink.call(MAP_UPDATE_BATCH, new Batch(mapId, entries, mode)).path("count").asLong();
+    }
 
-  @Override
-  public void close() {
-    varlink.close();
-  }
+    @Override
+    public void close() {
+        varlink.close();
+    }
 
-  private static BpfObject objectOf(JsonNode reply) {
-    return convert(reply.get("object"), BpfObject.class);
-  }
+    private static BpfObject objectOf(JsonNode reply) {
+        return convert(reply.get("object"), BpfObject.class);
+    }
 
-  private static <T> T convert(JsonNode node, Class<T> type) {
-    return VarlinkClient.json().convertValue(node, type);
-  }
+    private static <T> T convert(JsonNode node, Class<T> type) {
+        return VarlinkClient.json().convertValue(node, type);
+    }
 }

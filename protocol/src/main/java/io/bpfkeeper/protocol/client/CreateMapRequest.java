@@ -16,33 +16,33 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CreateMapRequest(
-    String name,
-    String type,
-    long keySize,
-    long valueSize,
-    long maxEntries,
-    Long flags,
-    Lifetime lifetime,
-    String pin,
-    Map<String, String> labels) {
+        String name,
+        String type,
+        long keySize,
+        long valueSize,
+        long maxEntries,
+        Long flags,
+        Lifetime lifetime,
+        String pin,
+        Map<String, String> labels) {
 
-  public static CreateMapRequest of(String name, String type, long keySize, long valueSize, long maxEntries) {
-    return new CreateMapRequest(name, type, keySize, valueSize, maxEntries, null, null, null, null);
-  }
+    public static CreateMapRequest of(String name, String type, long keySize, long valueSize, long maxEntries) {
+        return new CreateMapRequest(name, type, keySize, valueSize, maxEntries, null, null, null, null);
+    }
 
-  public CreateMapRequest withFlags(long newFlags) {
-    return new CreateMapRequest(name, type, keySize, valueSize, maxEntries, newFlags, lifetime, pin, labels);
-  }
+    public CreateMapRequest withFlags(long newFlags) {
+        return new CreateMapRequest(name, type, keySize, valueSize, maxEntries, newFlags, lifetime, pin, labels);
+    }
 
-  public CreateMapRequest withLifetime(Lifetime newLifetime) {
-    return new CreateMapRequest(name, type, keySize, valueSize, maxEntries, flags, newLifetime, pin, labels);
-  }
+    public CreateMapRequest withLifetime(Lifetime newLifetime) {
+        return new CreateMapRequest(name, type, keySize, valueSize, maxEntries, flags, newLifetime, pin, labels);
+    }
 
-  public CreateMapRequest withPin(String newPin) {
-    return new CreateMapRequest(name, type, keySize, valueSize, maxEntries, flags, lifetime, newPin, labels);
-  }
+    public CreateMapRequest withPin(String newPin) {
+        return new CreateMapRequest(name, type, keySize, valueSize, maxEntries, flags, lifetime, newPin, labels);
+    }
 
-  public CreateMapRequest withLabels(Map<String, String> newLabels) {
-    return new CreateMapRequest(name, type, keySize, valueSize, maxEntries, flags, lifetime, pin, newLabels);
-  }
+    public CreateMapRequest withLabels(Map<String, String> newLabels) {
+        return new CreateMapRequest(name, type, keySize, valueSize, maxEntries, flags, lifetime, pin, newLabels);
+    }
 }

@@ -18,41 +18,41 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoadProgramRequest(
-    String name,
-    String type,
-    String instructions,
-    String license,
-    String expectedAttachType,
-    Long logLevel,
-    Lifetime lifetime,
-    String pin,
-    Map<String, String> labels) {
+        String name,
+        String type,
+        String instructions,
+        String license,
+        String expectedAttachType,
+        Long logLevel,
+        Lifetime lifetime,
+        String pin,
+        Map<String, String> labels) {
 
-  public static LoadProgramRequest of(String name, String type, String instructions, String license) {
-    return new LoadProgramRequest(name, type, instructions, license, null, null, null, null, null);
-  }
+    public static LoadProgramRequest of(String name, String type, String instructions, String license) {
+        return new LoadProgramRequest(name, type, instructions, license, null, null, null, null, null);
+    }
 
-  public LoadProgramRequest withExpectedAttachType(String attachType) {
-    return new LoadProgramRequest(name, type, instructions, license, attachType, logLevel, lifetime, pin, labels);
-  }
+    public LoadProgramRequest withExpectedAttachType(String attachType) {
+        return new LoadProgramRequest(name, type, instructions, license, attachType, logLevel, lifetime, pin, labels);
+    }
 
-  public LoadProgramRequest withLogLevel(long level) {
-    return new LoadProgramRequest(
-        name, type, instructions, license, expectedAttachType, level, lifetime, pin, labels);
-  }
+    public LoadProgramRequest withLogLevel(long level) {
+        return new LoadProgramRequest(
+                name, type, instructions, license, expectedAttachType, level, lifetime, pin, labels);
+    }
 
-  public LoadProgramRequest withLifetime(Lifetime newLifetime) {
-    return new LoadProgramRequest(
-        name, type, instructions, license, expectedAttachType, logLevel, newLifetime, pin, labels);
-  }
+    public LoadProgramRequest withLifetime(Lifetime newLifetime) {
+        return new LoadProgramRequest(
+                name, type, instructions, license, expectedAttachType, logLevel, newLifetime, pin, labels);
+    }
 
-  public LoadProgramRequest withPin(String newPin) {
-    return new LoadProgramRequest(
-        name, type, instructions, license, expectedAttachType, logLevel, lifetime, newPin, labels);
-  }
+    public LoadProgramRequest withPin(String newPin) {
+        return new LoadProgramRequest(
+                name, type, instructions, license, expectedAttachType, logLevel, lifetime, newPin, labels);
+    }
 
-  public LoadProgramRequest withLabels(Map<String, String> newLabels) {
-    return new LoadProgramRequest(
-        name, type, instructions, license, expectedAttachType, logLevel, lifetime, pin, newLabels);
-  }
+    public LoadProgramRequest withLabels(Map<String, String> newLabels) {
+        return new LoadProgramRequest(
+                name, type, instructions, license, expectedAttachType, logLevel, lifetime, pin, newLabels);
+    }
 }

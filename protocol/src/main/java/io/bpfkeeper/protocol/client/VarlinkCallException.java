@@ -9,28 +9,28 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code "<error>: <parameters as compact JSON>"} otherwise.
  */
 public final class VarlinkCallException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String error;
-  private final transient JsonNode parameters;
+    private final String error;
+    private final transient JsonNode parameters;
 
-  /**
-   * @param error the fully qualified error name, such as {@code io.bpfkeeper.NoSuchObject}
-   * @param parameters the error's parameters; {@code {}} when the reply had none
-   */
-  public VarlinkCallException(String error, JsonNode parameters) {
-    super(error + ": " + (parameters.path("message").isTextual()
-        ? parameters.get("message").textValue()
-        : parameters.toString()));
-    this.error = error;
-    this.parameters = parameters;
-  }
+    /**
+     * @param error the fully qualified error name, such as {@code io.bpfkeeper.NoSuchObject}
+     * @param parameters the error's parameters; {@code {}} when the reply had none
+     */
+    public VarlinkCallException(String error, JsonNode parameters) {
+        super(error + ": " + (parameters.path("message").isTextual()
+                ? parameters.get("message").textValue()
+                : parameters.toString()));
+        this.error = error;
+        this.parameters = parameters;
+    }
 
-  public String error() {
-    return error;
-  }
+    public String error() {
+        return error;
+    }
 
-  public JsonNode parameters() {
-    return parameters;
-  }
+    public JsonNode parameters() {
+        return parameters;
+    }
 }

@@ -34,182 +34,182 @@ import java.util.function.Consumer;
  * the stream of replies is unknown, and the client should be closed.
  */
 public final class VarlinkClient implements AutoCloseable {
-  /** Strict about trailing bytes, since each message must be exactly one JSON object. */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    /** Strict about trailing bytes, since each message must be exactly one JSON object. */
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
-  /** Exposes its array, so that a message is written without copying it. */
-  private static final class OutputBuffer extends ByteArrayOutputStream {
-    OutputBuffer() {
-      super(4096);
-    }
-
-    byte[] array() {
-      return buf;
-    }
-  }
-
-  @FunctionalInterface
-  private interface JsonWriter {
-    void writeTo(OutputBuffer out) throws IOException;
-  }
-
-  private final MessageChannel channel;
-  private final OutputBuffer out = new OutputBuffer();
-  private Duration readTimeout = Duration.ZERO;
-
-  private VarlinkClient(MessageChannel channel) {
-    this.channel = channel;
-  }
-
-  public static VarlinkClient connect(Path socketPath) {
-    try {
-      return new VarlinkClient(MessageChannel.connect(socketPath));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot connect to " + socketPath, e);
-    }
-  }
-
-  /** The mapper that writes parameters and reads replies; do not reconfigure it. */
-  static ObjectMapper json() {
-    return JSON;
-  }
-
-  /**
-   * Calls a method and waits for its reply.
-   *
-   * @param method the fully qualified method name, such as {@code io.bpfkeeper.Get}
-   * @return the reply's parameters; {@code {}} when it had none
-   * @throws VarlinkCallException if the service answered with an error
-   */
-  public JsonNode call(String method, Object parameters) {
-    sendCall(method, parameters, null);
-    JsonNode reply = readReply();
-    if (reply.path("continues").asBoolean(false)) {
-      throw new UncheckedIOException(
-          new ProtocolException("a reply to " + method + " continues, but the call did not ask for more"));
-    }
-    return parametersOf(reply);
-  }
-
-  /**
-   * Calls a method with {@code "more": true} and hands each reply's parameters
-   * to {@code onReply}, up to and including the reply that does not continue.
-   *
-   * @throws VarlinkCallException if the service answered with an error, which ends the stream
-   */
-  public void callMore(String method, Object parameters, Consumer<JsonNode> onReply) {
-    sendCall(method, parameters, "more");
-    JsonNode reply;
-    do {
-      reply = readReply();
-      onReply.accept(parametersOf(reply));
-    } while (reply.path("continues").asBoolean(false));
-  }
-
-  /** Like {@link #callMore}, collecting every reply's parameters. */
-  public List<JsonNode> collectMore(String method, Object parameters) {
-    List<JsonNode> replies = new ArrayList<>();
-    callMore(method, parameters, replies::add);
-    return replies;
-  }
-
-  /** Calls a method with {@code "oneway": true}; the service sends no reply. */
-  public void oneway(String method, Object parameters) {
-    sendCall(method, parameters, "oneway");
-  }
-
-  /** Sends a whole call message as it is, without waiting for a reply; for pipelining. */
-  public void send(ObjectNode callMessage) {
-    frame(buffer -> JSON.writeValue(buffer, callMessage));
-  }
-
-  /** Writes bytes exactly as given, with no NUL added; for tests that break the protocol. */
-  public void sendRaw(byte[] bytes) {
-    try {
-      channel.write(bytes, bytes.length);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * Reads the next reply message whole: {@code parameters}, and {@code error}
-   * or {@code continues} where present. Waits at most the read timeout.
-   */
-  public JsonNode readMessage() {
-    try {
-      JsonNode message = channel.read(readTimeout, JSON::readTree);
-      if (!message.isObject()) {
-        throw new ProtocolException("a reply is not a JSON object: " + message);
-      }
-      return message;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * Bounds how long {@link #readMessage} and every call wait for one reply
-   * message; zero, the default, waits for ever. Writes are not bounded.
-   */
-  public void setReadTimeout(Duration timeout) {
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("negative read timeout " + timeout);
-    }
-    readTimeout = timeout;
-  }
-
-  @Override
-  public void close() {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** @param flag {@code "more"}, {@code "oneway"} or {@code null} */
-  private void sendCall(String method, Object parameters, String flag) {
-    Objects.requireNonNull(method, "method");
-    frame(buffer -> {
-      try (JsonGenerator generator = JSON.createGenerator(buffer)) {
-        generator.writeStartObject();
-        generator.writeStringField("method", method);
-        if (parameters != null) {
-          generator.writeFieldName("parameters");
-          JSON.writeValue(generator, parameters);
+    /** Exposes its array, so that a message is written without copying it. */
+    private static final class OutputBuffer extends ByteArrayOutputStream {
+        OutputBuffer() {
+            super(4096);
         }
-        if (flag != null) {
-          generator.writeBooleanField(flag, true);
+
+        byte[] array() {
+            return buf;
         }
-        generator.writeEndObject();
-      }
-    });
-  }
-
-  /** Writes a message and its NUL with one write, from a buffer reused across calls. */
-  private void frame(JsonWriter message) {
-    out.reset();
-    try {
-      message.writeTo(out);
-      out.write(0);
-      channel.write(out.array(), out.size());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-  }
 
-  private JsonNode readReply() {
-    JsonNode reply = readMessage();
-    if (reply.hasNonNull("error")) {
-      throw new VarlinkCallException(reply.get("error").asText(), parametersOf(reply));
+    @FunctionalInterface
+    private interface JsonWriter {
+        void writeTo(OutputBuffer out) throws IOException;
     }
-    return reply;
-  }
 
-  private static JsonNode parametersOf(JsonNode reply) {
-    JsonNode parameters = reply.get("parameters");
-    return parameters != null && parameters.isObject() ? parameters : JSON.createObjectNode();
-  }
+    private final MessageChannel channel;
+    private final OutputBuffer out = new OutputBuffer();
+    private Duration readTimeout = Duration.ZERO;
+
+    private VarlinkClient(MessageChannel channel) {
+        this.channel = channel;
+    }
+
+    public static VarlinkClient connect(Path socketPath) {
+        try {
+            return new VarlinkClient(MessageChannel.connect(socketPath));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + socketPath, e);
+        }
+    }
+
+    /** The mapper that writes parameters and reads replies; do not reconfigure it. */
+    static ObjectMapper json() {
+        return JSON;
+    }
+
+    /**
+     * Calls a method and waits for its reply.
+     *
+     * @param method the fully qualified method name, such as {@code io.bpfkeeper.Get}
+     * @return the reply's parameters; {@code {}} when it had none
+     * @throws VarlinkCallException if the service answered with an error
+     */
+    public JsonNode call(String method, Object parameters) {
+        sendCall(method, parameters, null);
+        JsonNode reply = readReply();
+        if (reply.path("continues").asBoolean(false)) {
+            throw new UncheckedIOException(
+                    new ProtocolException("a reply to " + method + " continues, but the call did not ask for more"));
+        }
+        return parametersOf(reply);
+    }
+
+    /**
+     * Calls a method with {@code "more": true} and hands each reply's parameters
+     * to {@code onReply}, up to and including the reply that does not continue.
+     *
+     * @throws VarlinkCallException if the service answered with an error, which ends the stream
+     */
+    public void callMore(String method, Object parameters, Consumer<JsonNode> onReply) {
+        sendCall(method, parameters, "more");
+        JsonNode reply;
+        do {
+            reply = readReply();
+            onReply.accept(parametersOf(reply));
+        } while (reply.path("continues").asBoolean(false));
+    }
+
+    /** Like {@link #callMore}, collecting every reply's parameters. */
+    public List<JsonNode> collectMore(String method, Object parameters) {
+        List<JsonNode> replies = new ArrayList<>();
+        callMore(method, parameters, replies::add);
+        return replies;
+    }
+
+    /** Calls a method with {@code "oneway": true}; the service sends no reply. */
+    public void oneway(String method, Object parameters) {
+        sendCall(method, parameters, "oneway");
+    }
+
+    /** Sends a whole call message as it is, without waiting for a reply; for pipelining. */
+    public void send(ObjectNode callMessage) {
+        frame(buffer -> JSON.writeValue(buffer, callMessage));
+    }
+
+    /** Writes bytes exactly as given, with no NUL added; for tests that break the protocol. */
+    public void sendRaw(byte[] bytes) {
+        try {
+            channel.write(bytes, bytes.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads the next reply message whole: {@code parameters}, and {@code error}
+     * or {@code continues} where present. Waits at most the read timeout.
+     */
+    public JsonNode readMessage() {
+        try {
+            JsonNode message = channel.read(readTimeout, JSON::readTree);
+            if (!message.isObject()) {
+                throw new ProtocolException("a reply is not a JSON object: " + message);
+            }
+            return message;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Bounds how long {@link #readMessage} and every call wait for one reply
+     * message; zero, the default, waits for ever. Writes are not bounded.
+     */
+    public void setReadTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative read timeout " + timeout);
+        }
+        readTimeout = timeout;
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @param flag {@code "more"}, {@code "oneway"} or {@code null} */
+    private void sendCall(String method, Object parameters, String flag) {
+        Objects.requireNonNull(method, "method");
+        frame(buffer -> {
+            try (JsonGenerator generator = JSON.createGenerator(buffer)) {
+                generator.writeStartObject();
+                generator.writeStringField("method", method);
+                if (parameters != null) {
+                    generator.writeFieldName("parameters");
+                    JSON.writeValue(generator, parameters);
+                }
+                if (flag != null) {
+                    generator.writeBooleanField(flag, true);
+                }
+                generator.writeEndObject();
+            }
+        });
+    }
+
+    /** Writes a message and its NUL with one write, from a buffer reused across calls. */
+    private void frame(JsonWriter message) {
+        out.reset();
+        try {
+            message.writeTo(out);
+            out.write(0);
+            channel.write(out.array(), out.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private JsonNode readReply() {
+        JsonNode reply = readMessage();
+        if (reply.hasNonNull("error")) {
+            throw new VarlinkCallException(reply.get("error").asText(), parametersOf(reply));
+        }
+        return reply;
+    }
+
+    private static JsonNode parametersOf(JsonNode reply) {
+        JsonNode parameters = reply.get("parameters");
+        return parameters != null && parameters.isObject() ? parameters : JSON.createObjectNode();
+    }
 }

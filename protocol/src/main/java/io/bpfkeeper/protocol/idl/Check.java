@@ -12,5 +12,5 @@ import java.util.Deque;
  */
 @FunctionalInterface
 interface Check {
-  boolean test(JsonNode node, Deque<String> path);
+    boolean test(JsonNode node, Deque<String> path);
 }

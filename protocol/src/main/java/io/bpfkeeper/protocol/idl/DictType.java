@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /** {@code [string]T}: a JSON object used as a map from string keys to values of one type. */
 public record DictType(VarlinkType value) implements VarlinkType {
-  public DictType {
-    Objects.requireNonNull(value, "value");
-  }
+    public DictType {
+        Objects.requireNonNull(value, "value");
+    }
 }

@@ -6,26 +6,26 @@ package io.bpfkeeper.protocol.idl;
  * way, at the name that causes them.
  */
 public final class IdlSyntaxException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final int line;
-  private final int column;
+    private final int line;
+    private final int column;
 
-  /**
-   * @param line 1-based
-   * @param column 1-based, in UTF-16 chars from the start of the line
-   */
-  public IdlSyntaxException(String reason, int line, int column) {
-    super("line " + line + ", column " + column + ": " + reason);
-    this.line = line;
-    this.column = column;
-  }
+    /**
+     * @param line 1-based
+     * @param column 1-based, in UTF-16 chars from the start of the line
+     */
+    public IdlSyntaxException(String reason, int line, int column) {
+        super("line " + line + ", column " + column + ": " + reason);
+        this.line = line;
+        this.column = column;
+    }
 
-  public int line() {
-    return line;
-  }
+    public int line() {
+        return line;
+    }
 
-  public int column() {
-    return column;
-  }
+    public int column() {
+        return column;
+    }
 }

@@ -14,16 +14,16 @@ import java.util.Map;
  * @param doc the comment lines right above the {@code interface} keyword, without their {@code #}
  */
 public record InterfaceDefinition(
-    String name,
-    String description,
-    String doc,
-    Map<String, TypeDefinition> types,
-    Map<String, MethodDefinition> methods,
-    Map<String, ErrorDefinition> errors) {
+        String name,
+        String description,
+        String doc,
+        Map<String, TypeDefinition> types,
+        Map<String, MethodDefinition> methods,
+        Map<String, ErrorDefinition> errors) {
 
-  public InterfaceDefinition {
-    types = Collections.unmodifiableMap(new LinkedHashMap<>(types));
-    methods = Collections.unmodifiableMap(new LinkedHashMap<>(methods));
-    errors = Collections.unmodifiableMap(new LinkedHashMap<>(errors));
-  }
+    public InterfaceDefinition {
+        types = Collections.unmodifiableMap(new LinkedHashMap<>(types));
+        methods = Collections.unmodifiableMap(new LinkedHashMap<>(methods));
+        errors = Collections.unmodifiableMap(new LinkedHashMap<>(errors));
+    }
 }

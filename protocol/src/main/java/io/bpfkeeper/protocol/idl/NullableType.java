@@ -7,7 +7,7 @@ import java.util.Objects;
  * The parser never nests one directly in another, because {@code ??T} is not valid IDL.
  */
 public record NullableType(VarlinkType inner) implements VarlinkType {
-  public NullableType {
-    Objects.requireNonNull(inner, "inner");
-  }
+    public NullableType {
+        Objects.requireNonNull(inner, "inner");
+    }
 }

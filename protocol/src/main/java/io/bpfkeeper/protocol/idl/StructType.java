@@ -9,7 +9,7 @@ import java.util.Map;
  * order. Method parameters, method results and error parameters are structs too.
  */
 public record StructType(Map<String, VarlinkType> fields) implements VarlinkType {
-  public StructType {
-    fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
-  }
+    public StructType {
+        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
 }

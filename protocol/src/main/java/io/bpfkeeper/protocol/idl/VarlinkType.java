@@ -6,5 +6,5 @@ package io.bpfkeeper.protocol.idl;
  * recursive definitions need no cycle in the model.
  */
 public sealed interface VarlinkType
-    permits ScalarType, ArrayType, DictType, SetType, NullableType, StructType, EnumType, NamedType {
+        permits ScalarType, ArrayType, DictType, SetType, NullableType, StructType, EnumType, NamedType {
 }

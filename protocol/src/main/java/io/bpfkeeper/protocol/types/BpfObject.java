@@ -19,15 +19,15 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BpfObject(
-    Kind kind,
-    long id,
-    String name,
-    String type,
-    Lifetime lifetime,
-    Owner owner,
-    List<String> pins,
-    Map<String, String> labels,
-    String createdAt,
-    MapProperties map,
-    ProgramProperties program) {
+        Kind kind,
+        long id,
+        String name,
+        String type,
+        Lifetime lifetime,
+        Owner owner,
+        List<String> pins,
+        Map<String, String> labels,
+        String createdAt,
+        MapProperties map,
+        ProgramProperties program) {
 }

@@ -5,11 +5,11 @@ import java.util.Locale;
 
 /** The IDL type {@code Kind}: what kind of object a handle names. */
 public enum Kind {
-  MAP, PROGRAM, LINK, ATTACHMENT;
+    MAP, PROGRAM, LINK, ATTACHMENT;
 
-  /** The IDL spelling: the constant's name in lower case. Jackson reads and writes this. */
-  @JsonValue
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    /** The IDL spelling: the constant's name in lower case. Jackson reads and writes this. */
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

@@ -5,11 +5,11 @@ import java.util.Locale;
 
 /** The IDL type {@code Lifetime}: how long the daemon holds an object. */
 public enum Lifetime {
-  SESSION, DAEMON;
+    SESSION, DAEMON;
 
-  /** The IDL spelling: the constant's name in lower case. Jackson reads and writes this. */
-  @JsonValue
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    /** The IDL spelling: the constant's name in lower case. Jackson reads and writes this. */
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

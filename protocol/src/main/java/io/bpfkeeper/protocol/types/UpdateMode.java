@@ -5,11 +5,11 @@ import java.util.Locale;
 
 /** The IDL type {@code UpdateMode}: how {@code MapUpdate} treats an existing key. */
 public enum UpdateMode {
-  ANY, NOEXIST, EXIST;
+    ANY, NOEXIST, EXIST;
 
-  /** The IDL spelling: the constant's name in lower case. Jackson reads and writes this. */
-  @JsonValue
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    /** The IDL spelling: the constant's name in lower case. Jackson reads and writes this. */
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

@@ -33,227 +33,227 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BpfkeeperClientTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Validator CONTRACT = new Validator(BpfkeeperInterface.definition());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Validator CONTRACT = new Validator(BpfkeeperInterface.definition());
 
-  private static final String MAP_OBJECT = """
-      {"kind":"map","id":42,"name":"counters","type":"hash","lifetime":"daemon",
-       "owner":{"uid":1000,"gid":1000,"pid":4242},"pins":["/sys/fs/bpf/counters"],
-       "labels":{"app":"demo"},"createdAt":"2025-01-02T03:04:05Z",
-       "map":{"keySize":4,"valueSize":8,"maxEntries":1024,"flags":1}}
-      """;
+    private static final String MAP_OBJECT = """
+            {"kind":"map","id":42,"name":"counters","type":"hash","lifetime":"daemon",
+              "owner":{"uid":1000,"gid":1000,"pid":4242},"pins":["/sys/fs/bpf/counters"],
+              "labels":{"app":"demo"},"createdAt":"2025-01-02T03:04:05Z",
+              "map":{"keySize":4,"valueSize":8,"maxEntries":1024,"flags":1}}
+            """;
 
-  private static final String PROGRAM_OBJECT = """
-      {"kind":"program","id":17,"name":"drop","type":"xdp","lifetime":"daemon",
-       "owner":{"uid":0,"gid":0,"pid":1},"pins":[],"labels":{},"createdAt":"2025-01-02T03:04:05Z",
-       "program":{"tag":"0123456789abcdef","mapIds":[42]}}
-      """;
+    private static final String PROGRAM_OBJECT = """
+            {"kind":"program","id":17,"name":"drop","type":"xdp","lifetime":"daemon",
+              "owner":{"uid":0,"gid":0,"pid":1},"pins":[],"labels":{},"createdAt":"2025-01-02T03:04:05Z",
+              "program":{"tag":"0123456789abcdef","mapIds":[42]}}
+            """;
 
-  @TempDir
-  Path directory;
+    @TempDir
+    Path directory;
 
-  private CannedServer server;
-  private BpfkeeperClient client;
-  private final List<String> offContract = new ArrayList<>();
+    private CannedServer server;
+    private BpfkeeperClient client;
+    private final List<String> offContract = new ArrayList<>();
 
-  /** @param replies each reply's parameters, as JSON; all but the last continue */
-  private void answerWith(String... replies) throws Exception {
-    server = new CannedServer(directory, call -> answer(call, replies));
-    client = BpfkeeperClient.connect(server.path());
-  }
-
-  private Answer answer(String call, String[] replies) {
-    JsonNode message = parse(call);
-    String method = message.get("method").asText().substring(BpfkeeperInterface.NAME.length() + 1);
-    CONTRACT.validateCall(method, message.get("parameters"))
-        .ifPresent(path -> offContract.add(method + " call: " + path));
-    String[] messages = new String[replies.length];
-    for (int i = 0; i < replies.length; i++) {
-      CONTRACT.validateReply(method, parse(replies[i]))
-          .ifPresent(path -> offContract.add(method + " reply: " + path));
-      String continues = i < replies.length - 1 ? ",\"continues\":true" : "";
-      messages[i] = "{\"parameters\":" + replies[i] + continues + "}";
+    /** @param replies each reply's parameters, as JSON; all but the last continue */
+    private void answerWith(String... replies) throws Exception {
+        server = new CannedServer(directory, call -> answer(call, replies));
+        client = BpfkeeperClient.connect(server.path());
     }
-    return Answer.replies(messages);
-  }
 
-  private static JsonNode parse(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(json, e);
+    private Answer answer(String call, String[] replies) {
+        JsonNode message = parse(call);
+        String method = message.get("method").asText().substring(BpfkeeperInterface.NAME.length() + 1);
+        CONTRACT.validateCall(method, message.get("parameters"))
+                .ifPresent(path -> offContract.add(method + " call: " + path));
+        String[] messages = new String[replies.length];
+        for (int i = 0; i < replies.length; i++) {
+            CONTRACT.validateReply(method, parse(replies[i]))
+                    .ifPresent(path -> offContract.add(method + " reply: " + path));
+            String continues = i < replies.length - 1 ? ",\"continues\":true" : "";
+            messages[i] = "{\"parameters\":" + replies[i] + continues + "}";
+        }
+        return Answer.replies(messages);
     }
-  }
 
-  private JsonNode sentParameters() throws InterruptedException {
-    return parse(server.received.poll(5, TimeUnit.SECONDS)).get("parameters");
-  }
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(json, e);
+        }
+    }
 
-  @AfterEach
-  void closeBothAndCheckTheContract() throws Exception {
-    client.close();
-    server.close();
-    assertThat(offContract).isEmpty();
-  }
+    private JsonNode sentParameters() throws InterruptedException {
+        return parse(server.received.poll(5, TimeUnit.SECONDS)).get("parameters");
+    }
 
-  @Test
-  void createsAMap() throws Exception {
-    answerWith("{\"object\":" + MAP_OBJECT + "}");
+    @AfterEach
+    void closeBothAndCheckTheContract() throws Exception {
+        client.close();
+        server.close();
+        assertThat(offContract).isEmpty();
+    }
 
-    BpfObject map = client.createMap(CreateMapRequest.of("counters", "hash", 4, 8, 1024)
-        .withFlags(1).withLifetime(Lifetime.SESSION).withPin("counters").withLabels(Map.of("app", "demo")));
+    @Test
+    void createsAMap() throws Exception {
+        answerWith("{\"object\":" + MAP_OBJECT + "}");
 
-    assertThat(map.id()).isEqualTo(42);
-    assertThat(map.map()).isEqualTo(new MapProperties(4, 8, 1024, 1));
-    assertThat(sentParameters()).isEqualTo(parse("""
-        {"name":"counters","type":"hash","keySize":4,"valueSize":8,"maxEntries":1024,
-         "flags":1,"lifetime":"session","pin":"counters","labels":{"app":"demo"}}
-        """));
-  }
+        BpfObject map = client.createMap(CreateMapRequest.of("counters", "hash", 4, 8, 1024)
+                .withFlags(1).withLifetime(Lifetime.SESSION).withPin("counters").withLabels(Map.of("app", "demo")));
 
-  @Test
-  void leavesOutOptionalParameters() throws Exception {
-    answerWith("{\"object\":" + MAP_OBJECT + "}");
+        assertThat(map.id()).isEqualTo(42);
+        assertThat(map.map()).isEqualTo(new MapProperties(4, 8, 1024, 1));
+        assertThat(sentParameters()).isEqualTo(parse("""
+                {"name":"counters","type":"hash","keySize":4,"valueSize":8,"maxEntries":1024,
+                  "flags":1,"lifetime":"session","pin":"counters","labels":{"app":"demo"}}
+                """));
+    }
 
-    client.createMap(CreateMapRequest.of("counters", "hash", 4, 8, 1024));
+    @Test
+    void leavesOutOptionalParameters() throws Exception {
+        answerWith("{\"object\":" + MAP_OBJECT + "}");
 
-    assertThat(sentParameters().fieldNames()).toIterable()
-        .containsExactly("name", "type", "keySize", "valueSize", "maxEntries");
-  }
+        client.createMap(CreateMapRequest.of("counters", "hash", 4, 8, 1024));
 
-  @Test
-  void loadsAProgram() throws Exception {
-    answerWith("{\"object\":" + PROGRAM_OBJECT + ",\"log\":\"processed 2 insns\"}");
+        assertThat(sentParameters().fieldNames()).toIterable()
+                .containsExactly("name", "type", "keySize", "valueSize", "maxEntries");
+    }
 
-    LoadedProgram loaded = client.loadProgram(
-        LoadProgramRequest.of("drop", "xdp", "b700000001000000", "GPL")
-            .withExpectedAttachType("xdp").withLogLevel(1).withLifetime(Lifetime.DAEMON)
-            .withPin("progs/drop").withLabels(Map.of()));
+    @Test
+    void loadsAProgram() throws Exception {
+        answerWith("{\"object\":" + PROGRAM_OBJECT + ",\"log\":\"processed 2 insns\"}");
 
-    assertThat(loaded.object().program().mapIds()).containsExactly(42L);
-    assertThat(loaded.log()).isEqualTo("processed 2 insns");
-    assertThat(sentParameters().get("logLevel").asLong()).isEqualTo(1);
-  }
+        LoadedProgram loaded = client.loadProgram(
+                LoadProgramRequest.of("drop", "xdp", "b700000001000000", "GPL")
+                        .withExpectedAttachType("xdp").withLogLevel(1).withLifetime(Lifetime.DAEMON)
+                        .withPin("progs/drop").withLabels(Map.of()));
 
-  @Test
-  void getsAnObjectByHandle() throws Exception {
-    answerWith("{\"object\":" + MAP_OBJECT + "}");
+        assertThat(loaded.object().program().mapIds()).containsExactly(42L);
+        assertThat(loaded.log()).isEqualTo("processed 2 insns");
+        assertThat(sentParameters().get("logLevel").asLong()).isEqualTo(1);
+    }
 
-    assertThat(client.get(Kind.MAP, 42).name()).isEqualTo("counters");
-    assertThat(sentParameters()).isEqualTo(parse("{\"kind\":\"map\",\"id\":42}"));
-  }
+    @Test
+    void getsAnObjectByHandle() throws Exception {
+        answerWith("{\"object\":" + MAP_OBJECT + "}");
 
-  @Test
-  void releasesAndUnpinsByHandle() throws Exception {
-    answerWith("{}");
+        assertThat(client.get(Kind.MAP, 42).name()).isEqualTo("counters");
+        assertThat(sentParameters()).isEqualTo(parse("{\"kind\":\"map\",\"id\":42}"));
+    }
 
-    client.release(Kind.LINK, 3);
-    client.unpin(Kind.PROGRAM, 17, "/sys/fs/bpf/drop");
+    @Test
+    void releasesAndUnpinsByHandle() throws Exception {
+        answerWith("{}");
 
-    assertThat(sentParameters()).isEqualTo(parse("{\"kind\":\"link\",\"id\":3}"));
-    assertThat(sentParameters()).isEqualTo(parse("{\"kind\":\"program\",\"id\":17,\"path\":\"/sys/fs/bpf/drop\"}"));
-  }
+        client.release(Kind.LINK, 3);
+        client.unpin(Kind.PROGRAM, 17, "/sys/fs/bpf/drop");
 
-  @Test
-  void pinsAndReturnsTheAbsolutePath() throws Exception {
-    answerWith("{\"path\":\"/sys/fs/bpf/drop\"}");
+        assertThat(sentParameters()).isEqualTo(parse("{\"kind\":\"link\",\"id\":3}"));
+        assertThat(sentParameters()).isEqualTo(parse("{\"kind\":\"program\",\"id\":17,\"path\":\"/sys/fs/bpf/drop\"}"));
+    }
 
-    assertThat(client.pin(Kind.PROGRAM, 17, "drop")).isEqualTo("/sys/fs/bpf/drop");
-  }
+    @Test
+    void pinsAndReturnsTheAbsolutePath() throws Exception {
+        answerWith("{\"path\":\"/sys/fs/bpf/drop\"}");
 
-  @Test
-  void listsStreamedObjects() throws Exception {
-    answerWith("{\"object\":" + MAP_OBJECT + "}", "{\"object\":" + MAP_OBJECT.replace("42", "43") + "}");
+        assertThat(client.pin(Kind.PROGRAM, 17, "drop")).isEqualTo("/sys/fs/bpf/drop");
+    }
 
-    assertThat(client.list(Kind.MAP, "app=demo")).extracting(BpfObject::id).containsExactly(42L, 43L);
-    JsonNode call = parse(server.received.poll(5, TimeUnit.SECONDS));
-    assertThat(call.get("more").asBoolean()).isTrue();
-    assertThat(call.get("parameters")).isEqualTo(parse("{\"kind\":\"map\",\"label\":\"app=demo\"}"));
-  }
+    @Test
+    void listsStreamedObjects() throws Exception {
+        answerWith("{\"object\":" + MAP_OBJECT + "}", "{\"object\":" + MAP_OBJECT.replace("42", "43") + "}");
 
-  @Test
-  void listsNothingFromTheReplyWithoutAnObject() throws Exception {
-    answerWith("{}");
+        assertThat(client.list(Kind.MAP, "app=demo")).extracting(BpfObject::id).containsExactly(42L, 43L);
+        JsonNode call = parse(server.received.poll(5, TimeUnit.SECONDS));
+        assertThat(call.get("more").asBoolean()).isTrue();
+        assertThat(call.get("parameters")).isEqualTo(parse("{\"kind\":\"map\",\"label\":\"app=demo\"}"));
+    }
 
-    assertThat(client.list(null, null)).isEmpty();
-    assertThat(sentParameters()).isEqualTo(parse("{}"));
-  }
+    @Test
+    void listsNothingFromTheReplyWithoutAnObject() throws Exception {
+        answerWith("{}");
 
-  @Test
-  void adoptsByPathOrById() throws Exception {
-    answerWith("{\"object\":" + MAP_OBJECT + "}");
+        assertThat(client.list(null, null)).isEmpty();
+        assertThat(sentParameters()).isEqualTo(parse("{}"));
+    }
 
-    client.adopt(AdoptRequest.byPath("counters").withLifetime(Lifetime.SESSION));
-    client.adopt(AdoptRequest.byId(Kind.MAP, 42).withLabels(Map.of("a", "b")));
+    @Test
+    void adoptsByPathOrById() throws Exception {
+        answerWith("{\"object\":" + MAP_OBJECT + "}");
 
-    assertThat(sentParameters()).isEqualTo(parse("{\"path\":\"counters\",\"lifetime\":\"session\"}"));
-    assertThat(sentParameters()).isEqualTo(parse("{\"kind\":\"map\",\"id\":42,\"labels\":{\"a\":\"b\"}}"));
-  }
+        client.adopt(AdoptRequest.byPath("counters").withLifetime(Lifetime.SESSION));
+        client.adopt(AdoptRequest.byId(Kind.MAP, 42).withLabels(Map.of("a", "b")));
 
-  @Test
-  void looksUpAKey() throws Exception {
-    answerWith("{\"value\":\"0100000001000000\",\"perCpu\":[\"01000000\",\"01000000\"]}");
+        assertThat(sentParameters()).isEqualTo(parse("{\"path\":\"counters\",\"lifetime\":\"session\"}"));
+        assertThat(sentParameters()).isEqualTo(parse("{\"kind\":\"map\",\"id\":42,\"labels\":{\"a\":\"b\"}}"));
+    }
 
-    assertThat(client.mapLookup(42, "00000000"))
-        .contains(new MapValue("0100000001000000", List.of("01000000", "01000000")));
-    assertThat(sentParameters()).isEqualTo(parse("{\"id\":42,\"key\":\"00000000\"}"));
-  }
+    @Test
+    void looksUpAKey() throws Exception {
+        answerWith("{\"value\":\"0100000001000000\",\"perCpu\":[\"01000000\",\"01000000\"]}");
 
-  @Test
-  void looksUpAMissingKey() throws Exception {
-    answerWith("{}");
+        assertThat(client.mapLookup(42, "00000000"))
+                .contains(new MapValue("0100000001000000", List.of("01000000", "01000000")));
+        assertThat(sentParameters()).isEqualTo(parse("{\"id\":42,\"key\":\"00000000\"}"));
+    }
 
-    assertThat(client.mapLookup(42, "ffffffff")).isEqualTo(Optional.empty());
-  }
+    @Test
+    void looksUpAMissingKey() throws Exception {
+        answerWith("{}");
 
-  @Test
-  void updatesAndDeletesKeys() throws Exception {
-    answerWith("{}");
+        assertThat(client.mapLookup(42, "ffffffff")).isEqualTo(Optional.empty());
+    }
 
-    client.mapUpdate(42, "00", "ff", UpdateMode.NOEXIST);
-    client.mapUpdate(42, "00", "ff", null);
-    client.mapDelete(42, "00");
+    @Test
+    void updatesAndDeletesKeys() throws Exception {
+        answerWith("{}");
 
-    assertThat(sentParameters()).isEqualTo(parse("{\"id\":42,\"key\":\"00\",\"value\":\"ff\",\"mode\":\"noexist\"}"));
-    assertThat(sentParameters()).isEqualTo(parse("{\"id\":42,\"key\":\"00\",\"value\":\"ff\"}"));
-    assertThat(sentParameters()).isEqualTo(parse("{\"id\":42,\"key\":\"00\"}"));
-  }
+        client.mapUpdate(42, "00", "ff", UpdateMode.NOEXIST);
+        client.mapUpdate(42, "00", "ff", null);
+        client.mapDelete(42, "00");
 
-  @Test
-  void streamsEntries() throws Exception {
-    answerWith("{\"key\":\"00\",\"value\":\"01\"}", "{\"key\":\"01\",\"value\":\"02\"}");
+        assertThat(sentParameters()).isEqualTo(parse("{\"id\":42,\"key\":\"00\",\"value\":\"ff\",\"mode\":\"noexist\"}"));
+        assertThat(sentParameters()).isEqualTo(parse("{\"id\":42,\"key\":\"00\",\"value\":\"ff\"}"));
+        assertThat(sentParameters()).isEqualTo(parse("{\"id\":42,\"key\":\"00\"}"));
+    }
 
-    assertThat(client.mapEntries(42)).containsExactly(new Entry("00", "01"), new Entry("01", "02"));
-    assertThat(sentParameters()).isEqualTo(parse("{\"id\":42}"));
-  }
+    @Test
+    void streamsEntries() throws Exception {
+        answerWith("{\"key\":\"00\",\"value\":\"01\"}", "{\"key\":\"01\",\"value\":\"02\"}");
 
-  @Test
-  void streamsNoEntriesFromAnEmptyMap() throws Exception {
-    answerWith("{}");
+        assertThat(client.mapEntries(42)).containsExactly(new Entry("00", "01"), new Entry("01", "02"));
+        assertThat(sentParameters()).isEqualTo(parse("{\"id\":42}"));
+    }
 
-    assertThat(client.mapEntries(42)).isEmpty();
-  }
+    @Test
+    void streamsNoEntriesFromAnEmptyMap() throws Exception {
+        answerWith("{}");
 
-  @Test
-  void updatesABatch() throws Exception {
-    answerWith("{\"count\":2}");
+        assertThat(client.mapEntries(42)).isEmpty();
+    }
 
-    long count = client.mapUpdateBatch(42, List.of(new Entry("00", "01"), new Entry("01", "02")), UpdateMode.ANY);
+    @Test
+    void updatesABatch() throws Exception {
+        answerWith("{\"count\":2}");
 
-    assertThat(count).isEqualTo(2);
-    assertThat(sentParameters().get("entries")).hasSize(2);
-  }
+        long count = client.mapUpdateBatch(42, List.of(new Entry("00", "01"), new Entry("01", "02")), UpdateMode.ANY);
 
-  @Test
-  void surfacesInterfaceErrors() throws Exception {
-    server = new CannedServer(directory, call -> Answer.replies(
-        "{\"error\":\"" + BpfkeeperInterface.NO_SUCH_OBJECT + "\","
-            + "\"parameters\":{\"kind\":\"map\",\"id\":9,\"message\":\"no map 9 is owned\"}}"));
-    client = BpfkeeperClient.connect(server.path());
+        assertThat(count).isEqualTo(2);
+        assertThat(sentParameters().get("entries")).hasSize(2);
+    }
 
-    assertThatThrownBy(() -> client.get(Kind.MAP, 9))
-        .isInstanceOfSatisfying(VarlinkCallException.class,
-            e -> assertThat(e.error()).isEqualTo(BpfkeeperInterface.NO_SUCH_OBJECT))
-        .hasMessage("io.bpfkeeper.NoSuchObject: no map 9 is owned");
-  }
+    @Test
+    void surfacesInterfaceErrors() throws Exception {
+        server = new CannedServer(directory, call -> Answer.replies(
+                "{\"error\":\"" + BpfkeeperInterface.NO_SUCH_OBJECT + "\","
+                        + "\"parameters\":{\"kind\":\"map\",\"id\":9,\"message\":\"no map 9 is owned\"}}"));
+        client = BpfkeeperClient.connect(server.path());
+
+        assertThatThrownBy(() -> client.get(Kind.MAP, 9))
+                .isInstanceOfSatisfying(VarlinkCallException.class,
+                        e -> assertThat(e.error()).isEqualTo(BpfkeeperInterface.NO_SUCH_OBJECT))
+                .hasMessage("io.bpfkeeper.NoSuchObject: no map 9 is owned");
+    }
 }

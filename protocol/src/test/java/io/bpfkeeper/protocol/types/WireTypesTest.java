@@ -16,58 +16,58 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class WireTypesTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Validator CONTRACT = new Validator(BpfkeeperInterface.definition());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Validator CONTRACT = new Validator(BpfkeeperInterface.definition());
 
-  private static final BpfObject MAP = new BpfObject(
-      Kind.MAP, 42, "counters", "hash", Lifetime.DAEMON, new Owner(1000, 1000, 4242),
-      List.of("/sys/fs/bpf/counters"), Map.of("app", "demo"), "2025-01-02T03:04:05Z",
-      new MapProperties(4, 8, 1024, 1), null);
+    private static final BpfObject MAP = new BpfObject(
+            Kind.MAP, 42, "counters", "hash", Lifetime.DAEMON, new Owner(1000, 1000, 4242),
+            List.of("/sys/fs/bpf/counters"), Map.of("app", "demo"), "2025-01-02T03:04:05Z",
+            new MapProperties(4, 8, 1024, 1), null);
 
-  @ParameterizedTest
-  @ValueSource(classes = {Kind.class, Lifetime.class, UpdateMode.class})
-  void enumsSpellTheIdlValues(Class<? extends Enum<?>> type) {
-    EnumType idl = (EnumType) BpfkeeperInterface.definition().types()
-        .get(type.getSimpleName()).type();
-    Object[] wireNames = Arrays.stream(type.getEnumConstants())
-        .map(constant -> JSON.valueToTree(constant).textValue())
-        .toArray();
+    @ParameterizedTest
+    @ValueSource(classes = {Kind.class, Lifetime.class, UpdateMode.class})
+    void enumsSpellTheIdlValues(Class<? extends Enum<?>> type) {
+        EnumType idl = (EnumType) BpfkeeperInterface.definition().types()
+                .get(type.getSimpleName()).type();
+        Object[] wireNames = Arrays.stream(type.getEnumConstants())
+                .map(constant -> JSON.valueToTree(constant).textValue())
+                .toArray();
 
-    assertThat(wireNames).containsExactlyElementsOf(idl.values());
-  }
+        assertThat(wireNames).containsExactlyElementsOf(idl.values());
+    }
 
-  @Test
-  void writesAnObjectOnContract() {
-    JsonNode written = JSON.valueToTree(MAP);
+    @Test
+    void writesAnObjectOnContract() {
+        JsonNode written = JSON.valueToTree(MAP);
 
-    assertThat(written.has("program")).isFalse();
-    assertThat(written.get("kind").textValue()).isEqualTo("map");
-    assertThat(CONTRACT.validateReply("Get", JSON.createObjectNode().set("object", written))).isEmpty();
-  }
+        assertThat(written.has("program")).isFalse();
+        assertThat(written.get("kind").textValue()).isEqualTo("map");
+        assertThat(CONTRACT.validateReply("Get", JSON.createObjectNode().set("object", written))).isEmpty();
+    }
 
-  @Test
-  void readsWhatItWritesAndIgnoresFieldsItDoesNotKnow() throws JsonProcessingException {
-    String json = """
-        {"kind": "program", "id": 17, "name": "drop", "type": "xdp", "lifetime": "session",
-         "owner": {"uid": 0, "gid": 0, "pid": 1, "cgroup": "/"},
-         "pins": [], "labels": {}, "createdAt": "2025-01-02T03:04:05Z",
-         "program": {"tag": "0123456789abcdef", "mapIds": [42], "jited": true},
-         "addedLater": {"x": 1}}
-        """;
+    @Test
+    void readsWhatItWritesAndIgnoresFieldsItDoesNotKnow() throws JsonProcessingException {
+        String json = """
+                {"kind": "program", "id": 17, "name": "drop", "type": "xdp", "lifetime": "session",
+                  "owner": {"uid": 0, "gid": 0, "pid": 1, "cgroup": "/"},
+                  "pins": [], "labels": {}, "createdAt": "2025-01-02T03:04:05Z",
+                  "program": {"tag": "0123456789abcdef", "mapIds": [42], "jited": true},
+                  "addedLater": {"x": 1}}
+                """;
 
-    BpfObject program = JSON.readValue(json, BpfObject.class);
+        BpfObject program = JSON.readValue(json, BpfObject.class);
 
-    assertThat(program.kind()).isEqualTo(Kind.PROGRAM);
-    assertThat(program.lifetime()).isEqualTo(Lifetime.SESSION);
-    assertThat(program.owner()).isEqualTo(new Owner(0, 0, 1));
-    assertThat(program.program()).isEqualTo(new ProgramProperties("0123456789abcdef", List.of(42L)));
-    assertThat(program.map()).isNull();
-    assertThat(JSON.readValue(JSON.writeValueAsString(MAP), BpfObject.class)).isEqualTo(MAP);
-  }
+        assertThat(program.kind()).isEqualTo(Kind.PROGRAM);
+        assertThat(program.lifetime()).isEqualTo(Lifetime.SESSION);
+        assertThat(program.owner()).isEqualTo(new Owner(0, 0, 1));
+        assertThat(program.program()).isEqualTo(new ProgramProperties("0123456789abcdef", List.of(42L)));
+        assertThat(program.map()).isNull();
+        assertThat(JSON.readValue(JSON.writeValueAsString(MAP), BpfObject.class)).isEqualTo(MAP);
+    }
 
-  @Test
-  void writesEntriesAsKeyAndValue() {
-    assertThat(JSON.valueToTree(new Entry("01", "ff")).toString())
-        .isEqualTo("{\"key\":\"01\",\"value\":\"ff\"}");
-  }
+    @Test
+    void writesEntriesAsKeyAndValue() {
+        assertThat(JSON.valueToTree(new Entry("01", "ff")).toString())
+                .isEqualTo("{\"key\":\"01\",\"value\":\"ff\"}");
+    }
 }
