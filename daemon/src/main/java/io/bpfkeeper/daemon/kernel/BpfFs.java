@@ -1,0 +1,59 @@
+package io.bpfkeeper.daemon.kernel;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+/** Pins in the BPF filesystem: BPF_OBJ_PIN, BPF_OBJ_GET, and telling a bpffs from other filesystems. */
+public final class BpfFs {
+
+    /** statfs(2) f_type of a bpffs. */
+    public static final long BPF_FS_MAGIC = 0xcafe4a11L;
+    /** struct statfs on x86-64 is 120 bytes; f_type is its first member. */
+    private static final int STATFS_SIZE = 120;
+
+    private BpfFs() {
+    }
+
+    /** Pins the object behind {@code fd} at {@code path}; the pin holds its own reference. */
+    public static void pin(Fd fd, Path path) {
+        Pointer name = cString(path);
+        Pointer attr = BpfAttr.zeroed();
+        BpfAttr.Obj.PATHNAME.put(attr, name.address());
+        BpfAttr.Obj.BPF_FD.put(attr, fd.get());
+        try {
+            Bpf.call(BpfCommand.OBJ_PIN, attr);
+        } catch (BpfException e) {
+            throw e.withContext("pin at " + path);
+        }
+    }
+
+    /** Opens the object pinned at {@code path}, read-write. */
+    public static Fd open(Path path) {
+        Pointer name = cString(path);
+        Pointer attr = BpfAttr.zeroed();
+        BpfAttr.Obj.PATHNAME.put(attr, name.address());
+        try {
+            return Bpf.callForFd(BpfCommand.OBJ_GET, attr);
+        } catch (BpfException e) {
+            throw e.withContext("open pin " + path);
+        }
+    }
+
+    /** Whether {@code path} lies on a bpffs. False when it does not exist. */
+    public static boolean isBpfFs(Path path) {
+        Pointer buf = Memory.allocateDirect(LibC.RUNTIME, STATFS_SIZE, true);
+        if (LibC.INSTANCE.statfs(path.toString(), buf) != 0) {
+            return false;
+        }
+        return buf.getLong(0) == BPF_FS_MAGIC;
+    }
+
+    private static Pointer cString(Path path) {
+        byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
+        Pointer name = Memory.allocateDirect(LibC.RUNTIME, bytes.length + 1, true);
+        name.put(0, bytes, 0, bytes.length);
+        return name;
+    }
+}

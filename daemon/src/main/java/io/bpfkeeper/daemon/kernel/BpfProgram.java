@@ -1,0 +1,184 @@
+package io.bpfkeeper.daemon.kernel;
+
+import java.nio.charset.StandardCharsets;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+/** A program the daemon holds an fd of. */
+public final class BpfProgram implements KernelObject {
+
+    private static final int FIRST_LOG_SIZE = 256 * 1024;
+    /** The kernel caps log_size at UINT_MAX >> 2 (1 GiB); 16 MiB is plenty for any real program. */
+    private static final int MAX_LOG_SIZE = 16 * 1024 * 1024;
+
+    private final Fd fd;
+    private final ProgramInfo info;
+
+    private BpfProgram(Fd fd, ProgramInfo info) {
+        this.fd = fd;
+        this.info = info;
+    }
+
+    /** A loaded program and, when the caller asked for one, the verifier's log. */
+    public record Loaded(BpfProgram program, String log) {
+    }
+
+    /**
+     * Loads a program. Without a requested log the first attempt runs without one, because the log
+     * slows the verifier down; a rejected program is loaded again with a log, as libbpf does, so that
+     * the caller learns why.
+     *
+     * @throws VerifierException when the kernel rejects the program and explains itself in a log
+     */
+    public static Loaded load(ProgramSpec spec) {
+        if (spec.logLevel() > 0) {
+            return loadWithLog(spec, spec.logLevel());
+        }
+        try {
+            return new Loaded(wrap(attempt(spec, 0, null, 0)), null);
+        } catch (BpfException firstFailure) {
+            Loaded retried = loadWithLog(spec, 1);
+            // The retry succeeded where the first attempt failed: a transient failure such as EAGAIN.
+            return new Loaded(retried.program(), null);
+        }
+    }
+
+    private static Loaded loadWithLog(ProgramSpec spec, int logLevel) {
+        for (int logSize = FIRST_LOG_SIZE; ; logSize *= 4) {
+            Pointer log = Memory.allocateDirect(LibC.RUNTIME, logSize, true);
+            try {
+                Fd fd = attempt(spec, logLevel, log, logSize);
+                return new Loaded(wrap(fd), readLog(log, logSize));
+            } catch (BpfException e) {
+                if (e.errno() == Errno.ENOSPC && logSize < MAX_LOG_SIZE) {
+                    continue;
+                }
+                String text = readLog(log, logSize);
+                if (text.isEmpty()) {
+                    throw e.withContext("load program " + spec.name());
+                }
+                throw new VerifierException(spec.name(), e, text);
+            }
+        }
+    }
+
+    private static Fd attempt(ProgramSpec spec, int logLevel, Pointer log, int logSize) {
+        Pointer instructions = Memory.allocateDirect(LibC.RUNTIME, Math.max(1, spec.instructions().length), false);
+        instructions.put(0, spec.instructions(), 0, spec.instructions().length);
+        byte[] licenseBytes = spec.license().getBytes(StandardCharsets.UTF_8);
+        Pointer license = Memory.allocateDirect(LibC.RUNTIME, licenseBytes.length + 1, true);
+        license.put(0, licenseBytes, 0, licenseBytes.length);
+
+        Pointer attr = BpfAttr.zeroed();
+        BpfAttr.ProgLoad.PROG_TYPE.put(attr, spec.type().value());
+        BpfAttr.ProgLoad.INSN_CNT.put(attr, spec.instructionCount());
+        BpfAttr.ProgLoad.INSNS.put(attr, instructions.address());
+        BpfAttr.ProgLoad.LICENSE.put(attr, license.address());
+        BpfAttr.ProgLoad.PROG_NAME.putString(attr, spec.name());
+        if (spec.expectedAttachType() != null) {
+            BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE.put(attr, spec.expectedAttachType().value());
+        }
+        if (log != null) {
+            BpfAttr.ProgLoad.LOG_LEVEL.put(attr, logLevel);
+            BpfAttr.ProgLoad.LOG_SIZE.put(attr, logSize);
+            BpfAttr.ProgLoad.LOG_BUF.put(attr, log.address());
+        }
+        return Bpf.callForFd(BpfCommand.PROG_LOAD, attr);
+    }
+
+    private static String readLog(Pointer log, int size) {
+        byte[] raw = new byte[size];
+        log.get(0, raw, 0, size);
+        int end = 0;
+        while (end < size && raw[end] != 0) {
+            end++;
+        }
+        return new String(raw, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /** Takes ownership of a program fd and reads what the kernel says about it. */
+    public static BpfProgram wrap(Fd fd) {
+        try {
+            return new BpfProgram(fd, ObjectInfo.program(fd));
+        } catch (RuntimeException e) {
+            fd.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Fd fd() {
+        return fd;
+    }
+
+    @Override
+    public int id() {
+        return info.id();
+    }
+
+    @Override
+    public ObjectKind kind() {
+        return ObjectKind.PROGRAM;
+    }
+
+    @Override
+    public String name() {
+        return info.name();
+    }
+
+    @Override
+    public String typeName() {
+        return info.type().name();
+    }
+
+    /** What the kernel said at load time. Run statistics in it are stale; call {@link #freshInfo()}. */
+    public ProgramInfo info() {
+        return info;
+    }
+
+    public ProgramInfo freshInfo() {
+        return ObjectInfo.program(fd);
+    }
+
+    /** The outcome of BPF_PROG_TEST_RUN. */
+    public record TestRunResult(int retval, byte[] dataOut, long durationNs) {
+    }
+
+    /**
+     * Runs the program on {@code data} without attaching it (BPF_PROG_TEST_RUN).
+     *
+     * @param dataOutCapacity room for the packet the program leaves behind
+     */
+    public TestRunResult testRun(byte[] data, int repeat, int dataOutCapacity) {
+        Pointer in = Memory.allocateDirect(LibC.RUNTIME, Math.max(1, data.length), false);
+        in.put(0, data, 0, data.length);
+        Pointer out = Memory.allocateDirect(LibC.RUNTIME, Math.max(1, dataOutCapacity), true);
+        Pointer attr = BpfAttr.zeroed();
+        BpfAttr.TestRun.PROG_FD.put(attr, fd.get());
+        BpfAttr.TestRun.DATA_IN.put(attr, in.address());
+        BpfAttr.TestRun.DATA_SIZE_IN.put(attr, data.length);
+        BpfAttr.TestRun.DATA_OUT.put(attr, out.address());
+        BpfAttr.TestRun.DATA_SIZE_OUT.put(attr, dataOutCapacity);
+        BpfAttr.TestRun.REPEAT.put(attr, repeat);
+        try {
+            Bpf.call(BpfCommand.PROG_TEST_RUN, attr);
+        } catch (BpfException e) {
+            throw e.withContext("test run of program " + info.id());
+        }
+        int outSize = Math.min(dataOutCapacity, BpfAttr.TestRun.DATA_SIZE_OUT.getInt(attr));
+        byte[] dataOut = new byte[outSize];
+        out.get(0, dataOut, 0, outSize);
+        return new TestRunResult(BpfAttr.TestRun.RETVAL.getInt(attr), dataOut,
+                BpfAttr.TestRun.DURATION.get(attr));
+    }
+
+    @Override
+    public void close() {
+        fd.close();
+    }
+
+    @Override
+    public String toString() {
+        return "program " + info.id() + " (" + info.name() + ")";
+    }
+}

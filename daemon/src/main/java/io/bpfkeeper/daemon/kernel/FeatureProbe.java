@@ -1,0 +1,87 @@
+package io.bpfkeeper.daemon.kernel;
+
+import jnr.ffi.Pointer;
+
+/**
+ * Turns a bare EINVAL into an explanation, the way cilium/ebpf does: after a call fails, check the
+ * rules that the kernel enforces silently, then probe whether the kernel has the feature at all.
+ */
+final class FeatureProbe {
+
+    private static final int PAGE_SIZE = 4096;
+
+    private FeatureProbe() {
+    }
+
+    static BpfException explainMapCreateFailure(MapSpec spec, BpfException failure) {
+        if (failure.errno() != Errno.EINVAL) {
+            return failure;
+        }
+        String rule = violatedMapRule(spec);
+        if (rule != null) {
+            return failure.withHint(rule);
+        }
+        if (!kernelHasMapType(spec.type())) {
+            return failure.withHint("this kernel does not support map type " + spec.type().name());
+        }
+        return failure;
+    }
+
+    /** The documented per-type rules, checked only after the kernel refused, so never stricter. */
+    private static String violatedMapRule(MapSpec spec) {
+        MapType type = spec.type();
+        if (spec.maxEntries() == 0) {
+            return "max_entries must be at least 1";
+        }
+        if (type.equals(MapType.RINGBUF) || type.equals(MapType.USER_RINGBUF)) {
+            boolean powerOfTwoPages = spec.maxEntries() % PAGE_SIZE == 0
+                    && Integer.bitCount(spec.maxEntries()) == 1;
+            if (spec.keySize() != 0 || spec.valueSize() != 0 || !powerOfTwoPages) {
+                return type.name() + " needs key_size 0, value_size 0 and a max_entries that is a power of 2"
+                        + " and a multiple of the page size (" + PAGE_SIZE + ")";
+            }
+        }
+        if ((type.equals(MapType.PROG_ARRAY) || type.equals(MapType.PERF_EVENT_ARRAY))
+                && (spec.keySize() != 4 || spec.valueSize() != 4)) {
+            return type.name() + " needs key_size 4 and value_size 4";
+        }
+        if ((type.equals(MapType.ARRAY) || type.equals(MapType.PERCPU_ARRAY)) && spec.keySize() != 4) {
+            return type.name() + " needs key_size 4 (an index)";
+        }
+        if (type.isKeyless() && spec.keySize() != 0) {
+            return type.name() + " needs key_size 0";
+        }
+        if (type.name().equals("lpm_trie") && (spec.flags() & 1) == 0) {
+            return "lpm_trie needs flag BPF_F_NO_PREALLOC (1)";
+        }
+        return null;
+    }
+
+    /** Creates the smallest valid map of the type; only EINVAL means the kernel lacks it. */
+    static boolean kernelHasMapType(MapType type) {
+        int keySize = type.isKeyless() ? 0 : 4;
+        int valueSize = 4;
+        int maxEntries = 1;
+        int flags = 0;
+        if (type.equals(MapType.RINGBUF) || type.equals(MapType.USER_RINGBUF)) {
+            keySize = 0;
+            valueSize = 0;
+            maxEntries = PAGE_SIZE;
+        } else if (type.name().equals("lpm_trie")) {
+            keySize = 8;
+            flags = 1;
+        }
+        Pointer attr = BpfAttr.zeroed();
+        BpfAttr.MapCreate.MAP_TYPE.put(attr, type.value());
+        BpfAttr.MapCreate.KEY_SIZE.put(attr, keySize);
+        BpfAttr.MapCreate.VALUE_SIZE.put(attr, valueSize);
+        BpfAttr.MapCreate.MAX_ENTRIES.put(attr, maxEntries);
+        BpfAttr.MapCreate.MAP_FLAGS.put(attr, flags);
+        long result = Bpf.callReturningErrno(BpfCommand.MAP_CREATE, attr);
+        if (result >= 0) {
+            Fd.adopt((int) result).close();
+            return true;
+        }
+        return result != -Errno.EINVAL;
+    }
+}

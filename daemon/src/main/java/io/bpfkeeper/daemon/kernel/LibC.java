@@ -1,0 +1,62 @@
+package io.bpfkeeper.daemon.kernel;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.SaveError;
+
+/**
+ * The few libc entry points the kernel layer needs. Everything BPF goes through {@link #syscall},
+ * because libc has no bpf() wrapper and libbpf's wrappers would hide errno behind their own
+ * conventions.
+ */
+public interface LibC {
+
+    /** x86-64 syscall numbers. */
+    long SYS_BPF = 321;
+    long SYS_PERF_EVENT_OPEN = 298;
+
+    /**
+     * {@code syscall(2)}. Declared with fixed arguments: on x86-64 the variadic convention passes
+     * integer arguments in the same registers, so this is safe for the integer-only calls we make.
+     */
+    @SaveError
+    long syscall(long number, long arg1, long arg2, long arg3);
+
+    @SaveError
+    long syscall(long number, long arg1, long arg2, long arg3, long arg4, long arg5);
+
+    @SaveError
+    int close(int fd);
+
+    @SaveError
+    int fcntl(int fd, int cmd, int arg);
+
+    @SaveError
+    int statfs(String path, Pointer buf);
+
+    @SaveError
+    int getrlimit(int resource, Pointer rlimit);
+
+    @SaveError
+    int setrlimit(int resource, Pointer rlimit);
+
+    @SaveError
+    int setns(int fd, int nstype);
+
+    @SaveError
+    int open(String path, int flags, int mode);
+
+    @SaveError
+    int getpid();
+
+    /** The process-wide instance; loading libc once is cheap and thread-safe afterwards. */
+    LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
+
+    Runtime RUNTIME = Runtime.getRuntime(INSTANCE);
+
+    /** errno of the calling thread's last {@link SaveError} call. */
+    static int errno() {
+        return RUNTIME.getLastError();
+    }
+}
