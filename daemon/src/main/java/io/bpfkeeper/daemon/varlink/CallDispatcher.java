@@ -1,0 +1,222 @@
+package io.bpfkeeper.daemon.varlink;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the calls of one connection, one at a time and in arrival order, because Varlink replies
+ * carry no call id: the client matches them by order. A call on a worker thread holds back the
+ * connection's later calls, but never another connection's.
+ */
+final class CallDispatcher extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(CallDispatcher.class);
+    private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+    /** Stop reading from a client that pipelines faster than we answer, to bound memory. */
+    private static final int MAX_QUEUED_CALLS = 256;
+    /** How long a streaming handler waits for a slow reader before giving up on it. */
+    private static final long SLOW_READER_TIMEOUT_SECONDS = 60;
+
+    private final Services services;
+    private final Executor workers;
+    private final ErrorTranslator errors;
+    private final ConnectionObserver observer;
+    /** VarlinkCall, or the ProtocolViolation that ends the connection after the calls before it. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+
+    private ChannelHandlerContext ctx;
+    private Connection connection;
+    private boolean busy;
+    private boolean inReadCycle;
+    private boolean inactive;
+    private boolean violated;
+
+    CallDispatcher(Services services, Executor workers, ErrorTranslator errors, ConnectionObserver observer) {
+        this.services = services;
+        this.workers = workers;
+        this.errors = errors;
+        this.observer = observer;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        PeerCredentials peer = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials();
+        int gid = peer.gids().length > 0 ? peer.gids()[0] : -1;
+        connection = new Connection(CONNECTION_IDS.incrementAndGet(), peer.uid(), gid, peer.pid());
+        observer.opened(connection);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inReadCycle = true;
+        enqueue(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inReadCycle = false;
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof ProtocolViolation) {
+            enqueue(root);
+        } else if (root instanceof TooLongFrameException) {
+            enqueue(ProtocolViolation.tooLarge(services.maxMessageBytes()));
+        } else if (root instanceof IOException) {
+            // The peer reset the connection; channelInactive cleans up.
+            ctx.close();
+        } else {
+            log.warn("closing connection {} after an unexpected error", connection, root);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateAutoRead();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        inactive = true;
+        queue.clear();
+        if (!busy) {
+            observer.closed(connection);
+        }
+    }
+
+    private void enqueue(Object item) {
+        if (item instanceof ProtocolViolation) {
+            // Nothing after a violation can be trusted to be framed right: stop reading.
+            violated = true;
+        }
+        queue.add(item);
+        updateAutoRead();
+        drain();
+    }
+
+    private void updateAutoRead() {
+        Channel channel = ctx.channel();
+        channel.config().setAutoRead(!violated && !services.draining() && queue.size() < MAX_QUEUED_CALLS && channel.isWritable());
+    }
+
+    private void drain() {
+        while (!busy && !inactive && !queue.isEmpty()) {
+            Object item = queue.poll();
+            if (item instanceof ProtocolViolation) {
+                VarlinkError error = errors.translate((ProtocolViolation) item);
+                ctx.writeAndFlush(VarlinkReply.error(error)).addListener(ChannelFutureListener.CLOSE);
+                queue.clear();
+                return;
+            }
+            start((VarlinkCall) item);
+        }
+        if (!inactive) {
+            updateAutoRead();
+        }
+    }
+
+    private void start(VarlinkCall call) {
+        CallContext context = new CallContext(call, connection, this::send);
+        Method method;
+        try {
+            method = services.resolve(call);
+        } catch (VarlinkError e) {
+            context.fail(e);
+            return;
+        }
+        if (method.execution() == Execution.EVENT_LOOP) {
+            run(method, context);
+            return;
+        }
+        busy = true;
+        try {
+            workers.execute(() -> {
+                run(method, context);
+                ctx.executor().execute(this::workerCallDone);
+            });
+        } catch (RejectedExecutionException e) {
+            busy = false;
+            context.fail(errors.translate(e));
+        }
+    }
+
+    private void workerCallDone() {
+        busy = false;
+        if (inactive) {
+            observer.closed(connection);
+        } else {
+            drain();
+        }
+    }
+
+    private void run(Method method, CallContext context) {
+        try {
+            method.handler().handle(context);
+            if (!context.finished()) {
+                throw new IllegalStateException(context.call().method() + " finished without a reply");
+            }
+        } catch (VarlinkError e) {
+            context.fail(e);
+        } catch (ClientGone e) {
+            log.debug("connection {} went away during {}", connection, context.call().method());
+        } catch (Exception | Error e) {
+            if (!context.finished()) {
+                context.fail(errors.translate(e));
+            }
+        }
+    }
+
+    /**
+     * Writes a reply. On the event loop, replies to a burst of pipelined calls share one flush; a
+     * worker flushes each reply, and waits when the client reads slower than we stream.
+     */
+    private void send(VarlinkReply reply) {
+        if (ctx.executor().inEventLoop()) {
+            if (inReadCycle) {
+                ctx.write(reply);
+            } else {
+                ctx.writeAndFlush(reply);
+            }
+            return;
+        }
+        Channel channel = ctx.channel();
+        if (!channel.isActive()) {
+            throw new ClientGone();
+        }
+        ChannelFuture written = channel.writeAndFlush(reply);
+        if (!channel.isWritable()
+                && !written.awaitUninterruptibly(SLOW_READER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            channel.close();
+            throw new ClientGone();
+        }
+    }
+
+    /** The client disconnected while a handler was still replying. */
+    static final class ClientGone extends RuntimeException {
+        ClientGone() {
+            super(null, null, false, false);
+        }
+    }
+}

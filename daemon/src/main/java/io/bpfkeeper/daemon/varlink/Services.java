@@ -1,0 +1,69 @@
+package io.bpfkeeper.daemon.varlink;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The interfaces a server offers, and how a call finds its method. */
+final class Services {
+
+    private final Map<String, VarlinkInterface> interfaces = new LinkedHashMap<>();
+    private final long maxMessageBytes;
+    private volatile boolean draining;
+
+    Services(List<VarlinkInterface> served, long maxMessageBytes) {
+        for (VarlinkInterface each : served) {
+            interfaces.put(each.name(), each);
+        }
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Set once the server stops: no connection reads another call. */
+    void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    long maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    Collection<VarlinkInterface> interfaces() {
+        return interfaces.values();
+    }
+
+    Optional<VarlinkInterface> find(String name) {
+        return Optional.ofNullable(interfaces.get(name));
+    }
+
+    /**
+     * The method a call names, after checking the call against the IDL, so that handlers see only
+     * parameters of the declared types.
+     */
+    Method resolve(VarlinkCall call) throws VarlinkError {
+        VarlinkInterface target = interfaces.get(call.interfaceName());
+        if (target == null) {
+            throw VarlinkError.interfaceNotFound(call.interfaceName());
+        }
+        Method method = target.method(call.memberName());
+        if (method == null) {
+            throw VarlinkError.methodNotFound(call.method());
+        }
+        Optional<String> invalid = target.invalidParameter(method.name(), call.parameters());
+        if (invalid.isPresent()) {
+            throw VarlinkError.invalidParameter(invalid.get());
+        }
+        if (call.upgrade()) {
+            throw VarlinkError.invalidParameter("upgrade");
+        }
+        if (method.streaming() && !call.more()) {
+            throw VarlinkError.expectedMore();
+        }
+        return method;
+    }
+}

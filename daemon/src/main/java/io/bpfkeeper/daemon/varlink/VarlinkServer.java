@@ -1,0 +1,182 @@
+package io.bpfkeeper.daemon.varlink;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.DelimiterBasedFrameDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Varlink server on a Unix socket, with Netty's epoll transport. Each connection gets a pipeline
+ * of four single-purpose handlers: NUL framing (with the size limit), call decoding, reply encoding
+ * and per-connection dispatch.
+ */
+public final class VarlinkServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(VarlinkServer.class);
+
+    private final Services services;
+    private final ServerOptions options;
+    private final ObjectMapper json;
+    private final ErrorTranslator errors;
+    private final ConnectionObserver observer;
+    private final EventLoopGroup eventLoops;
+    private final ExecutorService workers;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel listener;
+
+    /**
+     * @param maxMessageBytes default 16 MiB
+     * @param workerThreads threads for calls that may block in the kernel
+     * @param eventLoopThreads threads that read, decode and answer fast calls
+     */
+    public record ServerOptions(long maxMessageBytes, int workerThreads, int eventLoopThreads) {
+        public static final long DEFAULT_MAX_MESSAGE_BYTES = 16L * 1024 * 1024;
+
+        public static ServerOptions defaults() {
+            int cpus = Runtime.getRuntime().availableProcessors();
+            return new ServerOptions(DEFAULT_MAX_MESSAGE_BYTES, Math.max(4, 2 * cpus), Math.max(1, cpus));
+        }
+    }
+
+    public VarlinkServer(ServiceInfo info, List<VarlinkInterface> interfaces, ServerOptions options, ObjectMapper json,
+            ErrorTranslator errors, ConnectionObserver observer) {
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("Netty's epoll transport is unavailable", Epoll.unavailabilityCause());
+        }
+        List<VarlinkInterface> all = new ArrayList<>();
+        Services[] self = new Services[1];
+        all.add(ServiceInterface.create(info, () -> self[0].interfaces()));
+        all.addAll(interfaces);
+        this.services = new Services(all, options.maxMessageBytes());
+        self[0] = services;
+        this.options = options;
+        this.json = json;
+        this.errors = errors;
+        this.observer = observer;
+        this.eventLoops = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(),
+                new DefaultThreadFactory("bpfkeeper-io", true), EpollIoHandler.newFactory());
+        this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new DefaultThreadFactory("bpfkeeper-worker", true));
+    }
+
+    /**
+     * Creates the socket at {@code path} with the given permissions (such as "rw-rw----"). A stale
+     * socket file left by a dead daemon is replaced; a live one is an error, so that two daemons never
+     * fight over one path.
+     */
+    public void bind(Path path, String permissions) throws IOException {
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        if (Files.exists(path)) {
+            if (someoneListens(path)) {
+                throw new IOException("another daemon is serving at " + path);
+            }
+            Files.delete(path);
+        }
+        listener = bootstrap().channel(EpollServerDomainSocketChannel.class)
+                .bind(new DomainSocketAddress(path.toString())).syncUninterruptibly().channel();
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+        log.info("serving Varlink on {}", path);
+    }
+
+    /** Serves a listening socket inherited from systemd's socket activation. */
+    public void adopt(int listeningFd) {
+        // The two-argument constructor marks the fd as active; the one-argument one never accepts.
+        EpollServerDomainSocketChannel channel = new EpollServerDomainSocketChannel(listeningFd, true);
+        ServerBootstrap bootstrap = bootstrap();
+        bootstrap.channelFactory(() -> channel);
+        listener = bootstrap.register().syncUninterruptibly().channel();
+        log.info("serving Varlink on the socket systemd passed (fd {})", listeningFd);
+    }
+
+    private ServerBootstrap bootstrap() {
+        CallDecoder decoder = new CallDecoder(json);
+        ReplyEncoder encoder = new ReplyEncoder(json);
+        return new ServerBootstrap()
+                .group(eventLoops)
+                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollDomainSocketChannel channel) {
+                        connections.add(channel);
+                        channel.pipeline()
+                                .addLast("framing", new DelimiterBasedFrameDecoder(
+                                        (int) Math.min(Integer.MAX_VALUE, options.maxMessageBytes()), true, true,
+                                        Unpooled.wrappedBuffer(new byte[] {0})))
+                                .addLast("decoder", decoder)
+                                .addLast("encoder", encoder)
+                                .addLast("dispatcher", new CallDispatcher(services, workers, errors, observer));
+                    }
+                });
+    }
+
+    private static boolean someoneListens(Path path) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Stops accepting connections and stops reading from the open ones; calls in flight go on. */
+    public void stopAccepting() {
+        services.startDraining();
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        for (Channel connection : connections) {
+            connection.config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * Waits for the calls in flight, then closes every connection. Returns false when calls were
+     * still running at the deadline.
+     */
+    public boolean finishCalls(Duration deadline) throws InterruptedException {
+        workers.shutdown();
+        boolean finished = workers.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        connections.close().awaitUninterruptibly(deadline.toMillis());
+        return finished;
+    }
+
+    public int openConnections() {
+        return connections.size();
+    }
+
+    @Override
+    public void close() {
+        stopAccepting();
+        workers.shutdownNow();
+        connections.close().awaitUninterruptibly();
+        eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
