@@ -1,0 +1,103 @@
+package io.bpfkeeper.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bpfkeeper.daemon.api.BpfkeeperApi;
+import io.bpfkeeper.daemon.api.PinPaths;
+import io.bpfkeeper.daemon.config.DaemonConfig;
+import io.bpfkeeper.daemon.kernel.ResourceLimits;
+import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.daemon.registry.OwnedObject;
+import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.daemon.varlink.ServiceInfo;
+import io.bpfkeeper.daemon.varlink.VarlinkInterface;
+import io.bpfkeeper.daemon.varlink.VarlinkServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running daemon: the registry of owned objects, served over Varlink. */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    private static final Duration CALLS_IN_FLIGHT_DEADLINE = Duration.ofSeconds(30);
+
+    private final DaemonConfig config;
+    private final Registry registry = new Registry();
+    private final VarlinkServer server;
+    private boolean stopped;
+
+    /** Builds the daemon; {@code extraInterfaces} lets tests serve more, such as the certification one. */
+    public Daemon(DaemonConfig config, List<VarlinkInterface> extraInterfaces) {
+        this.config = config;
+        PinPaths pinPaths = new PinPaths(config.pinRoot());
+        if (pinPaths.unusableReason() != null) {
+            log.warn("pins are unavailable: {}", pinPaths.unusableReason());
+        }
+        BpfkeeperApi api = new BpfkeeperApi(registry, pinPaths, Clock.systemUTC());
+        List<VarlinkInterface> interfaces = new ArrayList<>();
+        interfaces.add(api.varlinkInterface());
+        interfaces.addAll(extraInterfaces);
+        VarlinkServer.ServerOptions defaults = VarlinkServer.ServerOptions.defaults();
+        this.server = new VarlinkServer(
+                new ServiceInfo("bpfkeeper", "bpfkeeperd", Version.current(), "https://github.com/bpfkeeper/bpfkeeper"),
+                interfaces,
+                new VarlinkServer.ServerOptions(config.maxMessageBytes(), defaults.workerThreads(),
+                        defaults.eventLoopThreads()),
+                new ObjectMapper(), api.errors(), api.sessions());
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    public void start() throws IOException {
+        long openFiles = ResourceLimits.raiseOpenFilesToHardLimit();
+        boolean memlockLifted = ResourceLimits.liftLockedMemoryLimit();
+        log.info("open file limit {}; locked memory limit {}", openFiles, memlockLifted ? "lifted" : "unchanged");
+        Files.createDirectories(config.stateDir());
+        server.bind(config.socket(), DaemonConfig.SOCKET_PERMISSIONS);
+        log.warn("no systemd fd store: unpinned daemon-lifetime objects will not survive this daemon");
+    }
+
+    /**
+     * Stops the way SIGTERM should: no new calls, the calls in flight finish, then every fd is
+     * closed, and the log says what that means for each lifetime class.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        log.info("stopping: no new calls; waiting up to {}s for calls in flight", CALLS_IN_FLIGHT_DEADLINE.toSeconds());
+        server.stopAccepting();
+        try {
+            if (!server.finishCalls(CALLS_IN_FLIGHT_DEADLINE)) {
+                log.warn("calls still running at the deadline; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<OwnedObject> closed = registry.closeAllForShutdown();
+        reportFates(closed);
+        server.close();
+        log.info("stopped");
+    }
+
+    private static void reportFates(List<OwnedObject> closed) {
+        long session = closed.stream().filter(o -> o.lifetime() == Lifetime.SESSION).count();
+        long daemonUnpinned = closed.stream()
+                .filter(o -> o.lifetime() == Lifetime.DAEMON && o.pins().isEmpty()).count();
+        long pinned = closed.stream().filter(o -> !o.pins().isEmpty()).count();
+        log.info("released {} session-lifetime objects: the kernel frees them unless another holder remains",
+                session);
+        log.info("released {} unpinned daemon-lifetime objects: without systemd's fd store they do not survive"
+                + " the daemon", daemonUnpinned);
+        log.info("{} pinned objects stay alive in bpffs; Adopt takes them back", pinned);
+    }
+}

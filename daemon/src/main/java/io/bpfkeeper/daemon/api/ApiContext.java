@@ -1,0 +1,77 @@
+package io.bpfkeeper.daemon.api;
+
+import io.bpfkeeper.daemon.kernel.BpfException;
+import io.bpfkeeper.daemon.kernel.BpfFs;
+import io.bpfkeeper.daemon.kernel.KernelObject;
+import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.daemon.registry.ObjectKey;
+import io.bpfkeeper.daemon.registry.OwnedObject;
+import io.bpfkeeper.daemon.registry.Owner;
+import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.daemon.varlink.CallContext;
+import io.bpfkeeper.daemon.varlink.Connection;
+import io.bpfkeeper.daemon.varlink.VarlinkError;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/** What every method group shares: the registry, the pin root, and taking ownership of new objects. */
+final class ApiContext {
+
+    private final Registry registry;
+    private final PinPaths pinPaths;
+    private final Clock clock;
+
+    ApiContext(Registry registry, PinPaths pinPaths, Clock clock) {
+        this.registry = registry;
+        this.pinPaths = pinPaths;
+        this.clock = clock;
+    }
+
+    Registry registry() {
+        return registry;
+    }
+
+    PinPaths pinPaths() {
+        return pinPaths;
+    }
+
+    /** The owned object, or NoSuchObject. */
+    OwnedObject owned(Kind kind, int id) throws VarlinkError {
+        ObjectKey key = new ObjectKey(kind, id);
+        return registry.get(key).orElseThrow(() -> ApiErrors.noSuchObject(key));
+    }
+
+    /** The owned object, after checking that the caller may change it. */
+    OwnedObject ownedForChange(Kind kind, int id, Connection caller) throws VarlinkError {
+        OwnedObject object = owned(kind, id);
+        Access.requireOwner(object, caller);
+        return object;
+    }
+
+    /**
+     * Registers a new kernel object for the caller and pins it if asked. It is all or nothing: if the
+     * pin fails, the object is released again and the caller gets the pin's error.
+     */
+    OwnedObject takeOwnership(CallContext call, Kind kind, KernelObject object, String name, String type,
+            Lifetime lifetime, Map<String, String> labels, Path pin) {
+        Connection caller = call.connection();
+        OwnedObject owned = registry.add(new OwnedObject(kind, object, name, type,
+                new Owner(caller.uid(), caller.gid(), caller.pid()), lifetime, caller.id(), labels, clock.instant()));
+        if (pin != null) {
+            try {
+                pin(owned, pin);
+            } catch (BpfException e) {
+                registry.release(owned.key());
+                throw e;
+            }
+        }
+        return owned;
+    }
+
+    void pin(OwnedObject object, Path path) {
+        BpfFs.pin(object.kernelObject().fd(), path);
+        registry.recordPin(object, path);
+    }
+}

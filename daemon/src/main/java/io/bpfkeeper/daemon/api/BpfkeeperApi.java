@@ -1,0 +1,37 @@
+package io.bpfkeeper.daemon.api;
+
+import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.daemon.varlink.ConnectionObserver;
+import io.bpfkeeper.daemon.varlink.ErrorTranslator;
+import io.bpfkeeper.daemon.varlink.Method;
+import io.bpfkeeper.daemon.varlink.VarlinkInterface;
+import io.bpfkeeper.protocol.BpfkeeperInterface;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The io.bpfkeeper interface: its method groups, its error mapping, and session tracking. */
+public final class BpfkeeperApi {
+
+    private final ApiContext context;
+
+    public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock) {
+        this.context = new ApiContext(registry, pinPaths, clock);
+    }
+
+    public VarlinkInterface varlinkInterface() {
+        List<Method> methods = new ArrayList<>();
+        methods.addAll(new MapMethods(context).methods());
+        methods.addAll(new ProgramMethods(context).methods());
+        methods.addAll(new ObjectMethods(context).methods());
+        return new VarlinkInterface(BpfkeeperInterface.definition(), methods);
+    }
+
+    public ErrorTranslator errors() {
+        return new ErrorMapping();
+    }
+
+    public ConnectionObserver sessions() {
+        return new Sessions(context.registry());
+    }
+}

@@ -1,0 +1,210 @@
+package io.bpfkeeper.daemon.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bpfkeeper.daemon.kernel.BpfMap;
+import io.bpfkeeper.daemon.kernel.MapInfo;
+import io.bpfkeeper.daemon.kernel.MapSpec;
+import io.bpfkeeper.daemon.kernel.MapType;
+import io.bpfkeeper.daemon.kernel.PartialBatchException;
+import io.bpfkeeper.daemon.kernel.PossibleCpus;
+import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.daemon.registry.OwnedObject;
+import io.bpfkeeper.daemon.varlink.CallContext;
+import io.bpfkeeper.daemon.varlink.Method;
+import io.bpfkeeper.daemon.varlink.VarlinkError;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** CreateMap and the map data methods: MapLookup, MapUpdate, MapDelete, MapEntries, MapUpdateBatch. */
+final class MapMethods {
+
+    /** Entries per BPF_MAP_LOOKUP_BATCH while streaming MapEntries. */
+    private static final int ENTRIES_PER_BATCH = 256;
+
+    private final ApiContext api;
+
+    MapMethods(ApiContext api) {
+        this.api = api;
+    }
+
+    List<Method> methods() {
+        return List.of(
+                // Creating a large preallocated map takes long enough to keep off the event loop.
+                Method.onWorker("CreateMap", this::createMap),
+                Method.onEventLoop("MapLookup", this::lookup),
+                Method.onEventLoop("MapUpdate", this::update),
+                Method.onEventLoop("MapDelete", this::delete),
+                Method.streaming("MapEntries", this::entries),
+                Method.onWorker("MapUpdateBatch", this::updateBatch));
+    }
+
+    private void createMap(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        String name = Names.objectName(params, "name");
+        MapType type = new MapType(Names.kernelValue(params, "type", MapType.NAMES, "map type"));
+        MapSpec spec = new MapSpec(name, type, params.size("keySize"), params.size("valueSize"),
+                params.size("maxEntries"), params.size("flags", 0));
+        Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
+        Map<String, String> labels = params.labels("labels");
+        Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;
+
+        OwnedObject owned = api.takeOwnership(call, Kind.MAP, BpfMap.create(spec), name, type.name(), lifetime,
+                labels, pin);
+        Audit.changed(call.connection(), "created " + owned + " " + type.name() + " " + lifetime.wireName());
+        call.reply(Map.of("object", ObjectViews.view(owned)));
+    }
+
+    private void lookup(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        BpfMap map = map(params);
+        byte[] key = key(params, map);
+        byte[] value = map.lookup(key);
+        ObjectNode reply = JsonNodeFactory.instance.objectNode();
+        if (value != null) {
+            reply.put("value", Hex.encode(value));
+            MapInfo info = map.info();
+            if (info.type().isPerCpu()) {
+                ArrayNode perCpu = reply.putArray("perCpu");
+                for (int offset = 0; offset < value.length; offset += info.perCpuStride()) {
+                    perCpu.add(Hex.encode(value, offset, info.valueSize()));
+                }
+            }
+        }
+        call.reply(reply);
+    }
+
+    private void update(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        BpfMap map = ownedMap(params, call);
+        byte[] key = key(params, map);
+        byte[] value = new byte[map.info().valueBufferSize()];
+        decodeValue(params.string("value"), map.info(), value, 0, "value");
+        map.update(key, value, mode(params));
+        call.reply(Map.of());
+    }
+
+    private void delete(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        BpfMap map = ownedMap(params, call);
+        byte[] key = key(params, map);
+        if (!map.delete(key)) {
+            throw ApiErrors.noSuchKey(map.id(), params.string("key"));
+        }
+        call.reply(Map.of());
+    }
+
+    private void entries(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        BpfMap map = map(params);
+        MapInfo info = map.info();
+        if (info.type().isKeyless()) {
+            throw ApiErrors.invalidArgument("id", info.type().name() + " maps have no keys to list");
+        }
+        ReplyStream stream = new ReplyStream(call);
+        BpfMap.BatchCursor cursor = new BpfMap.BatchCursor(info);
+        BpfMap.BatchChunk chunk = map.lookupBatch(cursor, ENTRIES_PER_BATCH);
+        if (chunk == null) {
+            // No batch lookup for this map type: walk the keys one by one.
+            for (byte[] key = map.nextKey(null); key != null; key = map.nextKey(key)) {
+                byte[] value = map.lookup(key);
+                if (value != null) {
+                    stream.add(entry(key, 0, key.length, value, 0, value.length));
+                }
+            }
+        } else {
+            int valueSize = info.valueBufferSize();
+            while (true) {
+                for (int i = 0; i < chunk.count(); i++) {
+                    stream.add(entry(chunk.keys(), i * info.keySize(), info.keySize(), chunk.values(),
+                            i * valueSize, valueSize));
+                }
+                if (chunk.last()) {
+                    break;
+                }
+                chunk = map.lookupBatch(cursor, ENTRIES_PER_BATCH);
+            }
+        }
+        stream.finish();
+    }
+
+    private static Map<String, String> entry(byte[] keys, int keyOffset, int keySize, byte[] values,
+            int valueOffset, int valueSize) {
+        return Map.of("key", Hex.encode(keys, keyOffset, keySize), "value", Hex.encode(values, valueOffset, valueSize));
+    }
+
+    private void updateBatch(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        BpfMap map = ownedMap(params, call);
+        MapInfo info = map.info();
+        JsonNode entries = params.node("entries");
+        int count = entries.size();
+        int keySize = info.keySize();
+        int valueSize = info.valueBufferSize();
+        byte[] keys = new byte[count * keySize];
+        byte[] values = new byte[count * valueSize];
+        for (int i = 0; i < count; i++) {
+            JsonNode entry = entries.get(i);
+            if (!Hex.decodeInto(entry.get("key").textValue(), keys, i * keySize, keySize)) {
+                throw ApiErrors.invalidArgument("entries[" + i + "].key",
+                        "map " + map.id() + " needs " + keySize + "-byte keys in hex");
+            }
+            decodeValue(entry.get("value").textValue(), info, values, i * valueSize, "entries[" + i + "].value");
+        }
+        int written;
+        try {
+            written = map.updateBatch(keys, values, count, mode(params));
+        } catch (PartialBatchException e) {
+            Audit.changed(call.connection(), "wrote " + e.completed() + " of " + count + " entries to " + map
+                    + ", then failed: " + e.getMessage());
+            throw ApiErrors.batchIncomplete(e);
+        }
+        Audit.changed(call.connection(), "wrote " + written + " entries to " + map);
+        call.reply(Map.of("count", written));
+    }
+
+    private BpfMap map(Params params) throws VarlinkError {
+        return api.owned(Kind.MAP, params.id("id")).kernelObject();
+    }
+
+    private BpfMap ownedMap(Params params, CallContext call) throws VarlinkError {
+        return api.ownedForChange(Kind.MAP, params.id("id"), call.connection()).kernelObject();
+    }
+
+    private static byte[] key(Params params, BpfMap map) throws VarlinkError {
+        byte[] key = params.hex("key");
+        if (key.length != map.info().keySize()) {
+            throw ApiErrors.invalidArgument("key", "map " + map.id() + " has " + map.info().keySize()
+                    + "-byte keys, got " + key.length + " bytes");
+        }
+        return key;
+    }
+
+    /**
+     * Decodes a value into {@code target} at {@code offset}. A per-CPU map takes either one value,
+     * which every CPU gets, or every CPU's value back to back, each padded to 8 bytes.
+     */
+    private static void decodeValue(String hex, MapInfo info, byte[] target, int offset, String parameter)
+            throws VarlinkError {
+        if (info.type().isPerCpu() && Hex.decodeInto(hex, target, offset, info.valueSize())) {
+            for (int cpu = 1; cpu < PossibleCpus.count(); cpu++) {
+                System.arraycopy(target, offset, target, offset + cpu * info.perCpuStride(), info.valueSize());
+            }
+            return;
+        }
+        if (!Hex.decodeInto(hex, target, offset, info.valueBufferSize())) {
+            throw ApiErrors.invalidArgument(parameter, "map " + info.id() + " needs " + info.valueSize()
+                    + "-byte values in hex" + (info.type().isPerCpu()
+                    ? " (or " + info.valueBufferSize() + " bytes: every CPU's value, each padded to 8)" : ""));
+        }
+    }
+
+    private static BpfMap.UpdateMode mode(Params params) {
+        return BpfMap.UpdateMode.valueOf(params.string("mode", "any").toUpperCase(Locale.ROOT));
+    }
+}

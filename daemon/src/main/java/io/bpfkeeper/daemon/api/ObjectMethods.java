@@ -1,0 +1,201 @@
+package io.bpfkeeper.daemon.api;
+
+import io.bpfkeeper.daemon.kernel.BpfException;
+import io.bpfkeeper.daemon.kernel.BpfFs;
+import io.bpfkeeper.daemon.kernel.BpfMap;
+import io.bpfkeeper.daemon.kernel.BpfProgram;
+import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.kernel.KernelIds;
+import io.bpfkeeper.daemon.kernel.KernelObject;
+import io.bpfkeeper.daemon.kernel.ObjectIdentity;
+import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.daemon.registry.ObjectKey;
+import io.bpfkeeper.daemon.registry.OwnedObject;
+import io.bpfkeeper.daemon.varlink.CallContext;
+import io.bpfkeeper.daemon.varlink.Connection;
+import io.bpfkeeper.daemon.varlink.Method;
+import io.bpfkeeper.daemon.varlink.VarlinkError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** Methods on any owned object: Get, List, Pin, Unpin, Release, Adopt. */
+final class ObjectMethods {
+
+    private final ApiContext api;
+
+    ObjectMethods(ApiContext api) {
+        this.api = api;
+    }
+
+    List<Method> methods() {
+        return List.of(
+                Method.onEventLoop("Get", this::get),
+                Method.streaming("List", this::list),
+                Method.onWorker("Pin", this::pin),
+                Method.onWorker("Unpin", this::unpin),
+                Method.onWorker("Release", this::release),
+                Method.onWorker("Adopt", this::adopt));
+    }
+
+    private void get(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        call.reply(Map.of("object", ObjectViews.view(api.owned(params.kind("kind"), params.id("id")))));
+    }
+
+    private void list(CallContext call) {
+        Params params = new Params(call.parameters());
+        Predicate<OwnedObject> filter = object -> true;
+        if (params.has("kind")) {
+            Kind kind = params.kind("kind");
+            filter = filter.and(object -> object.kind() == kind);
+        }
+        if (params.has("label")) {
+            filter = filter.and(labelSelector(params.string("label")));
+        }
+        ReplyStream stream = new ReplyStream(call);
+        for (OwnedObject object : api.registry().list(filter)) {
+            stream.add(Map.of("object", ObjectViews.view(object)));
+        }
+        stream.finish();
+    }
+
+    /** "key=value" matches that value; "key" matches any object that has the label. */
+    private static Predicate<OwnedObject> labelSelector(String selector) {
+        int equals = selector.indexOf('=');
+        if (equals < 0) {
+            return object -> object.labels().containsKey(selector);
+        }
+        String key = selector.substring(0, equals);
+        String value = selector.substring(equals + 1);
+        return object -> value.equals(object.labels().get(key));
+    }
+
+    private void pin(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        OwnedObject object = api.ownedForChange(params.kind("kind"), params.id("id"), call.connection());
+        Path path = api.pinPaths().prepare(params.string("path"));
+        api.pin(object, path);
+        Audit.changed(call.connection(), "pinned " + object + " at " + path);
+        call.reply(Map.of("path", path.toString()));
+    }
+
+    private void unpin(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        OwnedObject object = api.ownedForChange(params.kind("kind"), params.id("id"), call.connection());
+        String requested = params.string("path");
+        Path path = api.pinPaths().resolve(requested);
+        if (!Files.exists(path)) {
+            throw ApiErrors.invalidPinPath(requested, "no pin there");
+        }
+        try (Fd pinned = BpfFs.open(path)) {
+            ObjectIdentity identity = ObjectIdentity.of(pinned);
+            if (identity == null || identity.id() != object.id() || !identity.kind().label().equals(object.kind().wireName())) {
+                throw ApiErrors.invalidPinPath(requested, "it does not hold " + object.key());
+            }
+        }
+        try {
+            Files.delete(path);
+        } catch (IOException e) {
+            throw ApiErrors.invalidPinPath(requested, "cannot remove it: " + e.getMessage());
+        }
+        api.registry().forgetPin(object, path);
+        Audit.changed(call.connection(), "unpinned " + object + " from " + path);
+        call.reply(Map.of());
+    }
+
+    private void release(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        OwnedObject object = api.ownedForChange(params.kind("kind"), params.id("id"), call.connection());
+        api.registry().release(object.key());
+        Audit.changed(call.connection(), "released " + object + (object.pins().isEmpty() ? ""
+                : "; its pins " + object.pins() + " keep it alive"));
+        call.reply(Map.of());
+    }
+
+    private void adopt(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        Connection caller = call.connection();
+        boolean byPath = params.has("path");
+        if (byPath == (params.has("kind") || params.has("id"))) {
+            throw ApiErrors.invalidArgument(byPath ? "path" : "id",
+                    "give either a pin path, or a kind and an id");
+        }
+        Path pin = null;
+        Fd fd;
+        if (byPath) {
+            String requested = params.string("path");
+            pin = api.pinPaths().resolve(requested);
+            requirePinAccess(pin, requested, caller);
+            fd = BpfFs.open(pin);
+        } else {
+            if (!params.has("kind") || !params.has("id")) {
+                throw ApiErrors.invalidArgument(params.has("kind") ? "id" : "kind", "adopting by id needs kind and id");
+            }
+            Access.requireRoot(caller, "adopting an object by id");
+            fd = KernelIds.open(kernelKind(params.kind("kind")), params.id("id"));
+        }
+        KernelObject object = wrap(fd, pin);
+        Kind kind = object.kind() == ObjectKind.MAP ? Kind.MAP : Kind.PROGRAM;
+        ObjectKey key = new ObjectKey(kind, object.id());
+        if (api.registry().get(key).isPresent()) {
+            object.close();
+            throw ApiErrors.alreadyOwned(key);
+        }
+        OwnedObject owned = api.takeOwnership(call, kind, object, object.name(), object.typeName(),
+                params.lifetime("lifetime", Lifetime.DAEMON), params.labels("labels"), null);
+        if (pin != null) {
+            api.registry().recordPin(owned, pin);
+        }
+        Audit.changed(caller, "adopted " + owned + (pin != null ? " from " + pin : ""));
+        call.reply(Map.of("object", ObjectViews.view(owned)));
+    }
+
+    private static void requirePinAccess(Path pin, String requested, Connection caller) throws VarlinkError {
+        int ownerUid;
+        try {
+            ownerUid = PinPaths.ownerUid(pin);
+        } catch (IOException e) {
+            throw ApiErrors.invalidPinPath(requested, "no pin there");
+        }
+        if (!caller.isRoot() && caller.uid() != ownerUid) {
+            throw ApiErrors.permissionDenied(caller.uid(),
+                    "the pin " + pin + " belongs to uid " + ownerUid + "; only that uid or root may adopt it");
+        }
+    }
+
+    private static ObjectKind kernelKind(Kind kind) throws VarlinkError {
+        switch (kind) {
+            case MAP:
+                return ObjectKind.MAP;
+            case PROGRAM:
+                return ObjectKind.PROGRAM;
+            default:
+                throw ApiErrors.invalidArgument("kind", "only maps and programs can be adopted");
+        }
+    }
+
+    /** Wraps an fd of a map or a program; anything else is closed and refused. */
+    private static KernelObject wrap(Fd fd, Path pin) throws VarlinkError {
+        ObjectIdentity identity;
+        try {
+            identity = ObjectIdentity.of(fd);
+        } catch (BpfException e) {
+            fd.close();
+            throw e;
+        }
+        if (identity != null && identity.kind() == ObjectKind.MAP) {
+            return BpfMap.wrap(fd);
+        }
+        if (identity != null && identity.kind() == ObjectKind.PROGRAM) {
+            return BpfProgram.wrap(fd);
+        }
+        fd.close();
+        throw ApiErrors.invalidArgument(pin != null ? "path" : "kind", "only maps and programs can be adopted");
+    }
+}

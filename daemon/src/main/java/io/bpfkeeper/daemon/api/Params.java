@@ -1,0 +1,100 @@
+package io.bpfkeeper.daemon.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.daemon.varlink.VarlinkError;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Typed access to call parameters. The server has already checked them against the IDL, so types
+ * and presence are right; what is left to check here are values: ranges, hex, names.
+ */
+final class Params {
+
+    private final ObjectNode node;
+
+    Params(ObjectNode node) {
+        this.node = node;
+    }
+
+    boolean has(String name) {
+        JsonNode value = node.get(name);
+        return value != null && !value.isNull();
+    }
+
+    String string(String name) {
+        return node.get(name).asText();
+    }
+
+    String string(String name, String absent) {
+        return has(name) ? string(name) : absent;
+    }
+
+    /** A kernel u32 such as a key size: from 0 to Integer.MAX_VALUE, which is all the kernel accepts. */
+    int size(String name) throws VarlinkError {
+        long value = node.get(name).asLong();
+        if (value < 0) {
+            throw ApiErrors.invalidArgument(name, "must not be negative, got " + value);
+        }
+        if (value > Integer.MAX_VALUE) {
+            throw ApiErrors.invalidArgument(name, "too large: " + value);
+        }
+        return (int) value;
+    }
+
+    int size(String name, int absent) throws VarlinkError {
+        return has(name) ? size(name) : absent;
+    }
+
+    /** A kernel id: positive and at most Integer.MAX_VALUE, as the kernel's idr hands them out. */
+    int id(String name) throws VarlinkError {
+        long value = node.get(name).asLong();
+        if (value <= 0 || value > Integer.MAX_VALUE) {
+            throw ApiErrors.invalidArgument(name, "not a kernel id: " + value);
+        }
+        return (int) value;
+    }
+
+    Kind kind(String name) {
+        return Kind.valueOf(string(name).toUpperCase(Locale.ROOT));
+    }
+
+    Lifetime lifetime(String name, Lifetime absent) {
+        return has(name) ? Lifetime.valueOf(string(name).toUpperCase(Locale.ROOT)) : absent;
+    }
+
+    byte[] hex(String name) throws VarlinkError {
+        byte[] bytes = Hex.decode(string(name));
+        if (bytes == null) {
+            throw ApiErrors.invalidArgument(name, "not an even number of hex digits");
+        }
+        return bytes;
+    }
+
+    /** Labels: keys of 1 to 253 characters, values of at most 1024, as bounded as Kubernetes labels. */
+    Map<String, String> labels(String name) throws VarlinkError {
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (!has(name)) {
+            return labels;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.get(name).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String key = entry.getKey();
+            String value = entry.getValue().asText();
+            if (key.isEmpty() || key.length() > 253 || value.length() > 1024) {
+                throw ApiErrors.invalidArgument(name, "label keys need 1 to 253 characters and values at most 1024");
+            }
+            labels.put(key, value);
+        }
+        return labels;
+    }
+
+    JsonNode node(String name) {
+        return node.get(name);
+    }
+}

@@ -1,0 +1,64 @@
+package io.bpfkeeper.daemon.api;
+
+import io.bpfkeeper.daemon.kernel.AttachType;
+import io.bpfkeeper.daemon.kernel.BpfProgram;
+import io.bpfkeeper.daemon.kernel.ProgramSpec;
+import io.bpfkeeper.daemon.kernel.ProgramType;
+import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.daemon.registry.OwnedObject;
+import io.bpfkeeper.daemon.varlink.CallContext;
+import io.bpfkeeper.daemon.varlink.Method;
+import io.bpfkeeper.daemon.varlink.VarlinkError;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** LoadProgram: programs from raw instructions. */
+final class ProgramMethods {
+
+    private final ApiContext api;
+
+    ProgramMethods(ApiContext api) {
+        this.api = api;
+    }
+
+    List<Method> methods() {
+        // The verifier can run for seconds: never on the event loop.
+        return List.of(Method.onWorker("LoadProgram", this::loadProgram));
+    }
+
+    private void loadProgram(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        String name = Names.objectName(params, "name");
+        ProgramType type = new ProgramType(Names.kernelValue(params, "type", ProgramType.NAMES, "program type"));
+        byte[] instructions = params.hex("instructions");
+        if (instructions.length == 0 || instructions.length % ProgramSpec.INSTRUCTION_SIZE != 0) {
+            throw ApiErrors.invalidArgument("instructions",
+                    "needs one or more 8-byte instructions, got " + instructions.length + " bytes");
+        }
+        AttachType attachType = params.has("expectedAttachType")
+                ? new AttachType(Names.kernelValue(params, "expectedAttachType", AttachType.NAMES, "attach type"))
+                : null;
+        int logLevel = params.size("logLevel", 0);
+        if (logLevel > 2) {
+            throw ApiErrors.invalidArgument("logLevel", "must be 0, 1 or 2");
+        }
+        Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
+        Map<String, String> labels = params.labels("labels");
+        Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;
+
+        BpfProgram.Loaded loaded = BpfProgram.load(new ProgramSpec(name, type, instructions,
+                params.string("license"), attachType, logLevel));
+        OwnedObject owned = api.takeOwnership(call, Kind.PROGRAM, loaded.program(), name, type.name(), lifetime,
+                labels, pin);
+        Audit.changed(call.connection(), "loaded " + owned + " " + type.name() + " " + lifetime.wireName());
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("object", ObjectViews.view(owned));
+        if (loaded.log() != null) {
+            reply.put("log", loaded.log());
+        }
+        call.reply(reply);
+    }
+}

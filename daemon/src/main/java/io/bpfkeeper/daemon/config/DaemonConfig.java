@@ -1,0 +1,20 @@
+package io.bpfkeeper.daemon.config;
+
+import java.nio.file.Path;
+
+/**
+ * How the daemon runs.
+ *
+ * @param socket where to serve Varlink, unless systemd passes a socket
+ * @param pinRoot the bpffs directory under which every pin goes
+ * @param stateDir where the daemon keeps its journal
+ * @param maxMessageBytes the largest Varlink message accepted
+ */
+public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes) {
+
+    public static final Path DEFAULT_SOCKET = Path.of("/run/bpfkeeper/bpfkeeper.sock");
+    public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf");
+    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/bpfkeeper");
+    /** The socket is for root and the bpfkeeper group. */
+    public static final String SOCKET_PERMISSIONS = "rw-rw----";
+}
