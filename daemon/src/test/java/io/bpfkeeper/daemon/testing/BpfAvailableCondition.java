@@ -1,6 +1,5 @@
 package io.bpfkeeper.daemon.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -57,13 +56,7 @@ public final class BpfAvailableCondition implements ExecutionCondition {
 
         private static Optional<String> probe() {
             try (BpffsMount bpffs = BpffsMount.create()) {
-                String pin = bpffs.path().resolve("probe").toString();
-                Bpftool.json("map", "create", pin, "type", "array", "key", "4", "value", "4", "entries", "1",
-                        "name", "bpfkeeper_probe");
-                JsonNode map = Bpftool.json("map", "show", "pinned", pin);
-                if (!"array".equals(map.path("type").asText())) {
-                    return Optional.of("bpftool read back " + map + " instead of the array map it created");
-                }
+                Bpftool.createPinnedArrayMap(bpffs.path().resolve("probe"), "bpfkeeper_probe");
                 return Optional.empty();
             } catch (RuntimeException e) {
                 return Optional.of(e.getMessage());

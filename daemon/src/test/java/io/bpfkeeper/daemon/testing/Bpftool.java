@@ -3,6 +3,7 @@ package io.bpfkeeper.daemon.testing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -45,6 +46,18 @@ public final class Bpftool {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("bpftool printed something other than JSON: " + output, e);
         }
+    }
+
+    /**
+     * Creates a one-entry array map with 4-byte keys and 8-byte values, pinned
+     * at {@code pin}, and returns its id: the cheapest real object to test with.
+     *
+     * @param name the map's name, at most 15 characters
+     */
+    public static int createPinnedArrayMap(Path pin, String name) {
+        json("map", "create", pin.toString(), "type", "array", "key", "4", "value", "8", "entries", "1",
+                "name", name);
+        return json("map", "show", "pinned", pin.toString()).get("id").asInt();
     }
 
     /** {@code bpftool map show id ID}. */

@@ -22,7 +22,7 @@ class BpftoolTest {
     @Test
     void showsAMapAndLooksUpItsValues() {
         Path pin = bpffs.path().resolve("map");
-        int id = PrivateBpffsTest.createPinnedArrayMap(pin);
+        int id = Bpftool.createPinnedArrayMap(pin, "lookup_test");
         List<String> update = new ArrayList<>(List.of("map", "update", "pinned", pin.toString(), "key", "hex"));
         update.addAll(Bpftool.hexBytes(KEY));
         update.addAll(List.of("value", "hex"));

@@ -27,7 +27,7 @@ class PrivateBpffsTest {
     @Test
     void instancesAreIndependent() {
         Path pin = bpffs.path().resolve("only_here");
-        createPinnedArrayMap(pin);
+        Bpftool.createPinnedArrayMap(pin, "only_here");
 
         assertThat(otherBpffs.path()).isNotEqualTo(bpffs.path());
         assertThat(pin).exists();
@@ -38,7 +38,7 @@ class PrivateBpffsTest {
     void closingUnmountsDropsThePinsAndDeletesTheMountPoint() {
         BpffsMount mount = BpffsMount.create();
         Path pin = mount.path().resolve("dropped");
-        int mapId = createPinnedArrayMap(pin);
+        int mapId = Bpftool.createPinnedArrayMap(pin, "dropped");
 
         mount.close();
 
@@ -61,13 +61,6 @@ class PrivateBpffsTest {
         }
 
         assertThat(mount.path()).doesNotExist();
-    }
-
-    /** Creates an array map pinned at {@code pin} and returns its id. */
-    static int createPinnedArrayMap(Path pin) {
-        Bpftool.json("map", "create", pin.toString(), "type", "array", "key", "4", "value", "8", "entries", "1",
-                "name", "test_map");
-        return Bpftool.json("map", "show", "pinned", pin.toString()).get("id").asInt();
     }
 
     private static boolean mapExists(int id) {
