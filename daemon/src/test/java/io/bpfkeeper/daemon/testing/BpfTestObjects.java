@@ -1,0 +1,26 @@
+package io.bpfkeeper.daemon.testing;
+
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+
+/** The BPF objects that the build compiles from daemon/src/test/bpf/NAME.bpf.c. */
+public final class BpfTestObjects {
+
+    private BpfTestObjects() {}
+
+    /** The compiled object of daemon/src/test/bpf/NAME.bpf.c, from the test classpath. */
+    public static Path path(String name) {
+        String resource = "bpf/" + name + ".bpf.o";
+        URL url = BpfTestObjects.class.getClassLoader().getResource(resource);
+        if (url == null) {
+            throw new IllegalStateException(resource + " is not on the test classpath: does daemon/src/test/bpf/" + name
+                    + ".bpf.c exist, and has Maven run src/test/bpf/build.sh (process-test-resources) since?");
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
