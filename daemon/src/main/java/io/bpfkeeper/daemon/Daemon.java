@@ -42,12 +42,10 @@ public final class Daemon implements AutoCloseable {
         List<VarlinkInterface> interfaces = new ArrayList<>();
         interfaces.add(api.varlinkInterface());
         interfaces.addAll(extraInterfaces);
-        VarlinkServer.ServerOptions defaults = VarlinkServer.ServerOptions.defaults();
         this.server = new VarlinkServer(
                 new ServiceInfo("bpfkeeper", "bpfkeeperd", Version.current(), "https://github.com/bpfkeeper/bpfkeeper"),
                 interfaces,
-                new VarlinkServer.ServerOptions(config.maxMessageBytes(), defaults.workerThreads(),
-                        defaults.eventLoopThreads()),
+                VarlinkServer.ServerOptions.withMaxMessageBytes(config.maxMessageBytes()),
                 new ObjectMapper(), api.errors(), api.sessions());
     }
 

@@ -25,7 +25,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--max-message-size", paramLabel = "BYTES",
             description = "largest Varlink message accepted (default: ${DEFAULT-VALUE})")
-    long maxMessageBytes = io.bpfkeeper.daemon.varlink.VarlinkServer.ServerOptions.DEFAULT_MAX_MESSAGE_BYTES;
+    long maxMessageBytes = DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));

@@ -15,6 +15,7 @@ public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMes
     public static final Path DEFAULT_SOCKET = Path.of("/run/bpfkeeper/bpfkeeper.sock");
     public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/bpfkeeper");
+    public static final long DEFAULT_MAX_MESSAGE_BYTES = 16L * 1024 * 1024;
     /** The socket is for root and the bpfkeeper group. */
     public static final String SOCKET_PERMISSIONS = "rw-rw----";
 }

@@ -54,16 +54,16 @@ public final class VarlinkServer implements AutoCloseable {
     private Channel listener;
 
     /**
-     * @param maxMessageBytes default 16 MiB
+     * @param maxMessageBytes the longest message a connection may send before it is closed
      * @param workerThreads threads for calls that may block in the kernel
      * @param eventLoopThreads threads that read, decode and answer fast calls
      */
     public record ServerOptions(long maxMessageBytes, int workerThreads, int eventLoopThreads) {
-        public static final long DEFAULT_MAX_MESSAGE_BYTES = 16L * 1024 * 1024;
 
-        public static ServerOptions defaults() {
+        /** Threads sized to the machine: workers mostly wait in the kernel, so twice the CPUs. */
+        public static ServerOptions withMaxMessageBytes(long maxMessageBytes) {
             int cpus = Runtime.getRuntime().availableProcessors();
-            return new ServerOptions(DEFAULT_MAX_MESSAGE_BYTES, Math.max(4, 2 * cpus), Math.max(1, cpus));
+            return new ServerOptions(maxMessageBytes, Math.max(4, 2 * cpus), Math.max(1, cpus));
         }
     }
 
