@@ -82,6 +82,7 @@ public final class TestDaemon implements AutoCloseable {
 
     /** Lets every local user connect, for tests that call as another uid. */
     public void openSocketToEveryone() throws IOException {
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(socket(), PosixFilePermissions.fromString("rw-rw-rw-"));
     }
 
