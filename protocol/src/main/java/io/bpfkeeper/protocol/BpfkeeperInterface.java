@@ -23,6 +23,8 @@ public final class BpfkeeperInterface {
     public static final String MAP_DELETE = NAME + ".MapDelete";
     public static final String MAP_ENTRIES = NAME + ".MapEntries";
     public static final String MAP_UPDATE_BATCH = NAME + ".MapUpdateBatch";
+    public static final String LOAD_OBJECT = NAME + ".LoadObject";
+    public static final String TEST_RUN = NAME + ".TestRun";
 
     public static final String NO_SUCH_OBJECT = NAME + ".NoSuchObject";
     public static final String NO_SUCH_KEY = NAME + ".NoSuchKey";
@@ -36,6 +38,7 @@ public final class BpfkeeperInterface {
     public static final String PROTOCOL_VIOLATION = NAME + ".ProtocolViolation";
     public static final String BATCH_INCOMPLETE = NAME + ".BatchIncomplete";
     public static final String INTERNAL_ERROR = NAME + ".InternalError";
+    public static final String INVALID_OBJECT = NAME + ".InvalidObject";
 
     private static final InterfaceDefinition DEFINITION = IdlResource.load("io.bpfkeeper.varlink");
 

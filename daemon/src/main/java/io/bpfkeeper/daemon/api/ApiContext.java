@@ -14,6 +14,8 @@ import io.bpfkeeper.daemon.varlink.Connection;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** What every method group shares: the registry, the pin root, and taking ownership of new objects. */
@@ -68,6 +70,35 @@ final class ApiContext {
             }
         }
         return owned;
+    }
+
+    /**
+     * Registers objects that belong together, such as the programs and maps of one ELF object: all
+     * or nothing. If one cannot be registered, those registered before it are released again, and
+     * those after it are closed.
+     */
+    List<OwnedObject> takeOwnershipOfAll(CallContext call, List<NewObject> objects, Lifetime lifetime) {
+        List<OwnedObject> owned = new ArrayList<>();
+        try {
+            for (NewObject object : objects) {
+                owned.add(takeOwnership(call, object.kind(), object.kernelObject(), object.name(),
+                        object.kernelObject().typeName(), lifetime, object.labels(), null));
+            }
+            for (int i = 0; i < objects.size(); i++) {
+                if (objects.get(i).pin() != null) {
+                    pin(owned.get(i), objects.get(i).pin());
+                }
+            }
+            return owned;
+        } catch (RuntimeException e) {
+            owned.forEach(object -> registry.release(object.key()));
+            objects.subList(owned.size(), objects.size()).forEach(object -> object.kernelObject().close());
+            throw e;
+        }
+    }
+
+    /** A kernel object about to be owned, with what the caller asked for it. */
+    record NewObject(Kind kind, KernelObject kernelObject, String name, Map<String, String> labels, Path pin) {
     }
 
     void pin(OwnedObject object, Path path) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.PartialBatchException;
 import io.bpfkeeper.daemon.kernel.VerifierException;
+import io.bpfkeeper.daemon.kernel.libbpf.ElfObjectException;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
@@ -75,12 +76,16 @@ final class ApiErrors {
         String tail = truncated ? log.substring(log.length() - MAX_LOG_BYTES) : log;
         String message = failure.getMessage() + (truncated
                 ? " (the log is cut to its last " + MAX_LOG_BYTES + " bytes)" : "");
-        return error(BpfkeeperInterface.PROGRAM_REJECTED, message, VarlinkError.params()
+        ObjectNode fields = VarlinkError.params()
                 .put("program", failure.program())
                 .put("errno", failure.errno())
                 .put("errnoName", failure.errnoName())
                 .put("log", tail)
-                .put("logTruncated", truncated));
+                .put("logTruncated", truncated);
+        if (failure.loaderLog() != null) {
+            fields.put("libbpfLog", failure.loaderLog());
+        }
+        return error(BpfkeeperInterface.PROGRAM_REJECTED, message, fields);
     }
 
     static VarlinkError batchIncomplete(PartialBatchException failure) {
@@ -91,6 +96,14 @@ final class ApiErrors {
                         .put("errno", failure.errno())
                         .put("errnoName", failure.errnoName())
                         .put("hint", failure.hint()));
+    }
+
+    static VarlinkError invalidObject(ElfObjectException failure) {
+        ObjectNode fields = VarlinkError.params().put("log", failure.libbpfLog());
+        if (failure.option() != null) {
+            fields.put("option", failure.option());
+        }
+        return error(BpfkeeperInterface.INVALID_OBJECT, failure.getMessage(), fields);
     }
 
     static VarlinkError internal(String message) {

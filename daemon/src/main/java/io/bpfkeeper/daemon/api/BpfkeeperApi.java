@@ -24,6 +24,7 @@ public final class BpfkeeperApi {
         methods.addAll(new MapMethods(context).methods());
         methods.addAll(new ProgramMethods(context).methods());
         methods.addAll(new ObjectMethods(context).methods());
+        methods.addAll(new ObjectLoadMethods(context).methods());
         return new VarlinkInterface(BpfkeeperInterface.definition(), methods);
     }
 

@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.api;
 
 import io.bpfkeeper.daemon.kernel.BpfException;
+import io.bpfkeeper.daemon.kernel.libbpf.ElfObjectException;
 import io.bpfkeeper.daemon.registry.SessionClosedException;
 import io.bpfkeeper.daemon.varlink.ErrorTranslator;
 import io.bpfkeeper.daemon.varlink.ProtocolViolation;
@@ -18,6 +19,9 @@ final class ErrorMapping implements ErrorTranslator {
     public VarlinkError translate(Throwable failure) {
         if (failure instanceof BpfException) {
             return ApiErrors.kernel((BpfException) failure);
+        }
+        if (failure instanceof ElfObjectException) {
+            return ApiErrors.invalidObject((ElfObjectException) failure);
         }
         if (failure instanceof ProtocolViolation) {
             ProtocolViolation violation = (ProtocolViolation) failure;

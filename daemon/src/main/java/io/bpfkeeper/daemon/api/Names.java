@@ -28,7 +28,10 @@ final class Names {
      * every known name, so a typo is quick to fix.
      */
     static int kernelValue(Params params, String parameter, KernelEnum names, String what) throws VarlinkError {
-        String name = params.string(parameter);
+        return kernelValue(params.string(parameter), parameter, names, what);
+    }
+
+    static int kernelValue(String name, String parameter, KernelEnum names, String what) throws VarlinkError {
         List<String> known = names.names().stream().filter(each -> !each.equals("unspec")).toList();
         if (!known.contains(name)) {
             throw ApiErrors.invalidArgument(parameter,

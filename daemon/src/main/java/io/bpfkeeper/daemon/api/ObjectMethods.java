@@ -111,11 +111,31 @@ final class ObjectMethods {
 
     private void release(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
-        OwnedObject object = api.ownedForChange(params.kind("kind"), params.id("id"), call.connection());
-        api.registry().release(object.key());
-        Audit.changed(call.connection(), "released " + object + (object.pins().isEmpty() ? ""
-                : "; its pins " + object.pins() + " keep it alive"));
+        if (params.has("group") == (params.has("kind") || params.has("id"))) {
+            throw ApiErrors.invalidArgument("group", "give either kind and id, or group");
+        }
+        List<OwnedObject> objects = params.has("group")
+                ? group(params.string("group"), call.connection())
+                : List.of(api.ownedForChange(params.kind("kind"), params.id("id"), call.connection()));
+        for (OwnedObject object : objects) {
+            api.registry().release(object.key());
+            Audit.changed(call.connection(), "released " + object + (object.pins().isEmpty() ? ""
+                    : "; its pins " + object.pins() + " keep it alive"));
+        }
         call.reply(Map.of());
+    }
+
+    /** Every object of a group, after checking that the caller may release each of them. */
+    private List<OwnedObject> group(String group, Connection caller) throws VarlinkError {
+        List<OwnedObject> members = api.registry().list(
+                object -> group.equals(object.labels().get(ObjectLoadMethods.GROUP_LABEL)));
+        if (members.isEmpty()) {
+            throw ApiErrors.invalidArgument("group", "no owned object is in group " + group);
+        }
+        for (OwnedObject member : members) {
+            Access.requireOwner(member, caller);
+        }
+        return members;
     }
 
     private void adopt(CallContext call) throws VarlinkError {

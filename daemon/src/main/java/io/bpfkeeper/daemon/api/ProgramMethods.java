@@ -4,12 +4,12 @@ import io.bpfkeeper.daemon.kernel.AttachType;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.ProgramSpec;
 import io.bpfkeeper.daemon.kernel.ProgramType;
-import io.bpfkeeper.protocol.types.Kind;
-import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Method;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
+import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Lifetime;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +17,9 @@ import java.util.Map;
 
 /** LoadProgram: programs from raw instructions. */
 final class ProgramMethods {
+
+    /** Room for a program that grows the packet it was given, as XDP programs may. */
+    private static final int TEST_RUN_HEADROOM = 1024;
 
     private final ApiContext api;
 
@@ -26,7 +29,8 @@ final class ProgramMethods {
 
     List<Method> methods() {
         // The verifier can run for seconds: never on the event loop.
-        return List.of(Method.onWorker("LoadProgram", this::loadProgram));
+        return List.of(Method.onWorker("LoadProgram", this::loadProgram),
+                Method.onWorker("TestRun", this::testRun));
     }
 
     private void loadProgram(CallContext call) throws VarlinkError {
@@ -60,5 +64,16 @@ final class ProgramMethods {
             reply.put("log", loaded.log());
         }
         call.reply(reply);
+    }
+
+    /** Runs a program without attaching it. Its owner only: a run can write the maps it uses. */
+    private void testRun(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        BpfProgram program = api.ownedForChange(Kind.PROGRAM, params.id("id"), call.connection()).kernelObject();
+        byte[] data = params.hex("data");
+        int repeat = params.size("repeat", 1);
+        BpfProgram.TestRunResult result = program.testRun(data, repeat, data.length + TEST_RUN_HEADROOM);
+        call.reply(Map.of("retval", Integer.toUnsignedLong(result.retval()), "data", Hex.encode(result.dataOut()),
+                "durationNs", result.durationNs()));
     }
 }

@@ -168,18 +168,18 @@ public final class BpfMap implements KernelObject {
         if (count == 0) {
             return 0;
         }
-        Pointer keyBuffer = Memory.allocateDirect(LibC.RUNTIME, keys.length, false);
-        Pointer valueBuffer = Memory.allocateDirect(LibC.RUNTIME, values.length, false);
-        keyBuffer.put(0, keys, 0, keys.length);
-        valueBuffer.put(0, values, 0, values.length);
-        Pointer attr = BpfAttr.zeroed();
-        BpfAttr.Batch.MAP_FD.put(attr, fd.get());
-        BpfAttr.Batch.KEYS.put(attr, keyBuffer.address());
-        BpfAttr.Batch.VALUES.put(attr, valueBuffer.address());
-        BpfAttr.Batch.COUNT.put(attr, count);
-        BpfAttr.Batch.ELEM_FLAGS.put(attr, mode.flag);
-        long result = Bpf.callReturningErrno(BpfCommand.MAP_UPDATE_BATCH, attr);
-        int written = BpfAttr.Batch.COUNT.getInt(attr);
+        long result;
+        int written;
+        try (NativeBuffer keyBuffer = NativeBuffer.copyOf(keys); NativeBuffer valueBuffer = NativeBuffer.copyOf(values)) {
+            Pointer attr = BpfAttr.zeroed();
+            BpfAttr.Batch.MAP_FD.put(attr, fd.get());
+            BpfAttr.Batch.KEYS.put(attr, keyBuffer.address());
+            BpfAttr.Batch.VALUES.put(attr, valueBuffer.address());
+            BpfAttr.Batch.COUNT.put(attr, count);
+            BpfAttr.Batch.ELEM_FLAGS.put(attr, mode.flag);
+            result = Bpf.callReturningErrno(BpfCommand.MAP_UPDATE_BATCH, attr);
+            written = BpfAttr.Batch.COUNT.getInt(attr);
+        }
         if (result >= 0) {
             return count;
         }
@@ -211,8 +211,15 @@ public final class BpfMap implements KernelObject {
     public BatchChunk lookupBatch(BatchCursor cursor, int capacity) {
         int keySize = info.keySize();
         int valueSize = info.valueBufferSize();
-        Pointer keyBuffer = Memory.allocateDirect(LibC.RUNTIME, Math.max(1, keySize * capacity), false);
-        Pointer valueBuffer = Memory.allocateDirect(LibC.RUNTIME, Math.max(1, valueSize * capacity), false);
+        try (NativeBuffer keyBuffer = NativeBuffer.allocate((long) keySize * capacity);
+                NativeBuffer valueBuffer = NativeBuffer.allocate((long) valueSize * capacity)) {
+            return lookupBatch(cursor, capacity, keyBuffer.pointer(), valueBuffer.pointer());
+        }
+    }
+
+    private BatchChunk lookupBatch(BatchCursor cursor, int capacity, Pointer keyBuffer, Pointer valueBuffer) {
+        int keySize = info.keySize();
+        int valueSize = info.valueBufferSize();
         Pointer attr = BpfAttr.zeroed();
         BpfAttr.Batch.MAP_FD.put(attr, fd.get());
         if (cursor.started) {

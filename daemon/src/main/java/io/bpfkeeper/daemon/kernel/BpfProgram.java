@@ -1,7 +1,6 @@
 package io.bpfkeeper.daemon.kernel;
 
 import java.nio.charset.StandardCharsets;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /** A program the daemon holds an fd of. */
@@ -45,45 +44,44 @@ public final class BpfProgram implements KernelObject {
 
     private static Loaded loadWithLog(ProgramSpec spec, int logLevel) {
         for (int logSize = FIRST_LOG_SIZE; ; logSize *= 4) {
-            Pointer log = Memory.allocateDirect(LibC.RUNTIME, logSize, true);
-            try {
-                Fd fd = attempt(spec, logLevel, log, logSize);
-                return new Loaded(wrap(fd), readLog(log, logSize));
-            } catch (BpfException e) {
-                if (e.errno() == Errno.ENOSPC && logSize < MAX_LOG_SIZE) {
-                    continue;
+            try (NativeBuffer log = NativeBuffer.allocate(logSize)) {
+                Fd fd;
+                try {
+                    fd = attempt(spec, logLevel, log.pointer(), logSize);
+                } catch (BpfException e) {
+                    if (e.errno() == Errno.ENOSPC && logSize < MAX_LOG_SIZE) {
+                        continue;
+                    }
+                    String text = readLog(log.pointer(), logSize);
+                    if (text.isEmpty()) {
+                        throw e.withContext("load program " + spec.name());
+                    }
+                    throw new VerifierException(spec.name(), e, text);
                 }
-                String text = readLog(log, logSize);
-                if (text.isEmpty()) {
-                    throw e.withContext("load program " + spec.name());
-                }
-                throw new VerifierException(spec.name(), e, text);
+                return new Loaded(wrap(fd), readLog(log.pointer(), logSize));
             }
         }
     }
 
     private static Fd attempt(ProgramSpec spec, int logLevel, Pointer log, int logSize) {
-        Pointer instructions = Memory.allocateDirect(LibC.RUNTIME, Math.max(1, spec.instructions().length), false);
-        instructions.put(0, spec.instructions(), 0, spec.instructions().length);
-        byte[] licenseBytes = spec.license().getBytes(StandardCharsets.UTF_8);
-        Pointer license = Memory.allocateDirect(LibC.RUNTIME, licenseBytes.length + 1, true);
-        license.put(0, licenseBytes, 0, licenseBytes.length);
-
-        Pointer attr = BpfAttr.zeroed();
-        BpfAttr.ProgLoad.PROG_TYPE.put(attr, spec.type().value());
-        BpfAttr.ProgLoad.INSN_CNT.put(attr, spec.instructionCount());
-        BpfAttr.ProgLoad.INSNS.put(attr, instructions.address());
-        BpfAttr.ProgLoad.LICENSE.put(attr, license.address());
-        BpfAttr.ProgLoad.PROG_NAME.putString(attr, spec.name());
-        if (spec.expectedAttachType() != null) {
-            BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE.put(attr, spec.expectedAttachType().value());
+        try (NativeBuffer instructions = NativeBuffer.copyOf(spec.instructions());
+                NativeBuffer license = NativeBuffer.copyOf(spec.license().getBytes(StandardCharsets.UTF_8))) {
+            Pointer attr = BpfAttr.zeroed();
+            BpfAttr.ProgLoad.PROG_TYPE.put(attr, spec.type().value());
+            BpfAttr.ProgLoad.INSN_CNT.put(attr, spec.instructionCount());
+            BpfAttr.ProgLoad.INSNS.put(attr, instructions.address());
+            BpfAttr.ProgLoad.LICENSE.put(attr, license.address());
+            BpfAttr.ProgLoad.PROG_NAME.putString(attr, spec.name());
+            if (spec.expectedAttachType() != null) {
+                BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE.put(attr, spec.expectedAttachType().value());
+            }
+            if (log != null) {
+                BpfAttr.ProgLoad.LOG_LEVEL.put(attr, logLevel);
+                BpfAttr.ProgLoad.LOG_SIZE.put(attr, logSize);
+                BpfAttr.ProgLoad.LOG_BUF.put(attr, log.address());
+            }
+            return Bpf.callForFd(BpfCommand.PROG_LOAD, attr);
         }
-        if (log != null) {
-            BpfAttr.ProgLoad.LOG_LEVEL.put(attr, logLevel);
-            BpfAttr.ProgLoad.LOG_SIZE.put(attr, logSize);
-            BpfAttr.ProgLoad.LOG_BUF.put(attr, log.address());
-        }
-        return Bpf.callForFd(BpfCommand.PROG_LOAD, attr);
     }
 
     private static String readLog(Pointer log, int size) {
@@ -150,26 +148,25 @@ public final class BpfProgram implements KernelObject {
      * @param dataOutCapacity room for the packet the program leaves behind
      */
     public TestRunResult testRun(byte[] data, int repeat, int dataOutCapacity) {
-        Pointer in = Memory.allocateDirect(LibC.RUNTIME, Math.max(1, data.length), false);
-        in.put(0, data, 0, data.length);
-        Pointer out = Memory.allocateDirect(LibC.RUNTIME, Math.max(1, dataOutCapacity), true);
-        Pointer attr = BpfAttr.zeroed();
-        BpfAttr.TestRun.PROG_FD.put(attr, fd.get());
-        BpfAttr.TestRun.DATA_IN.put(attr, in.address());
-        BpfAttr.TestRun.DATA_SIZE_IN.put(attr, data.length);
-        BpfAttr.TestRun.DATA_OUT.put(attr, out.address());
-        BpfAttr.TestRun.DATA_SIZE_OUT.put(attr, dataOutCapacity);
-        BpfAttr.TestRun.REPEAT.put(attr, repeat);
-        try {
-            Bpf.call(BpfCommand.PROG_TEST_RUN, attr);
-        } catch (BpfException e) {
-            throw e.withContext("test run of program " + info.id());
+        try (NativeBuffer in = NativeBuffer.copyOf(data); NativeBuffer out = NativeBuffer.allocate(dataOutCapacity)) {
+            Pointer attr = BpfAttr.zeroed();
+            BpfAttr.TestRun.PROG_FD.put(attr, fd.get());
+            BpfAttr.TestRun.DATA_IN.put(attr, in.address());
+            BpfAttr.TestRun.DATA_SIZE_IN.put(attr, data.length);
+            BpfAttr.TestRun.DATA_OUT.put(attr, out.address());
+            BpfAttr.TestRun.DATA_SIZE_OUT.put(attr, dataOutCapacity);
+            BpfAttr.TestRun.REPEAT.put(attr, repeat);
+            try {
+                Bpf.call(BpfCommand.PROG_TEST_RUN, attr);
+            } catch (BpfException e) {
+                throw e.withContext("test run of program " + info.id());
+            }
+            int outSize = Math.min(dataOutCapacity, BpfAttr.TestRun.DATA_SIZE_OUT.getInt(attr));
+            byte[] dataOut = new byte[outSize];
+            out.pointer().get(0, dataOut, 0, outSize);
+            return new TestRunResult(BpfAttr.TestRun.RETVAL.getInt(attr), dataOut,
+                    BpfAttr.TestRun.DURATION.get(attr));
         }
-        int outSize = Math.min(dataOutCapacity, BpfAttr.TestRun.DATA_SIZE_OUT.getInt(attr));
-        byte[] dataOut = new byte[outSize];
-        out.get(0, dataOut, 0, outSize);
-        return new TestRunResult(BpfAttr.TestRun.RETVAL.getInt(attr), dataOut,
-                BpfAttr.TestRun.DURATION.get(attr));
     }
 
     @Override

@@ -45,7 +45,15 @@ public final class Fd implements AutoCloseable {
 
     /** A second, independent fd for the same open file (close-on-exec). */
     public Fd dup() {
-        int copy = LibC.INSTANCE.fcntl(get(), F_DUPFD_CLOEXEC, 0);
+        return duplicate(get());
+    }
+
+    /**
+     * Takes a reference of our own to an fd that someone else owns and will close, such as an fd
+     * inside a libbpf object.
+     */
+    public static Fd duplicate(int borrowed) {
+        int copy = LibC.INSTANCE.fcntl(borrowed, F_DUPFD_CLOEXEC, 0);
         if (copy < 0) {
             throw new BpfException("fcntl(F_DUPFD_CLOEXEC)", LibC.errno());
         }

@@ -26,6 +26,11 @@ public interface LibC {
     @SaveError
     long syscall(long number, long arg1, long arg2, long arg3, long arg4, long arg5);
 
+    /** Returns 0 when out of memory. */
+    long calloc(long count, long size);
+
+    void free(long pointer);
+
     @SaveError
     int close(int fd);
 

@@ -21,7 +21,7 @@ public record StructField(String member, int offset, int size) {
         return new StructField(member, offset, size);
     }
 
-    void put(Pointer struct, long value) {
+    public void put(Pointer struct, long value) {
         switch (size) {
             case 4:
                 struct.putInt(offset, (int) value);
@@ -35,7 +35,7 @@ public record StructField(String member, int offset, int size) {
     }
 
     /** An unsigned 32-bit member as a non-negative long, or a 64-bit member as is. */
-    long get(Pointer struct) {
+    public long get(Pointer struct) {
         switch (size) {
             case 4:
                 return Integer.toUnsignedLong(struct.getInt(offset));
@@ -46,12 +46,12 @@ public record StructField(String member, int offset, int size) {
         }
     }
 
-    int getInt(Pointer struct) {
+    public int getInt(Pointer struct) {
         return (int) get(struct);
     }
 
     /** A NUL-padded char array member, such as a map or program name. */
-    String getString(Pointer struct) {
+    public String getString(Pointer struct) {
         byte[] raw = new byte[size];
         struct.get(offset, raw, 0, size);
         int end = 0;
@@ -61,7 +61,7 @@ public record StructField(String member, int offset, int size) {
         return new String(raw, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    void putString(Pointer struct, String value) {
+    public void putString(Pointer struct, String value) {
         byte[] raw = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (raw.length >= size) {
             throw new IllegalArgumentException(member + " holds at most " + (size - 1) + " bytes");

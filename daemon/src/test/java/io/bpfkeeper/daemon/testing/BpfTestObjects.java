@@ -1,7 +1,10 @@
 package io.bpfkeeper.daemon.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The BPF objects that the build compiles from daemon/src/test/bpf/NAME.bpf.c. */
@@ -21,6 +24,15 @@ public final class BpfTestObjects {
             return Path.of(url.toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The bytes of the compiled object of daemon/src/test/bpf/NAME.bpf.c. */
+    public static byte[] bytes(String name) {
+        try {
+            return Files.readAllBytes(path(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

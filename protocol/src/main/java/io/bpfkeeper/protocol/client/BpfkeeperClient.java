@@ -4,6 +4,7 @@ import static io.bpfkeeper.protocol.BpfkeeperInterface.ADOPT;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.CREATE_MAP;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.GET;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.LIST;
+import static io.bpfkeeper.protocol.BpfkeeperInterface.LOAD_OBJECT;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.LOAD_PROGRAM;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.MAP_DELETE;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.MAP_ENTRIES;
@@ -12,6 +13,7 @@ import static io.bpfkeeper.protocol.BpfkeeperInterface.MAP_UPDATE;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.MAP_UPDATE_BATCH;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.PIN;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.RELEASE;
+import static io.bpfkeeper.protocol.BpfkeeperInterface.TEST_RUN;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.UNPIN;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -56,6 +58,13 @@ public final class BpfkeeperClient implements AutoCloseable {
     private record MapId(long id) {
     }
 
+    private record Group(String group) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record TestRun(long id, String data, Long repeat) {
+    }
+
     private final VarlinkClient varlink;
 
     public BpfkeeperClient(VarlinkClient varlink) {
@@ -72,6 +81,18 @@ public final class BpfkeeperClient implements AutoCloseable {
 
     public LoadedProgram loadProgram(LoadProgramRequest request) {
         return convert(varlink.call(LOAD_PROGRAM, request), LoadedProgram.class);
+    }
+
+    public LoadedObject loadObject(LoadObjectRequest request) {
+        return convert(varlink.call(LOAD_OBJECT, request), LoadedObject.class);
+    }
+
+    /**
+     * @param data the input packet or context, hex
+     * @param repeat how many runs; null for one
+     */
+    public TestRunResult testRun(long programId, String data, Long repeat) {
+        return convert(varlink.call(TEST_RUN, new TestRun(programId, data, repeat)), TestRunResult.class);
     }
 
     public BpfObject get(Kind kind, long id) {
@@ -94,6 +115,11 @@ public final class BpfkeeperClient implements AutoCloseable {
 
     public void release(Kind kind, long id) {
         varlink.call(RELEASE, new Handle(kind, id, null));
+    }
+
+    /** Releases every object of a group, such as the programs and maps of one LoadObject. */
+    public void releaseGroup(String group) {
+        varlink.call(RELEASE, new Group(group));
     }
 
     /** @return the absolute path of the pin */

@@ -169,8 +169,31 @@ public final class VarlinkClient implements AutoCloseable {
         }
     }
 
-    /** @param flag {@code "more"}, {@code "oneway"} or {@code null} */
+    /**
+     * Sends a call. When the service closes the connection while the call is still being written,
+     * as it does with a message over its size limit, the error it sent first is what the caller
+     * needs to see, not the broken pipe.
+     *
+     * @param flag {@code "more"}, {@code "oneway"} or {@code null}
+     */
     private void sendCall(String method, Object parameters, String flag) {
+        try {
+            writeCall(method, parameters, flag);
+        } catch (UncheckedIOException writeFailure) {
+            JsonNode answer;
+            try {
+                answer = readMessage();
+            } catch (UncheckedIOException nothingToRead) {
+                throw writeFailure;
+            }
+            if (answer.hasNonNull("error")) {
+                throw new VarlinkCallException(answer.get("error").asText(), parametersOf(answer));
+            }
+            throw writeFailure;
+        }
+    }
+
+    private void writeCall(String method, Object parameters, String flag) {
         Objects.requireNonNull(method, "method");
         frame(buffer -> {
             try (JsonGenerator generator = JSON.createGenerator(buffer)) {

@@ -1,0 +1,185 @@
+package io.bpfkeeper.daemon.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bpfkeeper.daemon.kernel.AttachType;
+import io.bpfkeeper.daemon.kernel.BpfMap;
+import io.bpfkeeper.daemon.kernel.ProgramType;
+import io.bpfkeeper.daemon.kernel.libbpf.ElfLoadSpec;
+import io.bpfkeeper.daemon.kernel.libbpf.ElfLoader;
+import io.bpfkeeper.daemon.kernel.libbpf.LoadedElfObject;
+import io.bpfkeeper.daemon.registry.OwnedObject;
+import io.bpfkeeper.daemon.varlink.CallContext;
+import io.bpfkeeper.daemon.varlink.Connection;
+import io.bpfkeeper.daemon.varlink.Method;
+import io.bpfkeeper.daemon.varlink.VarlinkError;
+import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Lifetime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** LoadObject: ELF objects through libbpf. */
+final class ObjectLoadMethods {
+
+    /** The label that ties the programs and maps of one LoadObject together. */
+    static final String GROUP_LABEL = "bpfkeeper.io/group";
+
+    private final ApiContext api;
+    private final ElfLoader loader = new ElfLoader();
+
+    ObjectLoadMethods(ApiContext api) {
+        this.api = api;
+    }
+
+    List<Method> methods() {
+        // libbpf and the verifier can take seconds: never on the event loop.
+        return List.of(Method.onWorker("LoadObject", this::loadObject));
+    }
+
+    private void loadObject(CallContext call) throws VarlinkError {
+        Params params = new Params(call.parameters());
+        String name = Names.objectName(params, "name");
+        ElfLoadSpec spec = new ElfLoadSpec(name, elf(params, call.connection()), programOptions(params),
+                hexValues(params, "globals"), reusedMaps(params, call.connection()));
+        Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
+        Map<String, String> labels = params.labels("labels");
+        Map<String, Path> pins = pins(params);
+
+        LoadedElfObject loaded = loader.load(spec);
+        List<ApiContext.NewObject> objects;
+        try {
+            objects = newObjects(name, loaded, labels, pins);
+        } catch (VarlinkError e) {
+            loaded.close();
+            throw e;
+        }
+        List<OwnedObject> owned = api.takeOwnershipOfAll(call, objects, lifetime);
+        Audit.changed(call.connection(), "loaded object " + name + " as group "
+                + owned.get(0).labels().get(GROUP_LABEL) + ": " + owned + " " + lifetime.wireName());
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("objects", owned.stream().map(ObjectViews::view).toList());
+        if (!loaded.log().isEmpty()) {
+            reply.put("log", loaded.log());
+        }
+        call.reply(reply);
+    }
+
+    private static byte[] elf(Params params, Connection caller) throws VarlinkError {
+        if (params.has("elf") == params.has("path")) {
+            throw ApiErrors.invalidArgument("elf", "give either elf (the object, base64) or path");
+        }
+        if (params.has("elf")) {
+            try {
+                return Base64.getDecoder().decode(params.string("elf"));
+            } catch (IllegalArgumentException e) {
+                throw ApiErrors.invalidArgument("elf", "not base64: " + e.getMessage());
+            }
+        }
+        // The daemon reads with its own privileges, so only root may point it at a file.
+        Access.requireRoot(caller, "loading an object from a path on the host");
+        try {
+            return Files.readAllBytes(Path.of(params.string("path")));
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw ApiErrors.invalidArgument("path", "cannot read it: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, ElfLoadSpec.ProgramOverride> programOptions(Params params) throws VarlinkError {
+        Map<String, ElfLoadSpec.ProgramOverride> overrides = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : fields(params, "programs")) {
+            String prefix = "programs." + entry.getKey() + ".";
+            JsonNode options = entry.getValue();
+            ProgramType type = options.hasNonNull("type") ? new ProgramType(Names.kernelValue(
+                    options.get("type").asText(), prefix + "type", ProgramType.NAMES, "program type")) : null;
+            AttachType attachType = options.hasNonNull("expectedAttachType") ? new AttachType(Names.kernelValue(
+                    options.get("expectedAttachType").asText(), prefix + "expectedAttachType", AttachType.NAMES,
+                    "attach type")) : null;
+            overrides.put(entry.getKey(), new ElfLoadSpec.ProgramOverride(type, attachType));
+        }
+        return overrides;
+    }
+
+    private static Map<String, byte[]> hexValues(Params params, String parameter) throws VarlinkError {
+        Map<String, byte[]> values = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : fields(params, parameter)) {
+            byte[] value = Hex.decode(entry.getValue().asText());
+            if (value == null) {
+                throw ApiErrors.invalidArgument(parameter + "." + entry.getKey(), "not an even number of hex digits");
+            }
+            values.put(entry.getKey(), value);
+        }
+        return values;
+    }
+
+    /** Maps to share must be owned, and the caller must be allowed to write them. */
+    private Map<String, BpfMap> reusedMaps(Params params, Connection caller) throws VarlinkError {
+        Map<String, BpfMap> maps = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : fields(params, "reuseMaps")) {
+            long id = entry.getValue().asLong();
+            if (id <= 0 || id > Integer.MAX_VALUE) {
+                throw ApiErrors.invalidArgument("reuseMaps." + entry.getKey(), "not a kernel id: " + id);
+            }
+            maps.put(entry.getKey(), api.ownedForChange(Kind.MAP, (int) id, caller).kernelObject());
+        }
+        return maps;
+    }
+
+    private Map<String, Path> pins(Params params) throws VarlinkError {
+        Map<String, Path> pins = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : fields(params, "pins")) {
+            pins.put(entry.getKey(), api.pinPaths().prepare(entry.getValue().asText()));
+        }
+        return pins;
+    }
+
+    /**
+     * The objects to own, programs first, all labelled with one group. The group value is the
+     * object's name and its first program's id, unique while the group lives.
+     */
+    private static List<ApiContext.NewObject> newObjects(String objectName, LoadedElfObject loaded,
+            Map<String, String> labels, Map<String, Path> pins) throws VarlinkError {
+        Map<String, String> grouped = new LinkedHashMap<>(labels);
+        String group = objectName + "-" + loaded.programs().get(0).program().id();
+        grouped.put(GROUP_LABEL, group);
+        Set<String> pinned = new HashSet<>();
+        List<ApiContext.NewObject> objects = new ArrayList<>();
+        for (LoadedElfObject.ElfProgram program : loaded.programs()) {
+            objects.add(new ApiContext.NewObject(Kind.PROGRAM, program.program(), program.name(), grouped,
+                    pinFor(program.name(), pins, pinned)));
+        }
+        for (LoadedElfObject.ElfMap map : loaded.maps()) {
+            objects.add(new ApiContext.NewObject(Kind.MAP, map.map(), map.name(), grouped,
+                    pinFor(map.name(), pins, pinned)));
+        }
+        for (String name : pins.keySet()) {
+            if (!pinned.contains(name)) {
+                throw ApiErrors.invalidArgument("pins." + name, "the object has no program or map " + name);
+            }
+        }
+        return objects;
+    }
+
+    private static Path pinFor(String name, Map<String, Path> pins, Set<String> pinned) throws VarlinkError {
+        Path pin = pins.get(name);
+        if (pin != null && !pinned.add(name)) {
+            throw ApiErrors.invalidArgument("pins." + name, "both a program and a map are called " + name);
+        }
+        return pin;
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> fields(Params params, String parameter) {
+        if (!params.has(parameter)) {
+            return List.of();
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = params.node(parameter).fields();
+        return () -> fields;
+    }
+}
