@@ -24,6 +24,11 @@ import picocli.CommandLine.ScopeType;
         description = "Creates, loads, pins and shares BPF maps and programs through bpfkeeperd.",
         subcommands = {
             GetCommand.class,
+            ListCommand.class,
+            PinCommand.class,
+            UnpinCommand.class,
+            ReleaseCommand.class,
+            AdoptCommand.class,
             InfoCommand.class,
             IdlCommand.class,
             HelpCommand.class,
