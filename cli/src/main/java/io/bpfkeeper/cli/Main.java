@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Main.VersionProvider.class,
         description = "Creates, loads, pins and shares BPF maps and programs through bpfkeeperd.",
         subcommands = {
+            MapCommand.class,
             GetCommand.class,
             ListCommand.class,
             PinCommand.class,

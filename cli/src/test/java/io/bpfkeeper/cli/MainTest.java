@@ -106,4 +106,21 @@ class MainTest extends CliTest {
                 + "Try 'bpfkeeper get --help' for more information.\n");
         assertThat(daemon.receivedNoCall()).isTrue();
     }
+
+    @Test
+    void showsWhatACommandGroupCanDoWhenGivenNoCommand() {
+        Result result = bpfkeeper("map");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).startsWith("bpfkeeper: Missing required subcommand\nUsage: bpfkeeper map")
+                .contains("lookup", "update-batch");
+    }
+
+    @Test
+    void suggestsTheCommandThatWasMeant() {
+        Result result = bpfkeeper("map", "lokup", "42", "01000000");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("Did you mean: map lookup");
+    }
 }
