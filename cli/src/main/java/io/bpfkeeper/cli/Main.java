@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
         description = "Creates, loads, pins and shares BPF maps and programs through bpfkeeperd.",
         subcommands = {
             MapCommand.class,
+            ProgCommand.class,
             GetCommand.class,
             ListCommand.class,
             PinCommand.class,
