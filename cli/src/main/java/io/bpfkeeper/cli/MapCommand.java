@@ -195,7 +195,8 @@ final class MapCommand {
                 throw usageError(file + ": " + e.getMessage());
             }
             long written = bpfkeeper().mapUpdateBatch(id, entries, writeMode.mode);
-            output.reply(Map.of("count", written), out -> out.println("wrote " + written + " entries"));
+            output.reply(Map.of("count", written),
+                    out -> out.println("wrote " + written + (written == 1 ? " entry" : " entries")));
             return ExitCodes.OK;
         }
     }

@@ -147,6 +147,15 @@ class MapCommandTest extends CliTest {
     }
 
     @Test
+    void updateBatchCountsOneEntryAsOne() throws Exception {
+        Path file = Files.writeString(directory.resolve("entries"), "01000000 0a00000000000000\n");
+        daemon.answer(BpfkeeperInterface.MAP_UPDATE_BATCH, "{\"count\":1}");
+
+        assertThat(bpfkeeper("map", "update-batch", "42", "--file", file.toString()).out())
+                .isEqualTo("wrote 1 entry\n");
+    }
+
+    @Test
     void updateBatchReportsMalformedInputWithoutCallingTheDaemon() throws Exception {
         Path file = Files.writeString(directory.resolve("entries"), "01000000 0a00000000000000\n01000000\n");
 
