@@ -1,0 +1,69 @@
+package io.bpfkeeper.cli;
+
+import io.bpfkeeper.protocol.types.BpfObject;
+import io.bpfkeeper.protocol.types.MapProperties;
+import io.bpfkeeper.protocol.types.ProgramProperties;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** How an owned object looks to a person: a row of {@code list}, or the block that {@code get} prints. */
+final class ObjectView {
+    private ObjectView() {
+    }
+
+    /** Prints a reply that holds one object. */
+    static void print(BpfObject object, Output output) {
+        output.reply(Map.of("object", object), out -> printBlock(object, out));
+    }
+
+    static void printTable(List<BpfObject> objects, PrintWriter out) {
+        Table table = new Table().row("KIND", "ID", "NAME", "TYPE", "LIFETIME", "OWNER", "PINS", "LABELS");
+        for (BpfObject object : objects) {
+            table.row(object.kind().wireName(), object.id(), object.name(), object.type(),
+                    object.lifetime().wireName(), object.owner().uid(), joined(object.pins()),
+                    joined(labels(object)));
+        }
+        table.print(out);
+    }
+
+    /** Every field, one a line; pins and labels take a line each, so that long ones stay legible. */
+    static void printBlock(BpfObject object, PrintWriter out) {
+        Table block = new Table()
+                .row("kind:", object.kind().wireName())
+                .row("id:", object.id())
+                .row("name:", object.name())
+                .row("type:", object.type())
+                .row("lifetime:", object.lifetime().wireName())
+                .row("owner:", "uid " + object.owner().uid() + ", gid " + object.owner().gid()
+                        + ", pid " + object.owner().pid())
+                .row("created:", object.createdAt());
+        block.listRows("pins:", object.pins()).listRows("labels:", labels(object));
+        if (object.map() != null) {
+            MapProperties map = object.map();
+            block.row("key size:", map.keySize())
+                    .row("value size:", map.valueSize())
+                    .row("max entries:", map.maxEntries())
+                    .row("flags:", "0x" + Long.toHexString(map.flags()));
+        }
+        if (object.program() != null) {
+            ProgramProperties program = object.program();
+            block.row("tag:", program.tag())
+                    .row("map ids:", joined(program.mapIds()));
+        }
+        block.print(out);
+    }
+
+    /** {@code key=value}, sorted by key, so that the same labels always read the same. */
+    private static List<String> labels(BpfObject object) {
+        return new TreeMap<>(object.labels()).entrySet().stream()
+                .map(label -> label.getKey() + "=" + label.getValue())
+                .collect(Collectors.toList());
+    }
+
+    private static String joined(List<?> items) {
+        return items.isEmpty() ? Table.NONE : items.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+}

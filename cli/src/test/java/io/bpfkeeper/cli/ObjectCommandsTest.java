@@ -1,0 +1,149 @@
+package io.bpfkeeper.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bpfkeeper.protocol.BpfkeeperInterface;
+import org.junit.jupiter.api.Test;
+
+/** get, list, pin, unpin, release and adopt. */
+class ObjectCommandsTest extends CliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void getPrintsEveryFieldOfAMap() {
+        daemon.answer(BpfkeeperInterface.GET, "{\"object\":" + MAP_OBJECT + "}");
+
+        Result result = bpfkeeper("get", "map", "42");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("""
+                kind:         map
+                id:           42
+                name:         counters
+                type:         hash
+                lifetime:     daemon
+                owner:        uid 1000, gid 100, pid 4242
+                created:      2025-01-02T03:04:05Z
+                pins:         /sys/fs/bpf/counters
+                labels:       app=demo
+                              tier=web
+                key size:     4
+                value size:   8
+                max entries:  1024
+                flags:        0x1
+                """);
+    }
+
+    @Test
+    void getTakesProgAsBpftoolSpellsIt() throws Exception {
+        daemon.answer(BpfkeeperInterface.GET, "{\"object\":" + PROGRAM_OBJECT + "}");
+
+        Result result = bpfkeeper("get", "prog", "17");
+
+        assertThat(daemon.nextCall(BpfkeeperInterface.GET).path("kind").asText()).isEqualTo("program");
+        assertThat(result.out()).contains("tag:       0123456789abcdef\n", "map ids:   42,43\n", "pins:      -\n");
+    }
+
+    @Test
+    void getPrintsTheReplyAsJsonWithJson() throws Exception {
+        daemon.answer(BpfkeeperInterface.GET, "{\"object\":" + MAP_OBJECT + "}");
+
+        Result result = bpfkeeper("get", "map", "42", "--json");
+
+        assertThat(JSON.readTree(result.out())).isEqualTo(JSON.readTree("{\"object\":" + MAP_OBJECT + "}"));
+        assertThat(result.out()).endsWith("}\n").hasLineCount(1);
+    }
+
+    @Test
+    void listPrintsATable() throws Exception {
+        daemon.answer(BpfkeeperInterface.LIST, "{\"object\":" + MAP_OBJECT + "}",
+                "{\"object\":" + PROGRAM_OBJECT + "}");
+
+        Result result = bpfkeeper("list", "--kind", "map", "--label", "app=demo");
+
+        assertThat(daemon.nextCall(BpfkeeperInterface.LIST).toString())
+                .isEqualTo("{\"kind\":\"map\",\"label\":\"app=demo\"}");
+        assertThat(result.out()).isEqualTo("""
+                KIND     ID  NAME      TYPE  LIFETIME  OWNER  PINS                  LABELS
+                map      42  counters  hash  daemon    1000   /sys/fs/bpf/counters  app=demo,tier=web
+                program  17  drop      xdp   session   0      -                     -
+                """);
+    }
+
+    @Test
+    void listPrintsOneJsonDocumentPerObjectWithJson() {
+        daemon.answer(BpfkeeperInterface.LIST, "{\"object\":" + MAP_OBJECT + "}",
+                "{\"object\":" + PROGRAM_OBJECT + "}");
+
+        Result result = bpfkeeper("--json", "list");
+
+        assertThat(result.out().lines()).hasSize(2)
+                .allSatisfy(line -> assertThat(line).startsWith("{\"object\":{\"kind\":"));
+    }
+
+    @Test
+    void listSaysSoWhenNothingMatches() {
+        daemon.answer(BpfkeeperInterface.LIST, "{}");
+
+        Result result = bpfkeeper("ls");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).isEqualTo("no objects\n");
+        assertThat(bpfkeeper("ls", "--json").out()).isEmpty();
+    }
+
+    @Test
+    void pinPrintsTheAbsolutePath() throws Exception {
+        daemon.answer(BpfkeeperInterface.PIN, "{\"path\":\"/sys/fs/bpf/demo/counters\"}");
+
+        Result result = bpfkeeper("pin", "map", "42", "demo/counters");
+
+        assertThat(daemon.nextCall(BpfkeeperInterface.PIN).toString())
+                .isEqualTo("{\"kind\":\"map\",\"id\":42,\"path\":\"demo/counters\"}");
+        assertThat(result.out()).isEqualTo("/sys/fs/bpf/demo/counters\n");
+    }
+
+    @Test
+    void unpinAndReleaseSayNothingOnSuccessAndAnEmptyReplyWithJson() throws Exception {
+        daemon.answer(BpfkeeperInterface.UNPIN, "{}").answer(BpfkeeperInterface.RELEASE, "{}");
+
+        assertThat(bpfkeeper("unpin", "map", "42", "demo/counters")).isEqualTo(new Result(0, "", ""));
+        assertThat(bpfkeeper("release", "prog", "17", "--json")).isEqualTo(new Result(0, "{}\n", ""));
+        assertThat(daemon.nextCall(BpfkeeperInterface.UNPIN).toString())
+                .isEqualTo("{\"kind\":\"map\",\"id\":42,\"path\":\"demo/counters\"}");
+        assertThat(daemon.nextCall(BpfkeeperInterface.RELEASE).toString())
+                .isEqualTo("{\"kind\":\"program\",\"id\":17}");
+    }
+
+    @Test
+    void adoptsByPathWithLifetimeAndLabels() throws Exception {
+        daemon.answer(BpfkeeperInterface.ADOPT, "{\"object\":" + MAP_OBJECT + "}");
+
+        Result result = bpfkeeper("adopt", "--path", "counters", "--lifetime", "session", "--label", "app=demo");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith("kind:");
+        assertThat(daemon.nextCall(BpfkeeperInterface.ADOPT).toString())
+                .isEqualTo("{\"path\":\"counters\",\"lifetime\":\"session\",\"labels\":{\"app\":\"demo\"}}");
+    }
+
+    @Test
+    void adoptsByKindAndId() throws Exception {
+        daemon.answer(BpfkeeperInterface.ADOPT, "{\"object\":" + PROGRAM_OBJECT + "}");
+
+        bpfkeeper("adopt", "prog", "17");
+
+        assertThat(daemon.nextCall(BpfkeeperInterface.ADOPT).toString()).isEqualTo("{\"kind\":\"program\",\"id\":17}");
+    }
+
+    @Test
+    void adoptRefusesBothAPathAndAnId() {
+        Result result = bpfkeeper("adopt", "--path", "counters", "map", "42");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).startsWith("bpfkeeper: --path=PATH and [KIND ID] are mutually exclusive");
+        assertThat(daemon.receivedNoCall()).isTrue();
+    }
+}
