@@ -95,18 +95,19 @@ public final class BpfMap implements KernelObject {
         buffer.put(0, key, 0, key.length);
         Pointer attr = BpfAttr.zeroed();
         MapElem.MAP_FD.put(attr, fd.get());
-        MapElem.KEY.put(attr, buffer.address());
+        MapElem.KEY.put(attr, keyAddress(buffer, key));
         MapElem.VALUE.put(attr, buffer.address() + valueOffset);
         long result = Bpf.callReturningErrno(BpfCommand.MAP_LOOKUP_ELEM, attr);
         if (result == -Errno.ENOENT) {
             return null;
         }
-        failOnErrno(BpfCommand.MAP_LOOKUP_ELEM, result);
+        failOnErrno(BpfCommand.MAP_LOOKUP_ELEM, result, "lookup in " + this);
         byte[] value = new byte[valueSize];
         buffer.get(valueOffset, value, 0, valueSize);
         return value;
     }
 
+    /** Writes one entry; on a queue or stack (key size 0) it pushes {@code value}. */
     public void update(byte[] key, byte[] value, UpdateMode mode) {
         int valueOffset = Scratch.valueOffset(key.length);
         Pointer buffer = Scratch.get(valueOffset + value.length);
@@ -114,10 +115,14 @@ public final class BpfMap implements KernelObject {
         buffer.put(valueOffset, value, 0, value.length);
         Pointer attr = BpfAttr.zeroed();
         MapElem.MAP_FD.put(attr, fd.get());
-        MapElem.KEY.put(attr, key.length == 0 ? 0 : buffer.address());
+        MapElem.KEY.put(attr, keyAddress(buffer, key));
         MapElem.VALUE.put(attr, buffer.address() + valueOffset);
         MapElem.FLAGS.put(attr, mode.flag);
-        Bpf.call(BpfCommand.MAP_UPDATE_ELEM, attr);
+        try {
+            Bpf.call(BpfCommand.MAP_UPDATE_ELEM, attr);
+        } catch (BpfException e) {
+            throw e.withContext("update " + this);
+        }
     }
 
     /** Deletes {@code key}; false when it was not in the map. */
@@ -126,12 +131,12 @@ public final class BpfMap implements KernelObject {
         buffer.put(0, key, 0, key.length);
         Pointer attr = BpfAttr.zeroed();
         MapElem.MAP_FD.put(attr, fd.get());
-        MapElem.KEY.put(attr, buffer.address());
+        MapElem.KEY.put(attr, keyAddress(buffer, key));
         long result = Bpf.callReturningErrno(BpfCommand.MAP_DELETE_ELEM, attr);
         if (result == -Errno.ENOENT) {
             return false;
         }
-        failOnErrno(BpfCommand.MAP_DELETE_ELEM, result);
+        failOnErrno(BpfCommand.MAP_DELETE_ELEM, result, "delete from " + this);
         return true;
     }
 
@@ -151,15 +156,17 @@ public final class BpfMap implements KernelObject {
         if (result == -Errno.ENOENT) {
             return null;
         }
-        failOnErrno(BpfCommand.MAP_GET_NEXT_KEY, result);
+        failOnErrno(BpfCommand.MAP_GET_NEXT_KEY, result, "walk the keys of " + this);
         byte[] next = new byte[keySize];
         buffer.get(nextOffset, next, 0, keySize);
         return next;
     }
 
     /**
-     * Writes {@code count} entries with BPF_MAP_UPDATE_BATCH, or one at a time where this map type
-     * has no batch operation. {@code keys} and {@code values} hold the entries back to back.
+     * Writes {@code count} entries with BPF_MAP_UPDATE_BATCH, or one at a time where the kernel's batch
+     * cannot: for map types without batch operations, and for the modes noexist and exist, which the
+     * kernel's batch update refuses (it takes no element flag but BPF_F_LOCK). {@code keys} and
+     * {@code values} hold the entries back to back.
      *
      * @return how many entries were written
      * @throws PartialBatchException when an entry fails; it says how many were written before it
@@ -168,7 +175,10 @@ public final class BpfMap implements KernelObject {
         if (count == 0) {
             return 0;
         }
-        Pointer keyBuffer = Memory.allocateDirect(LibC.RUNTIME, keys.length, false);
+        if (mode != UpdateMode.ANY) {
+            return updateOneByOne(keys, values, count, mode);
+        }
+        Pointer keyBuffer = Memory.allocateDirect(LibC.RUNTIME, Math.max(1, keys.length), false);
         Pointer valueBuffer = Memory.allocateDirect(LibC.RUNTIME, values.length, false);
         keyBuffer.put(0, keys, 0, keys.length);
         valueBuffer.put(0, values, 0, values.length);
@@ -177,9 +187,7 @@ public final class BpfMap implements KernelObject {
         BpfAttr.Batch.KEYS.put(attr, keyBuffer.address());
         BpfAttr.Batch.VALUES.put(attr, valueBuffer.address());
         BpfAttr.Batch.COUNT.put(attr, count);
-        BpfAttr.Batch.ELEM_FLAGS.put(attr, mode.flag);
         long result = Bpf.callReturningErrno(BpfCommand.MAP_UPDATE_BATCH, attr);
-        int written = BpfAttr.Batch.COUNT.getInt(attr);
         if (result >= 0) {
             return count;
         }
@@ -187,7 +195,14 @@ public final class BpfMap implements KernelObject {
         if (errno == Errno.ENOTSUPP || errno == Errno.EOPNOTSUPP) {
             return updateOneByOne(keys, values, count, mode);
         }
-        throw new PartialBatchException(new BpfException(BpfCommand.MAP_UPDATE_BATCH.kernelName(), errno), written);
+        // The kernel writes back how many entries it wrote, but only once it reaches its loop; a
+        // failure before that leaves our own count in place. A failing loop stops before the last
+        // entry, so an unchanged count means that nothing was written.
+        int reported = BpfAttr.Batch.COUNT.getInt(attr);
+        int written = reported < count ? reported : 0;
+        BpfException failure = new BpfException(BpfCommand.MAP_UPDATE_BATCH.kernelName(), errno)
+                .withContext("batch update " + this);
+        throw new PartialBatchException(failure, written);
     }
 
     private int updateOneByOne(byte[] keys, byte[] values, int count, UpdateMode mode) {
@@ -228,7 +243,8 @@ public final class BpfMap implements KernelObject {
             return null;
         }
         if (result < 0 && errno != Errno.ENOENT) {
-            throw new BpfException(BpfCommand.MAP_LOOKUP_BATCH.kernelName(), errno);
+            throw new BpfException(BpfCommand.MAP_LOOKUP_BATCH.kernelName(), errno)
+                    .withContext("batch lookup in " + this);
         }
         int found = BpfAttr.Batch.COUNT.getInt(attr);
         byte[] keys = new byte[keySize * found];
@@ -264,10 +280,18 @@ public final class BpfMap implements KernelObject {
     public record BatchChunk(byte[] keys, byte[] values, int count, boolean last) {
     }
 
-    private static void failOnErrno(BpfCommand command, long result) {
+    private static void failOnErrno(BpfCommand command, long result, String context) {
         if (result < 0) {
-            throw new BpfException(command.kernelName(), (int) -result);
+            throw new BpfException(command.kernelName(), (int) -result).withContext(context);
         }
+    }
+
+    /**
+     * Where the key lies, or NULL for maps without keys (queues, stacks): the kernel refuses a key
+     * pointer with EINVAL when the key size is 0.
+     */
+    private static long keyAddress(Pointer buffer, byte[] key) {
+        return key.length == 0 ? 0 : buffer.address();
     }
 
     @Override
