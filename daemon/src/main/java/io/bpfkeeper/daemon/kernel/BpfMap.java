@@ -89,6 +89,7 @@ public final class BpfMap implements KernelObject {
 
     /** The value stored under {@code key}, or null when the key is not in the map. */
     public byte[] lookup(byte[] key) {
+        requireLength("key", key.length, info.keySize());
         int valueOffset = Scratch.valueOffset(key.length);
         int valueSize = info.valueBufferSize();
         Pointer buffer = Scratch.get(valueOffset + valueSize);
@@ -109,6 +110,8 @@ public final class BpfMap implements KernelObject {
 
     /** Writes one entry; on a queue or stack (key size 0) it pushes {@code value}. */
     public void update(byte[] key, byte[] value, UpdateMode mode) {
+        requireLength("key", key.length, info.keySize());
+        requireLength("value", value.length, info.valueBufferSize());
         int valueOffset = Scratch.valueOffset(key.length);
         Pointer buffer = Scratch.get(valueOffset + value.length);
         buffer.put(0, key, 0, key.length);
@@ -127,6 +130,7 @@ public final class BpfMap implements KernelObject {
 
     /** Deletes {@code key}; false when it was not in the map. */
     public boolean delete(byte[] key) {
+        requireLength("key", key.length, info.keySize());
         Pointer buffer = Scratch.get(key.length);
         buffer.put(0, key, 0, key.length);
         Pointer attr = BpfAttr.zeroed();
@@ -148,6 +152,7 @@ public final class BpfMap implements KernelObject {
         Pointer attr = BpfAttr.zeroed();
         MapElem.MAP_FD.put(attr, fd.get());
         if (key != null) {
+            requireLength("key", key.length, keySize);
             buffer.put(0, key, 0, key.length);
             MapElem.KEY.put(attr, buffer.address());
         }
@@ -172,6 +177,8 @@ public final class BpfMap implements KernelObject {
      * @throws PartialBatchException when an entry fails; it says how many were written before it
      */
     public int updateBatch(byte[] keys, byte[] values, int count, UpdateMode mode) {
+        requireLength("keys", keys.length, (long) count * info.keySize());
+        requireLength("values", values.length, (long) count * info.valueBufferSize());
         if (count == 0) {
             return 0;
         }
@@ -206,8 +213,8 @@ public final class BpfMap implements KernelObject {
     }
 
     private int updateOneByOne(byte[] keys, byte[] values, int count, UpdateMode mode) {
-        int keySize = keys.length / count;
-        int valueSize = values.length / count;
+        int keySize = info.keySize();
+        int valueSize = info.valueBufferSize();
         for (int i = 0; i < count; i++) {
             try {
                 update(java.util.Arrays.copyOfRange(keys, i * keySize, (i + 1) * keySize),
@@ -283,6 +290,18 @@ public final class BpfMap implements KernelObject {
     private static void failOnErrno(BpfCommand command, long result, String context) {
         if (result < 0) {
             throw new BpfException(command.kernelName(), (int) -result).withContext(context);
+        }
+    }
+
+    /**
+     * The kernel reads exactly the map's sizes from our buffers, whatever their length: a shorter
+     * array would let it read stale or foreign native memory and store that.
+     */
+    private void requireLength(String what, int length, long expected) {
+        if (length != expected) {
+            throw new IllegalArgumentException(what + " of " + this + " must be " + expected + " bytes, not " + length
+                    + (info.type().isPerCpu() ? " (per-CPU values hold " + PossibleCpus.count()
+                            + " slots of " + info.perCpuStride() + " bytes)" : ""));
         }
     }
 

@@ -169,6 +169,34 @@ class BpfMapTest {
     }
 
     @Test
+    void valueOfOneSlotIsRefusedForAPerCpuMapBeforeTheKernelReadsPastIt() {
+        try (BpfMap map = BpfMap.create(new MapSpec("percpu_short", MapType.PERCPU_HASH, 4, 8, 4, 0))) {
+            assertThatThrownBy(() -> map.update(u32(1), u64(1), UpdateMode.ANY))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("value of " + map + " must be " + 8 * PossibleCpus.count() + " bytes, not 8"
+                            + " (per-CPU values hold " + PossibleCpus.count() + " slots of 8 bytes)");
+            assertThatThrownBy(() -> map.updateBatch(u32(1), u64(1), 1, UpdateMode.ANY))
+                    .isInstanceOf(IllegalArgumentException.class);
+
+            assertThat(BpftoolMaps.dump(map.id())).isEmpty();
+        }
+    }
+
+    @Test
+    void keyOfTheWrongSizeIsRefused() {
+        try (BpfMap map = BpfMap.create(new MapSpec("short_key", MapType.HASH, 8, 8, 4, 0))) {
+            assertThatThrownBy(() -> map.update(u32(1), u64(1), UpdateMode.ANY))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("key of " + map + " must be 8 bytes, not 4");
+            assertThatThrownBy(() -> map.lookup(u32(1))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> map.delete(u32(1))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> map.nextKey(u32(1))).isInstanceOf(IllegalArgumentException.class);
+
+            assertThat(BpftoolMaps.dump(map.id())).isEmpty();
+        }
+    }
+
+    @Test
     void queueIsPushedAndPeekedWithoutAKey() {
         try (BpfMap map = BpfMap.create(new MapSpec("queue", MapType.QUEUE, 0, 8, 4, 0))) {
             map.update(NO_KEY, u64(1), UpdateMode.ANY);

@@ -22,6 +22,15 @@ class MapErrorTest {
     }
 
     @Test
+    void nameWithACharacterTheKernelRefuses() {
+        BpfException failure = createFails(new MapSpec("my-map", MapType.HASH, 4, 8, 16, 0));
+
+        assertThat(failure.errno()).isEqualTo(Errno.EINVAL);
+        assertThat(failure).hasMessage(
+                "create map my-map: BPF_MAP_CREATE: EINVAL: map names may hold only letters, digits, '_' and '.'");
+    }
+
+    @Test
     void keyAndValueTooLargeForTheKernelToAllocate() {
         BpfException failure = createFails(new MapSpec("huge", MapType.HASH, 1 << 30, 8, 16, 0));
 
