@@ -14,8 +14,8 @@ final class ErrnoHints {
                     "the map type does not accept this key size, value size, max_entries or flags"),
             Map.entry("BPF_PROG_LOAD/" + Errno.EACCES, "the verifier rejected the program; see its log"),
             Map.entry("BPF_PROG_LOAD/" + Errno.EINVAL,
-                    "malformed program: check the program type, expected attach type, instructions"
-                            + " and license, or see the verifier log"),
+                    "malformed program: check its name (letters, digits, '_' and '.'), program type,"
+                            + " expected attach type, instructions and license, or see the verifier log"),
             Map.entry("BPF_PROG_LOAD/" + Errno.E2BIG, "the program has too many instructions"),
             Map.entry("BPF_PROG_LOAD/" + Errno.ENOSPC, "the verifier log did not fit in its buffer"),
             Map.entry("BPF_PROG_LOAD/" + Errno.EPERM,

@@ -40,8 +40,22 @@ class BpfProgramTest {
             assertThat(shown.get("bytes_xlated").asInt()).isEqualTo(2 * ProgramSpec.INSTRUCTION_SIZE);
             assertThat(program.info().type()).isEqualTo(ProgramType.SOCKET_FILTER);
             assertThat(program.info().mapIds()).isEmpty();
+            assertThat(ObjectIdentity.of(program.fd()))
+                    .isEqualTo(new ObjectIdentity(ObjectKind.PROGRAM, program.id()));
             assertThat(loaded.log()).isNull();
         }
+    }
+
+    @Test
+    void refusalBeforeTheVerifierRunsIsAPlainFailureThatNamesTheSuspects() {
+        BpfException failure = catchThrowableOfType(BpfException.class,
+                () -> BpfProgram.load(socketFilter("bad-name", new Insns().mov(R0, 0).exit(), 0)).program().close());
+
+        assertThat(failure).isNotInstanceOf(VerifierException.class);
+        assertThat(failure.errnoName()).isEqualTo("EINVAL");
+        assertThat(failure).hasMessage("load program bad-name: BPF_PROG_LOAD: EINVAL: malformed program: check its"
+                + " name (letters, digits, '_' and '.'), program type, expected attach type, instructions and"
+                + " license, or see the verifier log");
     }
 
     @Test
