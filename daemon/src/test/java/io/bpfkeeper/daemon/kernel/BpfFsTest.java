@@ -27,7 +27,7 @@ class BpfFsTest {
     @Test
     void pinIsTheMapForBpftool() {
         Path pin = bpffs.path().resolve("counters");
-        try (BpfMap map = createMap("counters")) {
+        try (BpfMap map = TestMaps.oneEntryArray("counters")) {
             BpfFs.pin(map.fd(), pin);
 
             assertThat(Bpftool.json("map", "show", "pinned", pin.toString()).get("id").asInt()).isEqualTo(map.id());
@@ -37,7 +37,7 @@ class BpfFsTest {
     @Test
     void openingThePinGivesAnFdOfTheSameMap() {
         Path pin = bpffs.path().resolve("reopened");
-        try (BpfMap map = createMap("reopened")) {
+        try (BpfMap map = TestMaps.oneEntryArray("reopened")) {
             BpfFs.pin(map.fd(), pin);
 
             try (Fd opened = BpfFs.open(pin)) {
@@ -50,7 +50,7 @@ class BpfFsTest {
     @Test
     void pinNameWithADotIsRefusedWithAHintAboutTheDot() throws IOException {
         Path pin = bpffs.path().resolve("my.map");
-        try (BpfMap map = createMap("dotted")) {
+        try (BpfMap map = TestMaps.oneEntryArray("dotted")) {
             BpfException failure = catchThrowableOfType(BpfException.class, () -> BpfFs.pin(map.fd(), pin));
 
             assertThat(failure.errno()).isEqualTo(Errno.EPERM);
@@ -78,7 +78,7 @@ class BpfFsTest {
     void pinKeepsTheMapAfterEveryFdIsClosedAndUnlinkingItFreesTheMap() throws IOException {
         Path pin = bpffs.path().resolve("kept");
         int id;
-        try (BpfMap map = createMap("kept")) {
+        try (BpfMap map = TestMaps.oneEntryArray("kept")) {
             id = map.id();
             BpfFs.pin(map.fd(), pin);
         }
@@ -91,9 +91,5 @@ class BpfFsTest {
         Files.delete(pin);
         Eventually.until(FREE_TIMEOUT, () -> !KernelIds.exists(ObjectKind.MAP, id),
                 "map " + id + " is freed once its only pin is unlinked");
-    }
-
-    private static BpfMap createMap(String name) {
-        return BpfMap.create(new MapSpec(name, MapType.ARRAY, 4, 8, 1, 0));
     }
 }

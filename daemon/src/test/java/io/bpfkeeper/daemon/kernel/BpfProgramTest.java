@@ -103,7 +103,7 @@ class BpfProgramTest {
 
     @Test
     void programHoldsTheMapItUsesUntilItIsFreed() {
-        BpfMap map = BpfMap.create(new MapSpec("used", MapType.ARRAY, 4, 8, 1, 0));
+        BpfMap map = TestMaps.oneEntryArray("used");
         int mapId = map.id();
         BpfProgram program;
         try (map) {

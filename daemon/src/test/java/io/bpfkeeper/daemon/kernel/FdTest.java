@@ -19,10 +19,10 @@ class FdTest {
 
     @Test
     void secondCloseDoesNotCloseTheNumberReusedByAnotherFd() {
-        BpfMap first = createMap("first");
+        BpfMap first = TestMaps.oneEntryArray("first");
         int number = first.fd().get();
         first.close();
-        try (BpfMap second = createMap("second")) {
+        try (BpfMap second = TestMaps.oneEntryArray("second")) {
             assertThat(second.fd().get()).as("the kernel hands out the lowest free number again").isEqualTo(number);
 
             first.close();
@@ -34,7 +34,7 @@ class FdTest {
 
     @Test
     void getAfterCloseThrowsInsteadOfHandingOutAStaleNumber() {
-        BpfMap map = createMap("closed");
+        BpfMap map = TestMaps.oneEntryArray("closed");
         map.close();
 
         assertThat(map.fd().isOpen()).isFalse();
@@ -43,7 +43,7 @@ class FdTest {
 
     @Test
     void dupIsIndependentOfTheOriginal() {
-        try (BpfMap map = createMap("duped")) {
+        try (BpfMap map = TestMaps.oneEntryArray("duped")) {
             Fd copy = map.fd().dup();
             int copyNumber = copy.get();
             try (copy) {
@@ -58,7 +58,7 @@ class FdTest {
 
     @Test
     void closingTheOriginalLeavesTheDupValid() {
-        BpfMap map = createMap("original");
+        BpfMap map = TestMaps.oneEntryArray("original");
         int originalNumber = map.fd().get();
         try (Fd copy = map.fd().dup()) {
             map.close();
@@ -71,11 +71,11 @@ class FdTest {
 
     @Test
     void creatingAndClosingAThousandMapsLeaksNoFd() throws IOException {
-        createMap("warm_up").close();
+        TestMaps.oneEntryArray("warm_up").close();
         long before = openFdCount();
 
         for (int i = 0; i < 1000; i++) {
-            createMap("leak_check").close();
+            TestMaps.oneEntryArray("leak_check").close();
         }
 
         assertThat(openFdCount()).isLessThanOrEqualTo(before + UNRELATED_FDS);
@@ -85,9 +85,5 @@ class FdTest {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         }
-    }
-
-    private static BpfMap createMap(String name) {
-        return BpfMap.create(new MapSpec(name, MapType.ARRAY, 4, 8, 1, 0));
     }
 }

@@ -19,7 +19,7 @@ class KernelIdsTest {
 
     @Test
     void walkOfMapIdsFindsAMapWeCreated() {
-        try (BpfMap map = createMap("walked")) {
+        try (BpfMap map = TestMaps.oneEntryArray("walked")) {
             List<Integer> ids = new ArrayList<>();
             for (OptionalInt id = KernelIds.next(ObjectKind.MAP, 0); id.isPresent();
                     id = KernelIds.next(ObjectKind.MAP, id.getAsInt())) {
@@ -33,7 +33,7 @@ class KernelIdsTest {
 
     @Test
     void openedByIdTheFdHoldsTheMapOfItsOwn() {
-        BpfMap map = createMap("by_id");
+        BpfMap map = TestMaps.oneEntryArray("by_id");
         int id = map.id();
         try (map; Fd opened = KernelIds.open(ObjectKind.MAP, id)) {
             map.close();
@@ -48,7 +48,7 @@ class KernelIdsTest {
     @Test
     void openingAnIdThatIsGoneFailsWithENOENT() {
         int id;
-        try (BpfMap map = createMap("gone")) {
+        try (BpfMap map = TestMaps.oneEntryArray("gone")) {
             id = map.id();
         }
         Eventually.until(FREE_TIMEOUT, () -> !KernelIds.exists(ObjectKind.MAP, id), "map " + id + " is freed");
@@ -57,9 +57,5 @@ class KernelIdsTest {
 
         assertThat(failure.errno()).isEqualTo(Errno.ENOENT);
         assertThat(failure).hasMessage("open map " + id + ": BPF_MAP_GET_FD_BY_ID: ENOENT: no map with that id");
-    }
-
-    private static BpfMap createMap(String name) {
-        return BpfMap.create(new MapSpec(name, MapType.ARRAY, 4, 8, 1, 0));
     }
 }
