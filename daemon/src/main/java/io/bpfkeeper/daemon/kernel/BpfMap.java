@@ -185,7 +185,7 @@ public final class BpfMap implements KernelObject {
         if (mode != UpdateMode.ANY) {
             return updateOneByOne(keys, values, count, mode);
         }
-        Pointer keyBuffer = Memory.allocateDirect(LibC.RUNTIME, Math.max(1, keys.length), false);
+        Pointer keyBuffer = Memory.allocateDirect(LibC.RUNTIME, keys.length, false);
         Pointer valueBuffer = Memory.allocateDirect(LibC.RUNTIME, values.length, false);
         keyBuffer.put(0, keys, 0, keys.length);
         valueBuffer.put(0, values, 0, values.length);
