@@ -89,49 +89,58 @@ public final class BpfMap implements KernelObject {
 
     /** The value stored under {@code key}, or null when the key is not in the map. */
     public byte[] lookup(byte[] key) {
+        requireLength("key", key.length, info.keySize());
         int valueOffset = Scratch.valueOffset(key.length);
         int valueSize = info.valueBufferSize();
         Pointer buffer = Scratch.get(valueOffset + valueSize);
         buffer.put(0, key, 0, key.length);
         Pointer attr = BpfAttr.zeroed();
         MapElem.MAP_FD.put(attr, fd.get());
-        MapElem.KEY.put(attr, buffer.address());
+        MapElem.KEY.put(attr, keyAddress(buffer, key));
         MapElem.VALUE.put(attr, buffer.address() + valueOffset);
         long result = Bpf.callReturningErrno(BpfCommand.MAP_LOOKUP_ELEM, attr);
         if (result == -Errno.ENOENT) {
             return null;
         }
-        failOnErrno(BpfCommand.MAP_LOOKUP_ELEM, result);
+        failOnErrno(BpfCommand.MAP_LOOKUP_ELEM, result, "lookup in " + this);
         byte[] value = new byte[valueSize];
         buffer.get(valueOffset, value, 0, valueSize);
         return value;
     }
 
+    /** Writes one entry; on a queue or stack (key size 0) it pushes {@code value}. */
     public void update(byte[] key, byte[] value, UpdateMode mode) {
+        requireLength("key", key.length, info.keySize());
+        requireLength("value", value.length, info.valueBufferSize());
         int valueOffset = Scratch.valueOffset(key.length);
         Pointer buffer = Scratch.get(valueOffset + value.length);
         buffer.put(0, key, 0, key.length);
         buffer.put(valueOffset, value, 0, value.length);
         Pointer attr = BpfAttr.zeroed();
         MapElem.MAP_FD.put(attr, fd.get());
-        MapElem.KEY.put(attr, key.length == 0 ? 0 : buffer.address());
+        MapElem.KEY.put(attr, keyAddress(buffer, key));
         MapElem.VALUE.put(attr, buffer.address() + valueOffset);
         MapElem.FLAGS.put(attr, mode.flag);
-        Bpf.call(BpfCommand.MAP_UPDATE_ELEM, attr);
+        try {
+            Bpf.call(BpfCommand.MAP_UPDATE_ELEM, attr);
+        } catch (BpfException e) {
+            throw e.withContext("update " + this);
+        }
     }
 
     /** Deletes {@code key}; false when it was not in the map. */
     public boolean delete(byte[] key) {
+        requireLength("key", key.length, info.keySize());
         Pointer buffer = Scratch.get(key.length);
         buffer.put(0, key, 0, key.length);
         Pointer attr = BpfAttr.zeroed();
         MapElem.MAP_FD.put(attr, fd.get());
-        MapElem.KEY.put(attr, buffer.address());
+        MapElem.KEY.put(attr, keyAddress(buffer, key));
         long result = Bpf.callReturningErrno(BpfCommand.MAP_DELETE_ELEM, attr);
         if (result == -Errno.ENOENT) {
             return false;
         }
-        failOnErrno(BpfCommand.MAP_DELETE_ELEM, result);
+        failOnErrno(BpfCommand.MAP_DELETE_ELEM, result, "delete from " + this);
         return true;
     }
 
@@ -143,6 +152,7 @@ public final class BpfMap implements KernelObject {
         Pointer attr = BpfAttr.zeroed();
         MapElem.MAP_FD.put(attr, fd.get());
         if (key != null) {
+            requireLength("key", key.length, keySize);
             buffer.put(0, key, 0, key.length);
             MapElem.KEY.put(attr, buffer.address());
         }
@@ -151,34 +161,40 @@ public final class BpfMap implements KernelObject {
         if (result == -Errno.ENOENT) {
             return null;
         }
-        failOnErrno(BpfCommand.MAP_GET_NEXT_KEY, result);
+        failOnErrno(BpfCommand.MAP_GET_NEXT_KEY, result, "walk the keys of " + this);
         byte[] next = new byte[keySize];
         buffer.get(nextOffset, next, 0, keySize);
         return next;
     }
 
     /**
-     * Writes {@code count} entries with BPF_MAP_UPDATE_BATCH, or one at a time where this map type
-     * has no batch operation. {@code keys} and {@code values} hold the entries back to back.
+     * Writes {@code count} entries with BPF_MAP_UPDATE_BATCH, or one at a time where the kernel's batch
+     * cannot: for map types without batch operations, and for the modes noexist and exist, which the
+     * kernel's batch update refuses (it takes no element flag but BPF_F_LOCK). {@code keys} and
+     * {@code values} hold the entries back to back.
      *
      * @return how many entries were written
      * @throws PartialBatchException when an entry fails; it says how many were written before it
      */
     public int updateBatch(byte[] keys, byte[] values, int count, UpdateMode mode) {
+        requireLength("keys", keys.length, (long) count * info.keySize());
+        requireLength("values", values.length, (long) count * info.valueBufferSize());
         if (count == 0) {
             return 0;
         }
+        if (mode != UpdateMode.ANY) {
+            return updateOneByOne(keys, values, count, mode);
+        }
         long result;
-        int written;
+        int reported;
         try (NativeBuffer keyBuffer = NativeBuffer.copyOf(keys); NativeBuffer valueBuffer = NativeBuffer.copyOf(values)) {
             Pointer attr = BpfAttr.zeroed();
             BpfAttr.Batch.MAP_FD.put(attr, fd.get());
             BpfAttr.Batch.KEYS.put(attr, keyBuffer.address());
             BpfAttr.Batch.VALUES.put(attr, valueBuffer.address());
             BpfAttr.Batch.COUNT.put(attr, count);
-            BpfAttr.Batch.ELEM_FLAGS.put(attr, mode.flag);
             result = Bpf.callReturningErrno(BpfCommand.MAP_UPDATE_BATCH, attr);
-            written = BpfAttr.Batch.COUNT.getInt(attr);
+            reported = BpfAttr.Batch.COUNT.getInt(attr);
         }
         if (result >= 0) {
             return count;
@@ -187,12 +203,18 @@ public final class BpfMap implements KernelObject {
         if (errno == Errno.ENOTSUPP || errno == Errno.EOPNOTSUPP) {
             return updateOneByOne(keys, values, count, mode);
         }
-        throw new PartialBatchException(new BpfException(BpfCommand.MAP_UPDATE_BATCH.kernelName(), errno), written);
+        // The kernel writes back how many entries it wrote, but only once it reaches its loop; a
+        // failure before that leaves our own count in place. A failing loop stops before the last
+        // entry, so an unchanged count means that nothing was written.
+        int written = reported < count ? reported : 0;
+        BpfException failure = new BpfException(BpfCommand.MAP_UPDATE_BATCH.kernelName(), errno)
+                .withContext("batch update " + this);
+        throw new PartialBatchException(failure, written);
     }
 
     private int updateOneByOne(byte[] keys, byte[] values, int count, UpdateMode mode) {
-        int keySize = keys.length / count;
-        int valueSize = values.length / count;
+        int keySize = info.keySize();
+        int valueSize = info.valueBufferSize();
         for (int i = 0; i < count; i++) {
             try {
                 update(java.util.Arrays.copyOfRange(keys, i * keySize, (i + 1) * keySize),
@@ -235,7 +257,8 @@ public final class BpfMap implements KernelObject {
             return null;
         }
         if (result < 0 && errno != Errno.ENOENT) {
-            throw new BpfException(BpfCommand.MAP_LOOKUP_BATCH.kernelName(), errno);
+            throw new BpfException(BpfCommand.MAP_LOOKUP_BATCH.kernelName(), errno)
+                    .withContext("batch lookup in " + this);
         }
         int found = BpfAttr.Batch.COUNT.getInt(attr);
         byte[] keys = new byte[keySize * found];
@@ -271,10 +294,30 @@ public final class BpfMap implements KernelObject {
     public record BatchChunk(byte[] keys, byte[] values, int count, boolean last) {
     }
 
-    private static void failOnErrno(BpfCommand command, long result) {
+    private static void failOnErrno(BpfCommand command, long result, String context) {
         if (result < 0) {
-            throw new BpfException(command.kernelName(), (int) -result);
+            throw new BpfException(command.kernelName(), (int) -result).withContext(context);
         }
+    }
+
+    /**
+     * The kernel reads exactly the map's sizes from our buffers, whatever their length: a shorter
+     * array would let it read stale or foreign native memory and store that.
+     */
+    private void requireLength(String what, int length, long expected) {
+        if (length != expected) {
+            throw new IllegalArgumentException(what + " of " + this + " must be " + expected + " bytes, not " + length
+                    + (info.type().isPerCpu() ? " (per-CPU values hold " + PossibleCpus.count()
+                            + " slots of " + info.perCpuStride() + " bytes)" : ""));
+        }
+    }
+
+    /**
+     * Where the key lies, or NULL for maps without keys (queues, stacks): the kernel refuses a key
+     * pointer with EINVAL when the key size is 0.
+     */
+    private static long keyAddress(Pointer buffer, byte[] key) {
+        return key.length == 0 ? 0 : buffer.address();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.kernel;
 
+import java.util.regex.Pattern;
 import jnr.ffi.Pointer;
 
 /**
@@ -9,6 +10,8 @@ import jnr.ffi.Pointer;
 final class FeatureProbe {
 
     private static final int PAGE_SIZE = 4096;
+    /** The characters the kernel's bpf_obj_name_cpy() accepts; StructField.putString checks the length. */
+    private static final Pattern KERNEL_OBJECT_NAME = Pattern.compile("[A-Za-z0-9_.]*");
 
     private FeatureProbe() {
     }
@@ -30,6 +33,9 @@ final class FeatureProbe {
     /** The documented per-type rules, checked only after the kernel refused, so never stricter. */
     private static String violatedMapRule(MapSpec spec) {
         MapType type = spec.type();
+        if (!KERNEL_OBJECT_NAME.matcher(spec.name()).matches()) {
+            return "map names may hold only letters, digits, '_' and '.'";
+        }
         if (spec.maxEntries() == 0) {
             return "max_entries must be at least 1";
         }

@@ -1,0 +1,89 @@
+package io.bpfkeeper.daemon.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bpfkeeper.daemon.testing.KernelTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Ownership of file descriptors, with map fds as the real thing. */
+@KernelTest
+class FdTest {
+
+    /** Fds that the JVM may open meanwhile on its own, such as a jar or a log file. */
+    private static final int UNRELATED_FDS = 5;
+
+    @Test
+    void secondCloseDoesNotCloseTheNumberReusedByAnotherFd() {
+        BpfMap first = TestMaps.oneEntryArray("first");
+        int number = first.fd().get();
+        first.close();
+        try (BpfMap second = TestMaps.oneEntryArray("second")) {
+            assertThat(second.fd().get()).as("the kernel hands out the lowest free number again").isEqualTo(number);
+
+            first.close();
+
+            assertThat(Fd.isValid(number)).isTrue();
+            assertThat(ObjectIdentity.of(second.fd())).isEqualTo(new ObjectIdentity(ObjectKind.MAP, second.id()));
+        }
+    }
+
+    @Test
+    void getAfterCloseThrowsInsteadOfHandingOutAStaleNumber() {
+        BpfMap map = TestMaps.oneEntryArray("closed");
+        map.close();
+
+        assertThat(map.fd().isOpen()).isFalse();
+        assertThatThrownBy(() -> map.fd().get()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void dupIsIndependentOfTheOriginal() {
+        try (BpfMap map = TestMaps.oneEntryArray("duped")) {
+            Fd copy = map.fd().dup();
+            int copyNumber = copy.get();
+            try (copy) {
+                assertThat(copyNumber).isNotEqualTo(map.fd().get());
+                assertThat(ObjectIdentity.of(copy)).isEqualTo(new ObjectIdentity(ObjectKind.MAP, map.id()));
+            }
+
+            assertThat(Fd.isValid(copyNumber)).isFalse();
+            assertThat(Fd.isValid(map.fd().get())).isTrue();
+        }
+    }
+
+    @Test
+    void closingTheOriginalLeavesTheDupValid() {
+        BpfMap map = TestMaps.oneEntryArray("original");
+        int originalNumber = map.fd().get();
+        try (Fd copy = map.fd().dup()) {
+            map.close();
+
+            assertThat(Fd.isValid(originalNumber)).isFalse();
+            assertThat(Fd.isValid(copy.get())).isTrue();
+            assertThat(ObjectIdentity.of(copy)).isEqualTo(new ObjectIdentity(ObjectKind.MAP, map.id()));
+        }
+    }
+
+    @Test
+    void creatingAndClosingAThousandMapsLeaksNoFd() throws IOException {
+        TestMaps.oneEntryArray("warm_up").close();
+        long before = openFdCount();
+
+        for (int i = 0; i < 1000; i++) {
+            TestMaps.oneEntryArray("leak_check").close();
+        }
+
+        assertThat(openFdCount()).isLessThanOrEqualTo(before + UNRELATED_FDS);
+    }
+
+    private static long openFdCount() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+}
