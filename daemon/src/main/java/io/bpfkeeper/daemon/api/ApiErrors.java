@@ -90,7 +90,9 @@ final class ApiErrors {
 
     static VarlinkError batchIncomplete(PartialBatchException failure) {
         return error(BpfkeeperInterface.BATCH_INCOMPLETE,
-                failure.getMessage() + "; the " + failure.completed() + " entries before it were written",
+                failure.getMessage() + "; " + (failure.completed() == 0 ? "nothing was written"
+                        : "entries 0 to " + (failure.completed() - 1) + " were written")
+                        + "; entries[" + failure.completed() + "] failed and the rest were not tried",
                 VarlinkError.params()
                         .put("written", failure.completed())
                         .put("errno", failure.errno())
