@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             MapCommand.class,
             ProgCommand.class,
+            LoadCommand.class,
+            TestRunCommand.class,
             GetCommand.class,
             ListCommand.class,
             PinCommand.class,

@@ -1,17 +1,36 @@
 package io.bpfkeeper.cli;
 
+import io.bpfkeeper.protocol.types.Kind;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "release", description = {"Drop the daemon's reference to an object.",
+@Command(name = "release", description = {"Drop the daemon's reference to an object (KIND ID), or to every object of"
+        + " a group (--group, as 'load' printed it).",
     "The kernel frees it unless something else holds it: a pin, a program that uses the map, a process."})
 final class ReleaseCommand extends DaemonCommand {
-    @Mixin
-    ObjectHandle handle;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", description = "map, prog (or program), link or"
+            + " attachment.")
+    Kind kind;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "The kernel id, as bpftool shows it.")
+    Long id;
+
+    @Option(names = "--group", paramLabel = "GROUP", description = "Every object of this group instead.")
+    String group;
 
     @Override
     protected int run(Output output) {
-        bpfkeeper().release(handle.kind, handle.id);
+        boolean byHandle = kind != null && id != null;
+        if (byHandle == (group != null) || (kind == null) != (id == null)) {
+            throw usageError("give either KIND ID or --group GROUP");
+        }
+        if (byHandle) {
+            bpfkeeper().release(kind, id);
+        } else {
+            bpfkeeper().releaseGroup(group);
+        }
         output.empty();
         return ExitCodes.OK;
     }

@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.kernel.libbpf;
 
+import io.bpfkeeper.daemon.kernel.BpfCommand;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfMap;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
@@ -230,11 +231,12 @@ public final class ElfLoader {
     private RuntimeException loadFailure(int errno, List<Pointer> programs, Pointer verifierLog,
             LibbpfLog.Capture messages) {
         String log = verifierLog.getString(0, VERIFIER_LOG_SIZE, StandardCharsets.UTF_8);
-        BpfException failure = new BpfException("bpf_object__load", errno, null, describe(errno));
         if (!log.isEmpty()) {
             // Only a program load writes the verifier log, so a log means a program failed.
-            return new VerifierException(failedProgram(programs, messages.text()), failure, log, messages.text());
+            return new VerifierException(failedProgram(programs, messages.text()),
+                    new BpfException(BpfCommand.PROG_LOAD.kernelName(), errno), log, messages.text());
         }
+        BpfException failure = new BpfException("bpf_object__load", errno, null, describe(errno));
         if (errno >= LIBBPF_ERRNO_START) {
             return new ElfObjectException("libbpf cannot load the object: " + describe(errno) + detail(messages), null,
                     messages.text());
