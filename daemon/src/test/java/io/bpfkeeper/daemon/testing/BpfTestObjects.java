@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The BPF objects that the build compiles from daemon/src/test/bpf/NAME.bpf.c. */
@@ -27,10 +26,16 @@ public final class BpfTestObjects {
         }
     }
 
-    /** The bytes of the compiled object of daemon/src/test/bpf/NAME.bpf.c. */
+    /**
+     * The bytes of the compiled object of daemon/src/test/bpf/NAME.bpf.c, also when it is inside the
+     * daemon's test-support jar, as for the end-to-end tests.
+     */
     public static byte[] bytes(String name) {
-        try {
-            return Files.readAllBytes(path(name));
+        try (var in = BpfTestObjects.class.getClassLoader().getResourceAsStream("bpf/" + name + ".bpf.o")) {
+            if (in == null) {
+                path(name);
+            }
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
