@@ -1,19 +1,15 @@
 package io.bpfkeeper.daemon.varlink.certification;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bpfkeeper.daemon.varlink.CallContext;
+import io.bpfkeeper.daemon.varlink.IdlResources;
+import io.bpfkeeper.daemon.varlink.Json;
 import io.bpfkeeper.daemon.varlink.Method;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import io.bpfkeeper.daemon.varlink.VarlinkInterface;
-import io.bpfkeeper.protocol.idl.Idl;
 import io.bpfkeeper.protocol.idl.InterfaceDefinition;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -30,7 +26,7 @@ import java.util.stream.IntStream;
  * every JSON type the IDL knows makes a round trip through the server; Test10 streams with "more"
  * and Test11 is oneway. For tests only: it must never be served in production.
  *
- * <p>It answers as the Go reference server (main.go beside the IDL) does, with four differences,
+ * <p>It answers as the Go reference server (main.go of varlink-go-certification) does, with four differences,
  * each because the reference is loose or broken there:
  * <ul>
  *   <li>CertificationError carries what was wanted and what came, where the reference sends nulls
@@ -47,7 +43,7 @@ public final class Certification {
     public static final String NAME = "org.varlink.certification";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final InterfaceDefinition DEFINITION = Idl.parse(resource(NAME + ".varlink"));
+    private static final InterfaceDefinition DEFINITION = IdlResources.definition(Certification.class, NAME + ".varlink");
     private static final int STREAMED_REPLIES = 10;
 
     /**
@@ -55,15 +51,15 @@ public final class Certification {
      * expected argument besides client_id; Test01 expects none.
      */
     private static final List<JsonNode> CHAIN = List.of(
-            json("{'bool': true}"),
-            json("{'int': 1}"),
-            json("{'float': 1.0}"),
-            json("{'string': 'ping'}"),
-            json("{'bool': false, 'int': 2, 'float': 3.141592653589793, 'string': 'a lot of string'}"),
-            json("{'struct': {'bool': false, 'int': 2, 'float': 3.141592653589793, 'string': 'a lot of string'}}"),
-            json("{'map': {'foo': 'Foo', 'bar': 'Bar'}}"),
-            json("{'set': {'one': {}, 'two': {}, 'three': {}}}"),
-            json("""
+            Json.object("{'bool': true}"),
+            Json.object("{'int': 1}"),
+            Json.object("{'float': 1.0}"),
+            Json.object("{'string': 'ping'}"),
+            Json.object("{'bool': false, 'int': 2, 'float': 3.141592653589793, 'string': 'a lot of string'}"),
+            Json.object("{'struct': {'bool': false, 'int': 2, 'float': 3.141592653589793, 'string': 'a lot of string'}}"),
+            Json.object("{'map': {'foo': 'Foo', 'bar': 'Bar'}}"),
+            Json.object("{'set': {'one': {}, 'two': {}, 'three': {}}}"),
+            Json.object("""
                     {'mytype': {
                       'object': {'method': 'org.varlink.certification.Test09',
                                  'parameters': {'map': {'foo': 'Foo', 'bar': 'Bar'}}},
@@ -212,25 +208,5 @@ public final class Certification {
 
     private static String streamedReply(int number) {
         return "Reply number " + number;
-    }
-
-    /** JSON with single quotes, which keeps the replies above readable; no string here has one. */
-    private static JsonNode json(String singleQuoted) {
-        try {
-            return JSON.readTree(singleQuoted.replace('\'', '"'));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-    private static String resource(String fileName) {
-        try (InputStream in = Certification.class.getResourceAsStream(fileName)) {
-            if (in == null) {
-                throw new IllegalStateException("test resource " + fileName + " is missing");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
