@@ -107,8 +107,12 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void enqueue(Object item) {
+        if (violated) {
+            // Nothing after a violation can be trusted to be framed right, so none of it may run,
+            // not even the calls that arrived in the same read as the violation.
+            return;
+        }
         if (item instanceof ProtocolViolation) {
-            // Nothing after a violation can be trusted to be framed right: stop reading.
             violated = true;
         }
         queue.add(item);
