@@ -61,6 +61,8 @@ class ProtocolViolationTest {
         "{'method': 'org.varlink.service.GetInfo', 'more': 'yes'}",
         "{'method': 'org.varlink.service.GetInfo', 'more': true, 'oneway': true}",
         "{'method': 'org.varlink.service.GetInfo', 'oneway': true, 'upgrade': true}",
+        "{'method': 'org.varlink.service.GetInfo'} {'method': 'org.varlink.service.GetInfo'}",
+        "{'method': 'org.varlink.service.GetInfo'} trailing",
     })
     void violationIsAnsweredOnceThenTheConnectionCloses(String message) {
         violator.sendRaw(Json.text(message) + "\0");
