@@ -1,11 +1,13 @@
 package io.bpfkeeper.daemon.varlink;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -45,6 +47,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private boolean inReadCycle;
     private boolean inactive;
     private boolean violated;
+    private boolean inputShutdown;
 
     CallDispatcher(Services services, Executor workers, ErrorTranslator errors, ConnectionObserver observer) {
         this.services = services;
@@ -97,6 +100,19 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
+    /**
+     * The client shut down its sending side, as a shell pipe into socat does once its calls are
+     * written. It still waits for the replies, so the calls it sent are answered before the close.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            drain();
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         inactive = true;
@@ -136,7 +152,14 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             }
             start((VarlinkCall) item);
         }
-        if (!inactive) {
+        if (inactive) {
+            return;
+        }
+        if (inputShutdown && !busy && queue.isEmpty()) {
+            // The client has sent its last call and every call is answered. The close waits for
+            // the replies before it to reach the socket, which a plain close would drop.
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
             updateAutoRead();
         }
     }

@@ -1,12 +1,18 @@
 package io.bpfkeeper.daemon.varlink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * JSON written with single quotes in tests, so that messages read as they travel, without a
- * backslash before every quote. No test string needs a single quote of its own.
+ * JSON for tests. Tests write it with single quotes, so that messages read as they travel, without
+ * a backslash before every quote; no test string needs a single quote of its own.
  */
 public final class Json {
 
@@ -21,10 +27,32 @@ public final class Json {
     }
 
     public static ObjectNode object(String singleQuoted) {
+        JsonNode parsed = parse(text(singleQuoted));
+        if (!parsed.isObject()) {
+            throw new IllegalArgumentException("not a JSON object: " + singleQuoted);
+        }
+        return (ObjectNode) parsed;
+    }
+
+    /** The messages of a NUL-framed byte stream, each parsed. */
+    public static List<JsonNode> messages(byte[] stream) {
+        List<JsonNode> messages = new ArrayList<>();
+        int start = 0;
+        for (int end = 0; end < stream.length; end++) {
+            if (stream[end] == 0) {
+                messages.add(parse(new String(stream, start, end - start, StandardCharsets.UTF_8)));
+                start = end + 1;
+            }
+        }
+        assertThat(start).as("bytes after the last NUL").isEqualTo(stream.length);
+        return messages;
+    }
+
+    private static JsonNode parse(String json) {
         try {
-            return (ObjectNode) MAPPER.readTree(text(singleQuoted));
-        } catch (JsonProcessingException | ClassCastException e) {
-            throw new IllegalArgumentException("not a JSON object: " + singleQuoted, e);
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + json, e);
         }
     }
 }

@@ -1,0 +1,108 @@
+package io.bpfkeeper.daemon.varlink;
+
+import static io.bpfkeeper.daemon.varlink.ReplyFlowTest.concat;
+import static io.bpfkeeper.daemon.varlink.ReplyFlowTest.framed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bpfkeeper.daemon.kernel.KernelIds;
+import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.daemon.testing.Eventually;
+import io.bpfkeeper.daemon.testing.KernelTest;
+import io.bpfkeeper.daemon.testing.PrivateBpffs;
+import io.bpfkeeper.daemon.testing.TestDaemon;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Clients that go away early or keep a call running long cost no other client anything. */
+@KernelTest
+class ClientBehaviourTest {
+
+    private static final String GET_INFO = "{'method': 'org.varlink.service.GetInfo'}";
+    /** Only bounds a test whose daemon never answers; no test measures time with it. */
+    private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final PrivateBpffs bpffs = new PrivateBpffs();
+
+    @Test
+    void clientGoneMidMessageLeavesTheDaemonServingAndItsSessionObjectsFreed() {
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path())) {
+            int mapId;
+            try (CheckedConnection leaving = new CheckedConnection(daemon)) {
+                mapId = leaving.call("{'method': 'io.bpfkeeper.CreateMap', 'parameters': {'name': 'session',"
+                        + " 'type': 'hash', 'keySize': 4, 'valueSize': 4, 'maxEntries': 8, 'lifetime': 'session'}}")
+                        .at("/parameters/object/id").asInt();
+                leaving.sendRaw("{\"method\": \"io.bpfkeeper.Get\", \"parameters\": {\"ki");
+            }
+
+            Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(ObjectKind.MAP, mapId),
+                    "session map " + mapId + " freed after its client left mid-message");
+            try (CheckedConnection next = new CheckedConnection(daemon)) {
+                assertThat(next.call(GET_INFO).has("error")).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void slowWorkerCallHoldsBackOnlyItsOwnConnection() throws InterruptedException {
+        Gate gate = new Gate();
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path(), List.of(gate.varlinkInterface()));
+                gate;
+                CheckedConnection waiting = new CheckedConnection(daemon);
+                CheckedConnection other = new CheckedConnection(daemon)) {
+            waiting.sendRaw(concat(framed("{'method': 'io.bpfkeeper.test.Wait'}"), framed(GET_INFO)));
+            gate.awaitWaiter();
+
+            assertThat(other.call(GET_INFO).has("error")).isFalse();
+
+            gate.open();
+            // The waiting connection's GetInfo, quick as it is, answers only after the Wait before it.
+            assertThat(waiting.readReplyTo(Gate.WAIT)).isEqualTo(Json.object("{'parameters': {}}"));
+            assertThat(waiting.readReplyTo("org.varlink.service.GetInfo").has("error")).isFalse();
+        }
+    }
+
+    /**
+     * A client may shut down its sending side once it has sent its calls, as a shell pipe into
+     * socat does: every call it sent is still answered, then the daemon closes.
+     */
+    @Test
+    void clientThatStopsSendingStillGetsEveryReply() throws Exception {
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path());
+                SocketChannel socket = SocketChannel.open(UnixDomainSocketAddress.of(daemon.socket()))) {
+            socket.write(ByteBuffer.wrap(concat(
+                    framed("{'method': 'io.bpfkeeper.CreateMap', 'parameters': {'name': 'last', 'type': 'array',"
+                            + " 'keySize': 4, 'valueSize': 4, 'maxEntries': 1}}"),
+                    framed(GET_INFO))));
+            socket.shutdownOutput();
+
+            byte[] received = CompletableFuture.supplyAsync(() -> readToTheEnd(socket))
+                    .get(READ_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+
+            List<JsonNode> replies = Json.messages(received);
+            assertThat(replies).hasSize(2);
+            CheckedConnection.assertOnContract("io.bpfkeeper.CreateMap", replies.get(0));
+            assertThat(replies.get(0).at("/parameters/object/name").asText()).isEqualTo("last");
+            CheckedConnection.assertOnContract("org.varlink.service.GetInfo", replies.get(1));
+        }
+    }
+
+    private static byte[] readToTheEnd(SocketChannel socket) {
+        try {
+            return Channels.newInputStream(socket).readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
