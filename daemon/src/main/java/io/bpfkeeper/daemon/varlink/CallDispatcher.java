@@ -180,8 +180,12 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         busy = true;
         try {
             workers.execute(() -> {
-                run(method, context);
-                ctx.executor().execute(this::workerCallDone);
+                try {
+                    run(method, context);
+                } finally {
+                    // Whatever happened, the connection's next call and its close wait for this.
+                    ctx.executor().execute(this::workerCallDone);
+                }
             });
         } catch (RejectedExecutionException e) {
             busy = false;
@@ -204,14 +208,23 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             if (!context.finished()) {
                 throw new IllegalStateException(context.call().method() + " finished without a reply");
             }
-        } catch (VarlinkError e) {
-            context.fail(e);
         } catch (ClientGone e) {
             log.debug("connection {} went away during {}", connection, context.call().method());
         } catch (Exception | Error e) {
-            if (!context.finished()) {
-                context.fail(errors.translate(e));
-            }
+            fail(context, e);
+        }
+    }
+
+    private void fail(CallContext context, Throwable failure) {
+        if (context.finished()) {
+            // A second reply would answer the connection's next call: the client has its reply.
+            log.error("{} failed after it replied", context.call().method(), failure);
+            return;
+        }
+        try {
+            context.fail(failure instanceof VarlinkError ? (VarlinkError) failure : errors.translate(failure));
+        } catch (ClientGone e) {
+            log.debug("connection {} went away before the error of {}", connection, context.call().method());
         }
     }
 

@@ -30,7 +30,7 @@ final class CheckedConnection implements AutoCloseable {
     private static final Map<String, Validator> VALIDATORS = Map.of(
             BpfkeeperInterface.NAME, new Validator(BpfkeeperInterface.definition()),
             VarlinkService.NAME, new Validator(VarlinkService.definition()),
-            Gate.definition().name(), new Validator(Gate.definition()));
+            TestInterface.definition().name(), new Validator(TestInterface.definition()));
 
     private final VarlinkClient client;
 

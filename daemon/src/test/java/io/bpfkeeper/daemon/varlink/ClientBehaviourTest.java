@@ -29,6 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClientBehaviourTest {
 
     private static final String GET_INFO = "{'method': 'org.varlink.service.GetInfo'}";
+    private static final String SESSION_MAP = "{'method': 'io.bpfkeeper.CreateMap', 'parameters': {'name': 'session',"
+            + " 'type': 'hash', 'keySize': 4, 'valueSize': 4, 'maxEntries': 8, 'lifetime': 'session'}}";
     /** Only bounds a test whose daemon never answers; no test measures time with it. */
     private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
 
@@ -40,9 +42,7 @@ class ClientBehaviourTest {
         try (TestDaemon daemon = TestDaemon.start(bpffs.path())) {
             int mapId;
             try (CheckedConnection leaving = new CheckedConnection(daemon)) {
-                mapId = leaving.call("{'method': 'io.bpfkeeper.CreateMap', 'parameters': {'name': 'session',"
-                        + " 'type': 'hash', 'keySize': 4, 'valueSize': 4, 'maxEntries': 8, 'lifetime': 'session'}}")
-                        .at("/parameters/object/id").asInt();
+                mapId = leaving.call(SESSION_MAP).at("/parameters/object/id").asInt();
                 leaving.sendRaw("{\"method\": \"io.bpfkeeper.Get\", \"parameters\": {\"ki");
             }
 
@@ -55,9 +55,26 @@ class ClientBehaviourTest {
     }
 
     @Test
+    void clientGoneDuringAFailingWorkerCallHasItsSessionObjectsFreed() throws InterruptedException {
+        Gate gate = new Gate();
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path(), List.of(TestInterface.create(gate))); gate) {
+            int mapId;
+            try (CheckedConnection leaving = new CheckedConnection(daemon)) {
+                mapId = leaving.call(SESSION_MAP).at("/parameters/object/id").asInt();
+                leaving.send("{'method': 'io.bpfkeeper.test.FailWhenClientGone', 'more': true}");
+                gate.awaitWaiter();
+            }
+            gate.open();
+
+            Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(ObjectKind.MAP, mapId),
+                    "session map " + mapId + " freed after its client left during a failing call");
+        }
+    }
+
+    @Test
     void slowWorkerCallHoldsBackOnlyItsOwnConnection() throws InterruptedException {
         Gate gate = new Gate();
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path(), List.of(gate.varlinkInterface()));
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path(), List.of(TestInterface.create(gate)));
                 gate;
                 CheckedConnection waiting = new CheckedConnection(daemon);
                 CheckedConnection other = new CheckedConnection(daemon)) {
@@ -68,7 +85,7 @@ class ClientBehaviourTest {
 
             gate.open();
             // The waiting connection's GetInfo, quick as it is, answers only after the Wait before it.
-            assertThat(waiting.readReplyTo(Gate.WAIT)).isEqualTo(Json.object("{'parameters': {}}"));
+            assertThat(waiting.readReplyTo(TestInterface.WAIT)).isEqualTo(Json.object("{'parameters': {}}"));
             assertThat(waiting.readReplyTo("org.varlink.service.GetInfo").has("error")).isFalse();
         }
     }
