@@ -10,7 +10,9 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
@@ -142,7 +144,8 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void drain() {
-        while (!busy && !inactive && !queue.isEmpty()) {
+        // A closed channel may not have reported itself inactive yet; its calls must not run either.
+        while (!busy && !inactive && ctx.channel().isActive() && !queue.isEmpty()) {
             Object item = queue.poll();
             if (item instanceof ProtocolViolation) {
                 VarlinkError error = errors.translate((ProtocolViolation) item);
@@ -234,22 +237,29 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
      */
     private void send(VarlinkReply reply) {
         if (ctx.executor().inEventLoop()) {
-            if (inReadCycle) {
-                ctx.write(reply);
-            } else {
-                ctx.writeAndFlush(reply);
-            }
+            (inReadCycle ? ctx.write(reply) : ctx.writeAndFlush(reply)).addListener(this::closeIfUnencodable);
             return;
         }
         Channel channel = ctx.channel();
         if (!channel.isActive()) {
             throw new ClientGone();
         }
-        ChannelFuture written = channel.writeAndFlush(reply);
+        ChannelFuture written = channel.writeAndFlush(reply).addListener(this::closeIfUnencodable);
         if (!channel.isWritable()
                 && !written.awaitUninterruptibly(SLOW_READER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             channel.close();
             throw new ClientGone();
+        }
+    }
+
+    /**
+     * A reply that Jackson cannot write is lost, and the client would wait for it for ever; a close
+     * at least tells it that no reply is coming.
+     */
+    private void closeIfUnencodable(Future<? super Void> write) {
+        if (write.cause() instanceof EncoderException) {
+            log.error("closing connection {}: a reply could not be encoded", connection, write.cause());
+            ctx.close();
         }
     }
 

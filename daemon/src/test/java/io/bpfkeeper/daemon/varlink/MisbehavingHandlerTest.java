@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A method implementation with a bug never puts its connection's replies out of step with its
- * calls: the client gets exactly one reply per call.
+ * calls: the client either gets exactly one reply per call or sees the connection end.
  */
 @KernelTest
 class MisbehavingHandlerTest {
@@ -45,5 +45,16 @@ class MisbehavingHandlerTest {
 
         assertThat(connection.readReplyTo("io.bpfkeeper.test.FailAfterReply")).isEqualTo(Json.object("{'parameters': {}}"));
         assertThat(connection.readReplyTo(GET_INFO).has("error")).isFalse();
+    }
+
+    /** The reply is lost, so the client can only be told by the end of the connection, not left waiting. */
+    @Test
+    void replyThatCannotBeWrittenEndsTheConnection() {
+        connection.send("{'method': 'io.bpfkeeper.test.ReplyUnwritable'}");
+
+        connection.assertClosedByServer();
+        try (CheckedConnection other = new CheckedConnection(daemon)) {
+            assertThat(other.call("{'method': 'org.varlink.service.GetInfo'}").has("error")).isFalse();
+        }
     }
 }
