@@ -169,6 +169,13 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
 
     private void start(VarlinkCall call) {
         CallContext context = new CallContext(call, connection, this::send);
+        if (services.draining()) {
+            // Stopping: the calls in flight finish, but no queued call starts, whichever thread it
+            // would run on; otherwise a worker call would run or not depending on a race with the
+            // worker pool's shutdown.
+            context.fail(errors.translate(new RejectedExecutionException("the server is stopping")));
+            return;
+        }
         Method method;
         try {
             method = services.resolve(call);
