@@ -11,6 +11,7 @@ import io.bpfkeeper.daemon.testing.Eventually;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
 import io.bpfkeeper.daemon.testing.TestDaemon;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.UnixDomainSocketAddress;
@@ -31,6 +32,11 @@ class ClientBehaviourTest {
     private static final String GET_INFO = "{'method': 'org.varlink.service.GetInfo'}";
     private static final String SESSION_MAP = "{'method': 'io.bpfkeeper.CreateMap', 'parameters': {'name': 'session',"
             + " 'type': 'hash', 'keySize': 4, 'valueSize': 4, 'maxEntries': 8, 'lifetime': 'session'}}";
+    /**
+     * Far more than the 256 calls a connection may have queued before the daemon stops reading it,
+     * and few enough (68 KB) that the socket buffers them while it does not read.
+     */
+    private static final int PIPELINED_GETS = 1000;
     /** Only bounds a test whose daemon never answers; no test measures time with it. */
     private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
 
@@ -87,6 +93,32 @@ class ClientBehaviourTest {
             // The waiting connection's GetInfo, quick as it is, answers only after the Wait before it.
             assertThat(waiting.readReplyTo(TestInterface.WAIT)).isEqualTo(Json.object("{'parameters': {}}"));
             assertThat(waiting.readReplyTo("org.varlink.service.GetInfo").has("error")).isFalse();
+        }
+    }
+
+    /**
+     * The daemon stops reading a connection whose queue of calls is full, here behind a call that
+     * waits, and reads on once it has caught up: every call is answered, in order.
+     */
+    @Test
+    void pipelineLongerThanTheCallQueueIsAnsweredInOrder() throws InterruptedException {
+        Gate gate = new Gate();
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path(), List.of(TestInterface.create(gate)));
+                gate;
+                CheckedConnection connection = new CheckedConnection(daemon)) {
+            ByteArrayOutputStream calls = new ByteArrayOutputStream();
+            calls.writeBytes(framed("{'method': 'io.bpfkeeper.test.Wait'}"));
+            for (int id = 1; id <= PIPELINED_GETS; id++) {
+                calls.writeBytes(framed(ReplyFlowTest.getMap(id)));
+            }
+            connection.sendRaw(calls.toByteArray());
+            gate.awaitWaiter();
+            gate.open();
+
+            assertThat(connection.readReplyTo(TestInterface.WAIT)).isEqualTo(Json.object("{'parameters': {}}"));
+            for (int id = 1; id <= PIPELINED_GETS; id++) {
+                assertThat(connection.readReplyTo("io.bpfkeeper.Get")).isEqualTo(ReplyFlowTest.noSuchMap(id));
+            }
         }
     }
 

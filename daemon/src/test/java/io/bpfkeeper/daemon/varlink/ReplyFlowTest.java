@@ -153,11 +153,11 @@ class ReplyFlowTest {
                 + " 'keySize': 4, 'valueSize': 4, 'maxEntries': 1}}";
     }
 
-    private static String getMap(int id) {
+    static String getMap(int id) {
         return "{'method': 'io.bpfkeeper.Get', 'parameters': {'kind': 'map', 'id': " + id + "}}";
     }
 
-    private static JsonNode noSuchMap(int id) {
+    static JsonNode noSuchMap(int id) {
         return Json.object("{'error': 'io.bpfkeeper.NoSuchObject', 'parameters': {'kind': 'map', 'id': " + id
                 + ", 'message': 'bpfkeeper owns no map " + id + "'}}");
     }
