@@ -70,6 +70,19 @@ final class CheckedConnection implements AutoCloseable {
         return message;
     }
 
+    /** Reads the next message, which must be an on-contract error, such as one that answers no call. */
+    JsonNode readError() {
+        JsonNode message = client.readMessage();
+        assertThat(message.has("error")).as("an error: %s", message).isTrue();
+        assertOnContract(null, message);
+        return message;
+    }
+
+    /** The connection still serves: a GetInfo gets its answer. */
+    void assertServes() {
+        assertThat(call(Messages.GET_INFO_CALL).has("error")).as("GetInfo answered with an error").isFalse();
+    }
+
     /**
      * The server has closed the connection: the next read finds its end, or a reset where the
      * server closed with bytes of ours unread, as it does when it stops reading a message that is
@@ -88,6 +101,10 @@ final class CheckedConnection implements AutoCloseable {
         client.close();
     }
 
+    /**
+     * @param method the call the message answers, such as {@code io.bpfkeeper.Get}; null for an
+     *     error that answers no call
+     */
     static void assertOnContract(String method, JsonNode message) {
         assertThat(message.fieldNames()).toIterable().as("fields of %s", message).isSubsetOf(REPLY_FIELDS);
         assertThat(message.path("parameters").isObject()).as("parameters of %s is an object", message).isTrue();

@@ -1,7 +1,10 @@
 package io.bpfkeeper.daemon.varlink;
 
-import static io.bpfkeeper.daemon.varlink.ReplyFlowTest.concat;
-import static io.bpfkeeper.daemon.varlink.ReplyFlowTest.framed;
+import static io.bpfkeeper.daemon.varlink.Messages.GET_INFO_CALL;
+import static io.bpfkeeper.daemon.varlink.Messages.WAIT_CALL;
+import static io.bpfkeeper.daemon.varlink.Messages.createMap;
+import static io.bpfkeeper.daemon.varlink.Messages.framed;
+import static io.bpfkeeper.daemon.varlink.Messages.noSuchMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,9 +12,8 @@ import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.testing.Eventually;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.PrivateBpffs;
-import io.bpfkeeper.daemon.testing.TestDaemon;
-import java.io.ByteArrayOutputStream;
+import io.bpfkeeper.protocol.BpfkeeperInterface;
+import io.bpfkeeper.protocol.VarlinkService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.UnixDomainSocketAddress;
@@ -22,14 +24,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Clients that go away early or keep a call running long cost no other client anything. */
+/** Clients that go away early, stop sending, or keep a call running long cost no other client anything. */
 @KernelTest
 class ClientBehaviourTest {
 
-    private static final String GET_INFO = "{'method': 'org.varlink.service.GetInfo'}";
     private static final String SESSION_MAP = "{'method': 'io.bpfkeeper.CreateMap', 'parameters': {'name': 'session',"
             + " 'type': 'hash', 'keySize': 4, 'valueSize': 4, 'maxEntries': 8, 'lifetime': 'session'}}";
     /**
@@ -41,59 +44,42 @@ class ClientBehaviourTest {
     private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
 
     @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
+    final InProcessDaemon daemon = InProcessDaemon.withTestInterface();
 
     @Test
-    void clientGoneMidMessageLeavesTheDaemonServingAndItsSessionObjectsFreed() {
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path())) {
-            int mapId;
-            try (CheckedConnection leaving = new CheckedConnection(daemon)) {
-                mapId = leaving.call(SESSION_MAP).at("/parameters/object/id").asInt();
-                leaving.sendRaw("{\"method\": \"io.bpfkeeper.Get\", \"parameters\": {\"ki");
-            }
+    void clientGoneMidMessageLeavesTheDaemonServingAndItsSessionObjectsFreed(CheckedConnection leaving) {
+        int mapId = leaving.call(SESSION_MAP).at("/parameters/object/id").asInt();
+        leaving.sendRaw("{\"method\": \"io.bpfkeeper.Get\", \"parameters\": {\"ki");
+        leaving.close();
 
-            Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(ObjectKind.MAP, mapId),
-                    "session map " + mapId + " freed after its client left mid-message");
-            try (CheckedConnection next = new CheckedConnection(daemon)) {
-                assertThat(next.call(GET_INFO).has("error")).isFalse();
-            }
-        }
+        assertFreedInTheKernel(mapId, "its client left mid-message");
+        daemon.connect().assertServes();
     }
 
     @Test
-    void clientGoneDuringAFailingWorkerCallHasItsSessionObjectsFreed() throws InterruptedException {
-        Gate gate = new Gate();
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path(), List.of(TestInterface.create(gate))); gate) {
-            int mapId;
-            try (CheckedConnection leaving = new CheckedConnection(daemon)) {
-                mapId = leaving.call(SESSION_MAP).at("/parameters/object/id").asInt();
-                leaving.send("{'method': 'io.bpfkeeper.test.FailWhenClientGone', 'more': true}");
-                gate.awaitWaiter();
-            }
-            gate.open();
+    void clientGoneDuringAFailingWorkerCallHasItsSessionObjectsFreed(CheckedConnection leaving)
+            throws InterruptedException {
+        int mapId = leaving.call(SESSION_MAP).at("/parameters/object/id").asInt();
+        leaving.send("{'method': 'io.bpfkeeper.test.FailWhenClientGone', 'more': true}");
+        daemon.gate().awaitWaiter();
+        leaving.close();
+        daemon.gate().open();
 
-            Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(ObjectKind.MAP, mapId),
-                    "session map " + mapId + " freed after its client left during a failing call");
-        }
+        assertFreedInTheKernel(mapId, "its client left during a failing call");
     }
 
     @Test
-    void slowWorkerCallHoldsBackOnlyItsOwnConnection() throws InterruptedException {
-        Gate gate = new Gate();
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path(), List.of(TestInterface.create(gate)));
-                gate;
-                CheckedConnection waiting = new CheckedConnection(daemon);
-                CheckedConnection other = new CheckedConnection(daemon)) {
-            waiting.sendRaw(concat(framed("{'method': 'io.bpfkeeper.test.Wait'}"), framed(GET_INFO)));
-            gate.awaitWaiter();
+    void slowWorkerCallHoldsBackOnlyItsOwnConnection(CheckedConnection waiting, CheckedConnection other)
+            throws InterruptedException {
+        waiting.sendRaw(framed(WAIT_CALL, GET_INFO_CALL));
+        daemon.gate().awaitWaiter();
 
-            assertThat(other.call(GET_INFO).has("error")).isFalse();
+        other.assertServes();
 
-            gate.open();
-            // The waiting connection's GetInfo, quick as it is, answers only after the Wait before it.
-            assertThat(waiting.readReplyTo(TestInterface.WAIT)).isEqualTo(Json.object("{'parameters': {}}"));
-            assertThat(waiting.readReplyTo("org.varlink.service.GetInfo").has("error")).isFalse();
-        }
+        daemon.gate().open();
+        // The waiting connection's GetInfo, quick as it is, answers only after the Wait before it.
+        assertThat(waiting.readReplyTo(TestInterface.WAIT)).isEqualTo(Json.object("{'parameters': {}}"));
+        assertThat(waiting.readReplyTo(VarlinkService.GET_INFO).has("error")).isFalse();
     }
 
     /**
@@ -101,24 +87,16 @@ class ClientBehaviourTest {
      * waits, and reads on once it has caught up: every call is answered, in order.
      */
     @Test
-    void pipelineLongerThanTheCallQueueIsAnsweredInOrder() throws InterruptedException {
-        Gate gate = new Gate();
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path(), List.of(TestInterface.create(gate)));
-                gate;
-                CheckedConnection connection = new CheckedConnection(daemon)) {
-            ByteArrayOutputStream calls = new ByteArrayOutputStream();
-            calls.writeBytes(framed("{'method': 'io.bpfkeeper.test.Wait'}"));
-            for (int id = 1; id <= PIPELINED_GETS; id++) {
-                calls.writeBytes(framed(ReplyFlowTest.getMap(id)));
-            }
-            connection.sendRaw(calls.toByteArray());
-            gate.awaitWaiter();
-            gate.open();
+    void pipelineLongerThanTheCallQueueIsAnsweredInOrder(CheckedConnection connection)
+            throws InterruptedException {
+        Stream<String> gets = IntStream.rangeClosed(1, PIPELINED_GETS).mapToObj(Messages::getMap);
+        connection.sendRaw(framed(Stream.concat(Stream.of(WAIT_CALL), gets).toArray(String[]::new)));
+        daemon.gate().awaitWaiter();
+        daemon.gate().open();
 
-            assertThat(connection.readReplyTo(TestInterface.WAIT)).isEqualTo(Json.object("{'parameters': {}}"));
-            for (int id = 1; id <= PIPELINED_GETS; id++) {
-                assertThat(connection.readReplyTo("io.bpfkeeper.Get")).isEqualTo(ReplyFlowTest.noSuchMap(id));
-            }
+        assertThat(connection.readReplyTo(TestInterface.WAIT)).isEqualTo(Json.object("{'parameters': {}}"));
+        for (int id = 1; id <= PIPELINED_GETS; id++) {
+            assertThat(connection.readReplyTo(BpfkeeperInterface.GET)).isEqualTo(noSuchMap(id));
         }
     }
 
@@ -128,23 +106,24 @@ class ClientBehaviourTest {
      */
     @Test
     void clientThatStopsSendingStillGetsEveryReply() throws Exception {
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path());
-                SocketChannel socket = SocketChannel.open(UnixDomainSocketAddress.of(daemon.socket()))) {
-            socket.write(ByteBuffer.wrap(concat(
-                    framed("{'method': 'io.bpfkeeper.CreateMap', 'parameters': {'name': 'last', 'type': 'array',"
-                            + " 'keySize': 4, 'valueSize': 4, 'maxEntries': 1}}"),
-                    framed(GET_INFO))));
+        try (SocketChannel socket = SocketChannel.open(UnixDomainSocketAddress.of(daemon.daemon().socket()))) {
+            socket.write(ByteBuffer.wrap(framed(createMap("last"), GET_INFO_CALL)));
             socket.shutdownOutput();
 
             byte[] received = CompletableFuture.supplyAsync(() -> readToTheEnd(socket))
                     .get(READ_DEADLINE.toSeconds(), TimeUnit.SECONDS);
 
-            List<JsonNode> replies = Json.messages(received);
+            List<JsonNode> replies = Messages.split(received);
             assertThat(replies).hasSize(2);
-            CheckedConnection.assertOnContract("io.bpfkeeper.CreateMap", replies.get(0));
+            CheckedConnection.assertOnContract(BpfkeeperInterface.CREATE_MAP, replies.get(0));
             assertThat(replies.get(0).at("/parameters/object/name").asText()).isEqualTo("last");
-            CheckedConnection.assertOnContract("org.varlink.service.GetInfo", replies.get(1));
+            CheckedConnection.assertOnContract(VarlinkService.GET_INFO, replies.get(1));
         }
+    }
+
+    private static void assertFreedInTheKernel(int mapId, String after) {
+        Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(ObjectKind.MAP, mapId),
+                "session map " + mapId + " freed after " + after);
     }
 
     private static byte[] readToTheEnd(SocketChannel socket) {

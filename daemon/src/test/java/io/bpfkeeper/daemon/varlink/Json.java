@@ -1,14 +1,9 @@
 package io.bpfkeeper.daemon.varlink;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * JSON for tests. Tests write it with single quotes, so that messages read as they travel, without
@@ -34,21 +29,8 @@ public final class Json {
         return (ObjectNode) parsed;
     }
 
-    /** The messages of a NUL-framed byte stream, each parsed. */
-    public static List<JsonNode> messages(byte[] stream) {
-        List<JsonNode> messages = new ArrayList<>();
-        int start = 0;
-        for (int end = 0; end < stream.length; end++) {
-            if (stream[end] == 0) {
-                messages.add(parse(new String(stream, start, end - start, StandardCharsets.UTF_8)));
-                start = end + 1;
-            }
-        }
-        assertThat(start).as("bytes after the last NUL").isEqualTo(stream.length);
-        return messages;
-    }
-
-    private static JsonNode parse(String json) {
+    /** Double-quoted JSON, as it travels. */
+    public static JsonNode parse(String json) {
         try {
             return MAPPER.readTree(json);
         } catch (JsonProcessingException e) {

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.PrivateBpffs;
-import io.bpfkeeper.daemon.testing.TestDaemon;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,28 +16,11 @@ class MessageSizeTest {
     private static final int MIB = 1024 * 1024;
 
     @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
-
-    private TestDaemon daemon;
-    private CheckedConnection bystander;
-    private CheckedConnection sender;
-
-    @BeforeEach
-    void startDaemon() {
-        daemon = TestDaemon.start(bpffs.path());
-        bystander = new CheckedConnection(daemon);
-        sender = new CheckedConnection(daemon);
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        sender.close();
-        bystander.close();
-        daemon.close();
-    }
+    final InProcessDaemon daemon = InProcessDaemon.asShipped();
 
     @Test
-    void messageOverTheLimitIsMessageTooLargeThenClosed() {
+    void messageOverTheLimitIsMessageTooLargeThenClosed(CheckedConnection bystander,
+            CheckedConnection sender) {
         byte[] endless = new byte[17 * MIB];
         Arrays.fill(endless, (byte) ' ');
 
@@ -51,24 +30,23 @@ class MessageSizeTest {
             // The daemon stops reading at the limit and closes, so the rest of the write may fail.
         }
 
-        assertThat(sender.readReplyTo("org.varlink.service.GetInfo")).isEqualTo(Json.object("""
+        assertThat(sender.readError()).isEqualTo(Json.object("""
                 {'error': 'io.bpfkeeper.MessageTooLarge', 'parameters': {
                   'limit': 16777216,
                   'message': 'message longer than the limit of 16777216 bytes; the connection is closed'}}"""));
         sender.assertClosedByServer();
-        assertThat(bystander.call("{'method': 'org.varlink.service.GetInfo'}").has("error")).isFalse();
+        bystander.assertServes();
     }
 
     /** Just under the limit is a message like any other: the method sees it and judges the value. */
     @Test
-    void messageJustUnderTheLimitIsServed() {
+    void messageJustUnderTheLimitIsServed(CheckedConnection sender) {
         String name = "n".repeat(15 * MIB);
 
-        JsonNode reply = sender.call("{'method': 'io.bpfkeeper.CreateMap', 'parameters': {'name': '" + name
-                + "', 'type': 'array', 'keySize': 4, 'valueSize': 4, 'maxEntries': 1}}");
+        JsonNode reply = sender.call(Messages.createMap(name));
 
         assertThat(reply.get("error").asText()).isEqualTo("io.bpfkeeper.InvalidArgument");
         assertThat(reply.at("/parameters/parameter").asText()).isEqualTo("name");
-        assertThat(sender.call("{'method': 'org.varlink.service.GetInfo'}").has("error")).isFalse();
+        sender.assertServes();
     }
 }

@@ -1,16 +1,16 @@
 package io.bpfkeeper.daemon.varlink;
 
-import static io.bpfkeeper.daemon.varlink.ReplyFlowTest.concat;
-import static io.bpfkeeper.daemon.varlink.ReplyFlowTest.framed;
+import static io.bpfkeeper.daemon.varlink.Messages.GET_INFO_CALL;
+import static io.bpfkeeper.daemon.varlink.Messages.concat;
+import static io.bpfkeeper.daemon.varlink.Messages.createMap;
+import static io.bpfkeeper.daemon.varlink.Messages.framed;
+import static io.bpfkeeper.daemon.varlink.Messages.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.PrivateBpffs;
-import io.bpfkeeper.daemon.testing.TestDaemon;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.bpfkeeper.protocol.BpfkeeperInterface;
+import io.bpfkeeper.protocol.VarlinkService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,34 +19,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A message that breaks the protocol gets one ProtocolViolation error, and then the server closes
  * that connection, since nothing after it can be trusted to be framed right. Other connections go
- * on as before.
+ * on as before, such as a bystander opened before the violation.
  */
 @KernelTest
 class ProtocolViolationTest {
 
-    private static final String GET_INFO = "org.varlink.service.GetInfo";
-
     @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
-
-    private TestDaemon daemon;
-    /** Opened before each violation, to show that it outlives it. */
-    private CheckedConnection bystander;
-    private CheckedConnection violator;
-
-    @BeforeEach
-    void startDaemon() {
-        daemon = TestDaemon.start(bpffs.path());
-        bystander = new CheckedConnection(daemon);
-        violator = new CheckedConnection(daemon);
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        violator.close();
-        bystander.close();
-        daemon.close();
-    }
+    final InProcessDaemon daemon = InProcessDaemon.asShipped();
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
@@ -64,38 +43,39 @@ class ProtocolViolationTest {
         "{'method': 'org.varlink.service.GetInfo'} {'method': 'org.varlink.service.GetInfo'}",
         "{'method': 'org.varlink.service.GetInfo'} trailing",
     })
-    void violationIsAnsweredOnceThenTheConnectionCloses(String message) {
+    void violationIsAnsweredOnceThenTheConnectionCloses(String message, CheckedConnection bystander,
+            CheckedConnection violator) {
         violator.sendRaw(Json.text(message) + "\0");
 
-        assertProtocolViolation(violator.readReplyTo(GET_INFO));
+        assertProtocolViolation(violator.readError());
         violator.assertClosedByServer();
-        assertServes(bystander);
-        assertServes(new CheckedConnection(daemon));
+        bystander.assertServes();
+        daemon.connect().assertServes();
     }
 
     @Test
-    void invalidUtf8IsAViolation() {
-        violator.sendRaw(concat("{\"method\": \"org.varlink.service.GetInfo".getBytes(StandardCharsets.UTF_8),
+    void invalidUtf8IsAViolation(CheckedConnection violator) {
+        violator.sendRaw(concat(raw("{\"method\": \"org.varlink.service.GetInfo"),
                 new byte[] {(byte) 0xc3, (byte) 0x28, '"', '}', 0}));
 
-        assertProtocolViolation(violator.readReplyTo(GET_INFO));
+        assertProtocolViolation(violator.readError());
         violator.assertClosedByServer();
     }
 
     /** Calls before the violation are answered; a call after it, sent in the same write, never runs. */
     @Test
-    void violationEndsTheConnectionAfterTheCallsBeforeIt() {
-        long mapId = bystander.call("{'method': 'io.bpfkeeper.CreateMap', 'parameters': {'name': 'guarded',"
-                + " 'type': 'array', 'keySize': 4, 'valueSize': 4, 'maxEntries': 1}}").at("/parameters/object/id").asLong();
+    void violationEndsTheConnectionAfterTheCallsBeforeIt(CheckedConnection bystander,
+            CheckedConnection violator) {
+        long mapId = bystander.call(createMap("guarded")).at("/parameters/object/id").asLong();
 
         violator.sendRaw(concat(
-                framed("{'method': 'org.varlink.service.GetInfo'}"),
-                "{]\0".getBytes(StandardCharsets.UTF_8),
+                framed(GET_INFO_CALL),
+                raw("{]\0"),
                 framed("{'method': 'io.bpfkeeper.MapUpdate', 'parameters': {'id': " + mapId
                         + ", 'key': '00000000', 'value': '01000000'}}")));
 
-        assertThat(violator.readReplyTo(GET_INFO).has("error")).isFalse();
-        assertProtocolViolation(violator.readReplyTo(GET_INFO));
+        assertThat(violator.readReplyTo(VarlinkService.GET_INFO).has("error")).isFalse();
+        assertProtocolViolation(violator.readError());
         violator.assertClosedByServer();
         assertThat(bystander.call("{'method': 'io.bpfkeeper.MapLookup', 'parameters': {'id': " + mapId
                 + ", 'key': '00000000'}}")).isEqualTo(Json.object("{'parameters': {'value': '00000000'}}"));
@@ -103,25 +83,18 @@ class ProtocolViolationTest {
 
     /** A violation that arrives while a worker runs an earlier call waits for that call's reply. */
     @Test
-    void violationWaitsForTheWorkerCallBeforeIt() {
-        violator.sendRaw(concat(
-                framed("{'method': 'io.bpfkeeper.CreateMap', 'parameters': {'name': 'before', 'type': 'array',"
-                        + " 'keySize': 4, 'valueSize': 4, 'maxEntries': 1}}"),
-                "not json\0".getBytes(StandardCharsets.UTF_8)));
+    void violationWaitsForTheWorkerCallBeforeIt(CheckedConnection violator) {
+        violator.sendRaw(concat(framed(createMap("before")), raw("not json\0")));
 
-        assertThat(violator.readReplyTo("io.bpfkeeper.CreateMap").at("/parameters/object/name").asText())
+        assertThat(violator.readReplyTo(BpfkeeperInterface.CREATE_MAP).at("/parameters/object/name").asText())
                 .isEqualTo("before");
-        assertProtocolViolation(violator.readReplyTo(GET_INFO));
+        assertProtocolViolation(violator.readError());
         violator.assertClosedByServer();
     }
 
     private static void assertProtocolViolation(JsonNode reply) {
-        assertThat(reply.path("error").asText()).isEqualTo("io.bpfkeeper.ProtocolViolation");
+        assertThat(reply.path("error").asText()).isEqualTo(BpfkeeperInterface.PROTOCOL_VIOLATION);
         assertThat(reply.get("parameters").fieldNames()).toIterable().containsExactly("message");
         assertThat(reply.at("/parameters/message").asText()).endsWith("; the connection is closed");
-    }
-
-    private static void assertServes(CheckedConnection connection) {
-        assertThat(connection.call("{'method': 'org.varlink.service.GetInfo'}").has("error")).isFalse();
     }
 }

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.PrivateBpffs;
-import io.bpfkeeper.daemon.testing.TestDaemon;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.VarlinkService;
 import io.bpfkeeper.protocol.idl.Idl;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,26 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ServiceInterfaceTest {
 
     @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
-
-    private TestDaemon daemon;
-    private CheckedConnection connection;
-
-    @BeforeEach
-    void startDaemon() {
-        daemon = TestDaemon.start(bpffs.path());
-        connection = new CheckedConnection(daemon);
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        connection.close();
-        daemon.close();
-    }
+    final InProcessDaemon daemon = InProcessDaemon.asShipped();
 
     @Test
-    void getInfoListsTheServedInterfaces() {
-        JsonNode reply = connection.call("{'method': 'org.varlink.service.GetInfo'}");
+    void getInfoListsTheServedInterfaces(CheckedConnection connection) {
+        JsonNode reply = connection.call(Messages.GET_INFO_CALL);
 
         // The version comes from the jar manifest, which a test run from classes has not.
         assertThat(reply.at("/parameters/version").asText()).isNotBlank();
@@ -57,7 +38,7 @@ class ServiceInterfaceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {BpfkeeperInterface.NAME, VarlinkService.NAME})
-    void interfaceDescriptionIsTheIdlFileThatParses(String interfaceName) {
+    void interfaceDescriptionIsTheIdlFileThatParses(String interfaceName, CheckedConnection connection) {
         JsonNode reply = connection.call(
                 "{'method': 'org.varlink.service.GetInterfaceDescription', 'parameters': {'interface': '"
                         + interfaceName + "'}}");
@@ -68,7 +49,7 @@ class ServiceInterfaceTest {
     }
 
     @Test
-    void descriptionOfAnUnknownInterfaceIsInterfaceNotFound() {
+    void descriptionOfAnUnknownInterfaceIsInterfaceNotFound(CheckedConnection connection) {
         JsonNode reply = connection.call("""
                 {'method': 'org.varlink.service.GetInterfaceDescription',
                  'parameters': {'interface': 'com.example.unknown'}}""");
