@@ -2,6 +2,7 @@ package io.bpfkeeper.daemon.varlink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,13 +16,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 @KernelTest
 class CallErrorsTest {
 
+    /** The parameters of a valid CreateMap, of which each bad-parameter case breaks one. */
+    private static final String VALID_MAP =
+            "{'name': 'm', 'type': 'hash', 'keySize': 4, 'valueSize': 4, 'maxEntries': 8}";
+
     @RegisterExtension
     final InProcessDaemon daemon = InProcessDaemon.asShipped();
 
     @Test
     void unknownMethodIsMethodNotFound(CheckedConnection connection) {
-        assertThat(connection.call("{'method': 'io.bpfkeeper.Frobnicate', 'parameters': {}}")).isEqualTo(Json.object(
-                "{'error': 'org.varlink.service.MethodNotFound', 'parameters': {'method': 'io.bpfkeeper.Frobnicate'}}"));
+        assertThat(connection.call("{'method': 'io.bpfkeeper.Frobnicate', 'parameters': {}}")).isEqualTo(Json.object("""
+                {'error': 'org.varlink.service.MethodNotFound',
+                 'parameters': {'method': 'io.bpfkeeper.Frobnicate'}}"""));
         connection.assertServes();
     }
 
@@ -32,16 +38,24 @@ class CallErrorsTest {
         connection.assertServes();
     }
 
+    /** @param value the JSON that replaces the parameter's; none to leave it out */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            missing    | {'type': 'hash', 'keySize': 4, 'valueSize': 4, 'maxEntries': 8}                                   | name
-            wrong type | {'name': 'm', 'type': 'hash', 'keySize': 'four', 'valueSize': 4, 'maxEntries': 8}                 | keySize
-            null       | {'name': 'm', 'type': 'hash', 'keySize': 4, 'valueSize': null, 'maxEntries': 8}                   | valueSize
-            unknown    | {'name': 'm', 'type': 'hash', 'keySize': 4, 'valueSize': 4, 'maxEntries': 8, 'colour': 1}         | colour
-            nested     | {'name': 'm', 'type': 'hash', 'keySize': 4, 'valueSize': 4, 'maxEntries': 8, 'labels': {'a': 1}}  | labels.a
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            missing    | name      |          | name
+            wrong type | keySize   | 'four'   | keySize
+            null       | valueSize | null     | valueSize
+            unknown    | colour    | 1        | colour
+            nested     | labels    | {'a': 1} | labels.a
             """)
-    void badParameterIsInvalidParameterNamingIt(String fault, String parameters, String named,
+    void badParameterIsInvalidParameterNamingIt(String fault, String parameter, String value, String named,
             CheckedConnection connection) {
+        ObjectNode parameters = Json.object(VALID_MAP);
+        if (value == null) {
+            parameters.remove(parameter);
+        } else {
+            parameters.set(parameter, Json.parse(Json.text(value)));
+        }
+
         assertThat(connection.call("{'method': 'io.bpfkeeper.CreateMap', 'parameters': " + parameters + "}"))
                 .isEqualTo(Json.object("{'error': 'org.varlink.service.InvalidParameter', 'parameters': {'parameter': '"
                         + named + "'}}"));

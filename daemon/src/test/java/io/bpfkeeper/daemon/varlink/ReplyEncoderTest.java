@@ -37,7 +37,8 @@ class ReplyEncoderTest {
 
     @Test
     void continuesOnlyWhenSet() {
-        assertThat(encode(VarlinkReply.of(Map.of(), true))).isEqualTo(Json.text("{'parameters':{},'continues':true}\0"));
+        assertThat(encode(VarlinkReply.of(Map.of(), true)))
+                .isEqualTo(Json.text("{'parameters':{},'continues':true}\0"));
         assertThat(encode(VarlinkReply.of(Map.of(), false))).isEqualTo(Json.text("{'parameters':{}}\0"));
     }
 

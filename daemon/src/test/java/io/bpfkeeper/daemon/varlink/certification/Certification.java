@@ -1,7 +1,8 @@
 package io.bpfkeeper.daemon.varlink.certification;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.IdlResources;
@@ -26,8 +27,8 @@ import java.util.stream.IntStream;
  * every JSON type the IDL knows makes a round trip through the server; Test10 streams with "more"
  * and Test11 is oneway. For tests only: it must never be served in production.
  *
- * <p>It answers as the Go reference server (main.go of varlink-go-certification) does, with four differences,
- * each because the reference is loose or broken there:
+ * <p>It answers as the Go reference server (main.go of varlink-go-certification) does, with four
+ * differences, each because the reference is loose or broken there:
  * <ul>
  *   <li>CertificationError carries what was wanted and what came, where the reference sends nulls
  *       that its own IDL forbids;</li>
@@ -42,8 +43,9 @@ public final class Certification {
 
     public static final String NAME = "org.varlink.certification";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final InterfaceDefinition DEFINITION = IdlResources.definition(Certification.class, NAME + ".varlink");
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final InterfaceDefinition DEFINITION =
+            IdlResources.definition(Certification.class, NAME + ".varlink");
     private static final int STREAMED_REPLIES = 10;
 
     /**
@@ -56,7 +58,8 @@ public final class Certification {
             Json.object("{'float': 1.0}"),
             Json.object("{'string': 'ping'}"),
             Json.object("{'bool': false, 'int': 2, 'float': 3.141592653589793, 'string': 'a lot of string'}"),
-            Json.object("{'struct': {'bool': false, 'int': 2, 'float': 3.141592653589793, 'string': 'a lot of string'}}"),
+            Json.object("{'struct': {'bool': false, 'int': 2, 'float': 3.141592653589793,"
+                    + " 'string': 'a lot of string'}}"),
             Json.object("{'map': {'foo': 'Foo', 'bar': 'Bar'}}"),
             Json.object("{'set': {'one': {}, 'two': {}, 'three': {}}}"),
             Json.object("""
@@ -109,7 +112,7 @@ public final class Certification {
 
     private void chainTest(CallContext call, int number) throws VarlinkError {
         Set<String> passed = client(call);
-        expectArguments(call, number == 1 ? JSON.createObjectNode() : CHAIN.get(number - 2));
+        expectArguments(call, number == 1 ? NODES.objectNode() : CHAIN.get(number - 2));
         passed.add(testName(number));
         call.reply(CHAIN.get(number - 1));
     }
@@ -118,7 +121,7 @@ public final class Certification {
         Set<String> passed = client(call);
         expectArguments(call, CHAIN.get(CHAIN.size() - 1));
         if (!call.wantsMore()) {
-            throw certificationError(JSON.createObjectNode().put("more", true), JSON.createObjectNode());
+            throw certificationError(NODES.objectNode().put("more", true), NODES.objectNode());
         }
         passed.add(testName(10));
         for (int reply = 1; reply < STREAMED_REPLIES; reply++) {
@@ -130,11 +133,11 @@ public final class Certification {
     private void onewayTest(CallContext call) throws VarlinkError {
         Set<String> passed = client(call);
         if (!call.call().oneway()) {
-            throw certificationError(JSON.createObjectNode().put("oneway", true), JSON.createObjectNode());
+            throw certificationError(NODES.objectNode().put("oneway", true), NODES.objectNode());
         }
-        ObjectNode expected = JSON.createObjectNode();
-        IntStream.rangeClosed(1, STREAMED_REPLIES)
-                .forEach(reply -> expected.withArray("last_more_replies").add(streamedReply(reply)));
+        ObjectNode expected = NODES.objectNode();
+        ArrayNode replies = expected.putArray("last_more_replies");
+        IntStream.rangeClosed(1, STREAMED_REPLIES).forEach(reply -> replies.add(streamedReply(reply)));
         expectArguments(call, expected);
         passed.add(testName(11));
         call.reply(Map.of());
@@ -150,7 +153,7 @@ public final class Certification {
     private Set<String> client(CallContext call) throws VarlinkError {
         Set<String> passed = passedTests.get(call.parameters().get("client_id").asText());
         if (passed == null) {
-            throw new VarlinkError(NAME + ".ClientIdError", JSON.createObjectNode());
+            throw new VarlinkError(NAME + ".ClientIdError", NODES.objectNode());
         }
         return passed;
     }
@@ -164,7 +167,7 @@ public final class Certification {
     }
 
     private static VarlinkError certificationError(JsonNode wants, JsonNode got) {
-        ObjectNode parameters = JSON.createObjectNode();
+        ObjectNode parameters = NODES.objectNode();
         parameters.set("wants", wants);
         parameters.set("got", got);
         return new VarlinkError(NAME + ".CertificationError", parameters);
