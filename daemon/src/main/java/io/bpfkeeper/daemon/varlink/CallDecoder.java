@@ -1,8 +1,10 @@
 package io.bpfkeeper.daemon.varlink;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -19,10 +21,13 @@ import java.util.Map;
 final class CallDecoder extends MessageToMessageDecoder<ByteBuf> {
 
     private final ObjectMapper json;
+    /** A message is exactly one JSON object: anything after it makes the message malformed. */
+    private final ObjectReader reader;
 
     CallDecoder(ObjectMapper json) {
         super(ByteBuf.class);
         this.json = json;
+        this.reader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     @Override
@@ -33,7 +38,7 @@ final class CallDecoder extends MessageToMessageDecoder<ByteBuf> {
     private VarlinkCall parse(ByteBuf frame) {
         JsonNode message;
         try {
-            message = json.readTree((java.io.InputStream) new ByteBufInputStream(frame));
+            message = reader.readTree((java.io.InputStream) new ByteBufInputStream(frame));
         } catch (JsonProcessingException e) {
             throw ProtocolViolation.malformed("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

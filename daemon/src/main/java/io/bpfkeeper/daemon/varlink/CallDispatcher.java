@@ -1,14 +1,18 @@
 package io.bpfkeeper.daemon.varlink;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
@@ -45,6 +49,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private boolean inReadCycle;
     private boolean inactive;
     private boolean violated;
+    private boolean inputShutdown;
 
     CallDispatcher(Services services, Executor workers, ErrorTranslator errors, ConnectionObserver observer) {
         this.services = services;
@@ -97,6 +102,19 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
+    /**
+     * The client shut down its sending side, as a shell pipe into socat does once its calls are
+     * written. It still waits for the replies, so the calls it sent are answered before the close.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            drain();
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         inactive = true;
@@ -107,8 +125,12 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void enqueue(Object item) {
+        if (violated) {
+            // Nothing after a violation can be trusted to be framed right, so none of it may run,
+            // not even the calls that arrived in the same read as the violation.
+            return;
+        }
         if (item instanceof ProtocolViolation) {
-            // Nothing after a violation can be trusted to be framed right: stop reading.
             violated = true;
         }
         queue.add(item);
@@ -122,7 +144,8 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void drain() {
-        while (!busy && !inactive && !queue.isEmpty()) {
+        // A closed channel may not have reported itself inactive yet; its calls must not run either.
+        while (!busy && !inactive && ctx.channel().isActive() && !queue.isEmpty()) {
             Object item = queue.poll();
             if (item instanceof ProtocolViolation) {
                 VarlinkError error = errors.translate((ProtocolViolation) item);
@@ -132,13 +155,27 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             }
             start((VarlinkCall) item);
         }
-        if (!inactive) {
+        if (inactive) {
+            return;
+        }
+        if (inputShutdown && !busy && queue.isEmpty()) {
+            // The client has sent its last call and every call is answered. The close waits for
+            // the replies before it to reach the socket, which a plain close would drop.
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
             updateAutoRead();
         }
     }
 
     private void start(VarlinkCall call) {
         CallContext context = new CallContext(call, connection, this::send);
+        if (services.draining()) {
+            // Stopping: the calls in flight finish, but no queued call starts, whichever thread it
+            // would run on; otherwise a worker call would run or not depending on a race with the
+            // worker pool's shutdown.
+            context.fail(errors.translate(new RejectedExecutionException("the server is stopping")));
+            return;
+        }
         Method method;
         try {
             method = services.resolve(call);
@@ -153,8 +190,12 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         busy = true;
         try {
             workers.execute(() -> {
-                run(method, context);
-                ctx.executor().execute(this::workerCallDone);
+                try {
+                    run(method, context);
+                } finally {
+                    // Whatever happened, the connection's next call and its close wait for this.
+                    ctx.executor().execute(this::workerCallDone);
+                }
             });
         } catch (RejectedExecutionException e) {
             busy = false;
@@ -177,14 +218,23 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             if (!context.finished()) {
                 throw new IllegalStateException(context.call().method() + " finished without a reply");
             }
-        } catch (VarlinkError e) {
-            context.fail(e);
         } catch (ClientGone e) {
             log.debug("connection {} went away during {}", connection, context.call().method());
         } catch (Exception | Error e) {
-            if (!context.finished()) {
-                context.fail(errors.translate(e));
-            }
+            fail(context, e);
+        }
+    }
+
+    private void fail(CallContext context, Throwable failure) {
+        if (context.finished()) {
+            // A second reply would answer the connection's next call: the client has its reply.
+            log.error("{} failed after it replied", context.call().method(), failure);
+            return;
+        }
+        try {
+            context.fail(failure instanceof VarlinkError ? (VarlinkError) failure : errors.translate(failure));
+        } catch (ClientGone e) {
+            log.debug("connection {} went away before the error of {}", connection, context.call().method());
         }
     }
 
@@ -194,22 +244,29 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
      */
     private void send(VarlinkReply reply) {
         if (ctx.executor().inEventLoop()) {
-            if (inReadCycle) {
-                ctx.write(reply);
-            } else {
-                ctx.writeAndFlush(reply);
-            }
+            (inReadCycle ? ctx.write(reply) : ctx.writeAndFlush(reply)).addListener(this::closeIfUnencodable);
             return;
         }
         Channel channel = ctx.channel();
         if (!channel.isActive()) {
             throw new ClientGone();
         }
-        ChannelFuture written = channel.writeAndFlush(reply);
+        ChannelFuture written = channel.writeAndFlush(reply).addListener(this::closeIfUnencodable);
         if (!channel.isWritable()
                 && !written.awaitUninterruptibly(SLOW_READER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             channel.close();
             throw new ClientGone();
+        }
+    }
+
+    /**
+     * A reply that Jackson cannot write is lost, and the client would wait for it for ever; a close
+     * at least tells it that no reply is coming.
+     */
+    private void closeIfUnencodable(Future<? super Void> write) {
+        if (write.cause() instanceof EncoderException) {
+            log.error("closing connection {}: a reply could not be encoded", connection, write.cause());
+            ctx.close();
         }
     }
 

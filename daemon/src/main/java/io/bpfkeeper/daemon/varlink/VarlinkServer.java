@@ -2,9 +2,9 @@ package io.bpfkeeper.daemon.varlink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -14,7 +14,6 @@ import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.DelimiterBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -122,14 +121,14 @@ public final class VarlinkServer implements AutoCloseable {
         ReplyEncoder encoder = new ReplyEncoder(json);
         return new ServerBootstrap()
                 .group(eventLoops)
+                // A client that shuts down its sending side still reads the replies to its calls.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel channel) {
                         connections.add(channel);
                         channel.pipeline()
-                                .addLast("framing", new DelimiterBasedFrameDecoder(
-                                        (int) Math.min(Integer.MAX_VALUE, options.maxMessageBytes()), true, true,
-                                        Unpooled.wrappedBuffer(new byte[] {0})))
+                                .addLast("framing", new NulFrameDecoder(options.maxMessageBytes()))
                                 .addLast("decoder", decoder)
                                 .addLast("encoder", encoder)
                                 .addLast("dispatcher", new CallDispatcher(services, workers, errors, observer));
