@@ -36,6 +36,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private final Executor workers;
     private final ErrorTranslator errors;
     private final ConnectionObserver observer;
+    private final CallObserver calls;
     /** VarlinkCall, or the ProtocolViolation that ends the connection after the calls before it. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
 
@@ -46,11 +47,13 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private boolean inactive;
     private boolean violated;
 
-    CallDispatcher(Services services, Executor workers, ErrorTranslator errors, ConnectionObserver observer) {
+    CallDispatcher(Services services, Executor workers, ErrorTranslator errors, ConnectionObserver observer,
+            CallObserver calls) {
         this.services = services;
         this.workers = workers;
         this.errors = errors;
         this.observer = observer;
+        this.calls = calls;
     }
 
     @Override
@@ -138,27 +141,30 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void start(VarlinkCall call) {
+        long started = System.nanoTime();
         CallContext context = new CallContext(call, connection, this::send);
         Method method;
         try {
             method = services.resolve(call);
         } catch (VarlinkError e) {
             context.fail(e);
+            calls.finished(null, context.outcome(), System.nanoTime() - started);
             return;
         }
         if (method.execution() == Execution.EVENT_LOOP) {
-            run(method, context);
+            run(method, context, started);
             return;
         }
         busy = true;
         try {
             workers.execute(() -> {
-                run(method, context);
+                run(method, context, started);
                 ctx.executor().execute(this::workerCallDone);
             });
         } catch (RejectedExecutionException e) {
             busy = false;
             context.fail(errors.translate(e));
+            calls.finished(call.method(), context.outcome(), System.nanoTime() - started);
         }
     }
 
@@ -171,7 +177,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void run(Method method, CallContext context) {
+    private void run(Method method, CallContext context, long started) {
         try {
             method.handler().handle(context);
             if (!context.finished()) {
@@ -186,6 +192,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
                 context.fail(errors.translate(e));
             }
         }
+        calls.finished(context.call().method(), context.outcome(), System.nanoTime() - started);
     }
 
     /**

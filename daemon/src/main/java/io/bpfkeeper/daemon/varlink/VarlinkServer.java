@@ -48,6 +48,7 @@ public final class VarlinkServer implements AutoCloseable {
     private final ObjectMapper json;
     private final ErrorTranslator errors;
     private final ConnectionObserver observer;
+    private final CallObserver calls;
     private final EventLoopGroup eventLoops;
     private final ExecutorService workers;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -69,6 +70,12 @@ public final class VarlinkServer implements AutoCloseable {
 
     public VarlinkServer(ServiceInfo info, List<VarlinkInterface> interfaces, ServerOptions options, ObjectMapper json,
             ErrorTranslator errors, ConnectionObserver observer) {
+        this(info, interfaces, options, json, errors, observer, CallObserver.NONE);
+    }
+
+    /** @param calls told about every finished call, for request metrics */
+    public VarlinkServer(ServiceInfo info, List<VarlinkInterface> interfaces, ServerOptions options, ObjectMapper json,
+            ErrorTranslator errors, ConnectionObserver observer, CallObserver calls) {
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("Netty's epoll transport is unavailable", Epoll.unavailabilityCause());
         }
@@ -82,6 +89,7 @@ public final class VarlinkServer implements AutoCloseable {
         this.json = json;
         this.errors = errors;
         this.observer = observer;
+        this.calls = calls;
         this.eventLoops = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(),
                 new DefaultThreadFactory("bpfkeeper-io", true), EpollIoHandler.newFactory());
         this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
@@ -132,7 +140,7 @@ public final class VarlinkServer implements AutoCloseable {
                                         Unpooled.wrappedBuffer(new byte[] {0})))
                                 .addLast("decoder", decoder)
                                 .addLast("encoder", encoder)
-                                .addLast("dispatcher", new CallDispatcher(services, workers, errors, observer));
+                                .addLast("dispatcher", new CallDispatcher(services, workers, errors, observer, calls));
                     }
                 });
     }
