@@ -2,19 +2,26 @@ package io.bpfkeeper.daemon.kernel;
 
 /** The kinds of BPF object that have kernel ids, with the commands that walk and open them. */
 public enum ObjectKind {
-    MAP(BpfCommand.MAP_GET_NEXT_ID, BpfCommand.MAP_GET_FD_BY_ID, "anon_inode:bpf-map"),
-    PROGRAM(BpfCommand.PROG_GET_NEXT_ID, BpfCommand.PROG_GET_FD_BY_ID, "anon_inode:bpf-prog"),
-    LINK(BpfCommand.LINK_GET_NEXT_ID, BpfCommand.LINK_GET_FD_BY_ID, "anon_inode:bpf-link"),
-    BTF(BpfCommand.BTF_GET_NEXT_ID, BpfCommand.BTF_GET_FD_BY_ID, "anon_inode:btf");
+    MAP(BpfCommand.MAP_GET_NEXT_ID, BpfCommand.MAP_GET_FD_BY_ID, "anon_inode:bpf-map", "map_id"),
+    PROGRAM(BpfCommand.PROG_GET_NEXT_ID, BpfCommand.PROG_GET_FD_BY_ID, "anon_inode:bpf-prog", "prog_id"),
+    LINK(BpfCommand.LINK_GET_NEXT_ID, BpfCommand.LINK_GET_FD_BY_ID, "anon_inode:bpf_link", "link_id"),
+    BTF(BpfCommand.BTF_GET_NEXT_ID, BpfCommand.BTF_GET_FD_BY_ID, "anon_inode:btf", "btf_id");
 
     final BpfCommand nextId;
     final BpfCommand fdById;
     private final String fdLinkTarget;
+    private final String fdInfoIdField;
 
-    ObjectKind(BpfCommand nextId, BpfCommand fdById, String fdLinkTarget) {
+    ObjectKind(BpfCommand nextId, BpfCommand fdById, String fdLinkTarget, String fdInfoIdField) {
         this.nextId = nextId;
         this.fdById = fdById;
         this.fdLinkTarget = fdLinkTarget;
+        this.fdInfoIdField = fdInfoIdField;
+    }
+
+    /** The /proc/PID/fdinfo field that holds the id of an object of this kind. */
+    public String fdInfoIdField() {
+        return fdInfoIdField;
     }
 
     /** What {@code readlink /proc/PID/fd/N} shows for an fd of this kind. */
