@@ -23,6 +23,8 @@ public final class BpfkeeperInterface {
     public static final String MAP_DELETE = NAME + ".MapDelete";
     public static final String MAP_ENTRIES = NAME + ".MapEntries";
     public static final String MAP_UPDATE_BATCH = NAME + ".MapUpdateBatch";
+    public static final String EXPLAIN = NAME + ".Explain";
+    public static final String LIST_ALL = NAME + ".ListAll";
 
     public static final String NO_SUCH_OBJECT = NAME + ".NoSuchObject";
     public static final String NO_SUCH_KEY = NAME + ".NoSuchKey";
