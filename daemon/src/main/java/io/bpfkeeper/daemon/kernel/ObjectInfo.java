@@ -45,28 +45,24 @@ public final class ObjectInfo {
     public static LinkInfo link(Fd fd) {
         Pointer info = read(fd, LinkInfoLayout.SIZE);
         LinkType type = new LinkType(LinkInfoLayout.TYPE.getInt(info));
-        return new LinkInfo(LinkInfoLayout.ID.getInt(info), type, LinkInfoLayout.PROG_ID.getInt(info),
-                linkTarget(type, info));
-    }
-
-    /** Where a link is attached, for the types whose target the kernel reports in a few numbers. */
-    private static String linkTarget(LinkType type, Pointer info) {
+        int id = LinkInfoLayout.ID.getInt(info);
+        int programId = LinkInfoLayout.PROG_ID.getInt(info);
         if (type.equals(LinkType.CGROUP)) {
-            return "cgroup " + LinkInfoLayout.CGROUP_ID.get(info) + " "
-                    + new AttachType(LinkInfoLayout.CGROUP_ATTACH_TYPE.getInt(info));
+            return new LinkInfo(id, type, programId, LinkInfoLayout.CGROUP_ID.get(info),
+                    new AttachType(LinkInfoLayout.CGROUP_ATTACH_TYPE.getInt(info)));
         }
         if (type.equals(LinkType.XDP)) {
-            return "ifindex " + LinkInfoLayout.XDP_IFINDEX.get(info) + " xdp";
+            return new LinkInfo(id, type, programId, LinkInfoLayout.XDP_IFINDEX.get(info), null);
         }
         if (type.equals(LinkType.TCX) || type.equals(LinkType.NETKIT)) {
-            return "ifindex " + LinkInfoLayout.TCX_IFINDEX.get(info) + " "
-                    + new AttachType(LinkInfoLayout.TCX_ATTACH_TYPE.getInt(info));
+            return new LinkInfo(id, type, programId, LinkInfoLayout.TCX_IFINDEX.get(info),
+                    new AttachType(LinkInfoLayout.TCX_ATTACH_TYPE.getInt(info)));
         }
         if (type.equals(LinkType.NETNS)) {
-            return "netns " + LinkInfoLayout.NETNS_INO.get(info) + " "
-                    + new AttachType(LinkInfoLayout.NETNS_ATTACH_TYPE.getInt(info));
+            return new LinkInfo(id, type, programId, LinkInfoLayout.NETNS_INO.get(info),
+                    new AttachType(LinkInfoLayout.NETNS_ATTACH_TYPE.getInt(info)));
         }
-        return type.name();
+        return new LinkInfo(id, type, programId, 0, null);
     }
 
     /** Programs report their map ids only into a buffer we pass on a second call. */
