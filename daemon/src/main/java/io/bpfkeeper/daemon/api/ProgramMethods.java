@@ -26,7 +26,7 @@ final class ProgramMethods {
 
     List<Method> methods() {
         // The verifier can run for seconds: never on the event loop.
-        return List.of(Method.onWorker("LoadProgram", this::loadProgram));
+        return List.of(Method.onWorker("LoadProgram", Audit.changing(this::loadProgram)));
     }
 
     private void loadProgram(CallContext call) throws VarlinkError {
