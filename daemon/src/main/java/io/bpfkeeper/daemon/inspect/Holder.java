@@ -63,7 +63,7 @@ public sealed interface Holder {
 
         @Override
         public String endsWhen() {
-            return "it is detached or " + target + " goes away; no process needs to stay";
+            return "it is detached or " + target + " goes away";
         }
     }
 

@@ -45,7 +45,7 @@ final class ProcessScan {
         String command = null;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
             for (Path fdLink : fds) {
-                if (!isLinkTo(fdLink, kind.fdLinkTarget())) {
+                if (!kind.isFdLinkTarget(linkTarget(fdLink))) {
                     continue;
                 }
                 int fd = Integer.parseInt(fdLink.getFileName().toString());
@@ -62,11 +62,12 @@ final class ProcessScan {
         }
     }
 
-    private static boolean isLinkTo(Path fdLink, String target) {
+    /** Where an fd points, such as "anon_inode:bpf-map"; empty when it closed meanwhile. */
+    private static String linkTarget(Path fdLink) {
         try {
-            return Files.readSymbolicLink(fdLink).toString().equals(target);
+            return Files.readSymbolicLink(fdLink).toString();
         } catch (IOException e) {
-            return false;
+            return "";
         }
     }
 
