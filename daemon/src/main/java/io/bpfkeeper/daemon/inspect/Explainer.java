@@ -27,6 +27,7 @@ public final class Explainer {
 
     private final Registry registry;
     private final FdStoreLookup fdStore;
+    private final PinScan pins = new PinScan();
 
     public Explainer(Registry registry, FdStoreLookup fdStore) {
         this.registry = registry;
@@ -59,7 +60,7 @@ public final class Explainer {
                 new Holder.Daemon(object.owner().uid(), object.owner().pid(), object.lifetime())));
         fdStore.entryOf(key).ifPresent(entry -> holders.add(new Holder.FdStore(entry)));
         holders.addAll(ProcessScan.holding(kind, id));
-        holders.addAll(PinScan.pinsOf(new ObjectIdentity(kind, id)));
+        holders.addAll(pins.pinsOf(new ObjectIdentity(kind, id)));
         List<String> notes = new ArrayList<>();
         String subject;
         switch (kind) {

@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.inspect;
 
 import io.bpfkeeper.daemon.kernel.FdInfo;
+import io.bpfkeeper.daemon.kernel.FdLink;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,12 +28,13 @@ final class ProcessScan {
     /** Every fd of another process that refers to object {@code id}; the daemon's own are its record. */
     static List<Holder.ProcessFd> holding(ObjectKind kind, int id) {
         long self = ProcessHandle.current().pid();
+        List<byte[]> targets = kind.fdLinkTargets().stream().map(FdLink::target).toList();
         List<Holder.ProcessFd> holders = new ArrayList<>();
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC)) {
             for (Path process : processes) {
                 int pid = pid(process.getFileName().toString());
                 if (pid > 0 && pid != self) {
-                    scanProcess(process, pid, kind, id, holders);
+                    scanProcess(process, pid, kind, id, targets, holders);
                 }
             }
         } catch (IOException e) {
@@ -41,14 +43,17 @@ final class ProcessScan {
         return holders;
     }
 
-    private static void scanProcess(Path process, int pid, ObjectKind kind, int id, List<Holder.ProcessFd> holders) {
+    private static void scanProcess(Path process, int pid, ObjectKind kind, int id, List<byte[]> targets,
+            List<Holder.ProcessFd> holders) {
         String command = null;
+        String fdDirectory = "/proc/" + pid + "/fd/";
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
             for (Path fdLink : fds) {
-                if (!kind.isFdLinkTarget(linkTarget(fdLink))) {
+                String name = fdLink.getFileName().toString();
+                if (!FdLink.pointsToAny(fdDirectory + name, targets)) {
                     continue;
                 }
-                int fd = Integer.parseInt(fdLink.getFileName().toString());
+                int fd = Integer.parseInt(name);
                 OptionalLong objectId = FdInfo.read(pid, fd).objectId(kind);
                 if (objectId.isPresent() && objectId.getAsLong() == id) {
                     if (command == null) {
@@ -62,14 +67,6 @@ final class ProcessScan {
         }
     }
 
-    /** Where an fd points, such as "anon_inode:bpf-map"; empty when it closed meanwhile. */
-    private static String linkTarget(Path fdLink) {
-        try {
-            return Files.readSymbolicLink(fdLink).toString();
-        } catch (IOException e) {
-            return "";
-        }
-    }
 
     /** The command name (comm); "?" when the process exited meanwhile. */
     static String command(Path process) {

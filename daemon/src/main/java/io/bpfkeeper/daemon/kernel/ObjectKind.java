@@ -31,6 +31,11 @@ public enum ObjectKind {
         return fdInfoIdField;
     }
 
+    /** What {@code readlink /proc/PID/fd/N} shows for fds of this kind (links have two names). */
+    public List<String> fdLinkTargets() {
+        return fdLinkTargets;
+    }
+
     /** Whether {@code readlink /proc/PID/fd/N} showing {@code target} means an fd of this kind. */
     public boolean isFdLinkTarget(String target) {
         return fdLinkTargets.contains(target);

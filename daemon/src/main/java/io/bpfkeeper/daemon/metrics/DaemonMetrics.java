@@ -44,7 +44,7 @@ public final class DaemonMetrics implements AutoCloseable {
         }
     };
 
-    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry meters = prometheusRegistry();
     private final RequestMetrics requests = new RequestMetrics(meters);
     private final OwnedObjectMetrics ownedObjects = new OwnedObjectMetrics(meters);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -56,7 +56,6 @@ public final class DaemonMetrics implements AutoCloseable {
      *     {@link io.bpfkeeper.daemon.config.MetricsConfig})
      */
     public DaemonMetrics(Registry registry, IntSupplier openConnections, boolean programStats) {
-        meters.config().meterFilter(PROMETHEUS_CLEAN);
         Gauge.builder("bpfkeeper.connections.open", openConnections::getAsInt)
                 .description("Varlink client connections open now")
                 .register(meters);
@@ -71,6 +70,13 @@ public final class DaemonMetrics implements AutoCloseable {
         if (this.programStats != null) {
             meters.getPrometheusRegistry().register(this.programStats);
         }
+    }
+
+    /** Filters must be in place before the first meter registers, as the field initializers do. */
+    private static PrometheusMeterRegistry prometheusRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(PROMETHEUS_CLEAN);
+        return registry;
     }
 
     /** Told about every finished Varlink call. */
