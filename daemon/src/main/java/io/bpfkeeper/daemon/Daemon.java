@@ -5,18 +5,23 @@ import io.bpfkeeper.daemon.api.BpfkeeperApi;
 import io.bpfkeeper.daemon.api.PinPaths;
 import io.bpfkeeper.daemon.config.DaemonConfig;
 import io.bpfkeeper.daemon.kernel.ResourceLimits;
+import io.bpfkeeper.daemon.metrics.DaemonMetrics;
+import io.bpfkeeper.daemon.metrics.MetricsEndpoint;
 import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.daemon.varlink.CallObserver;
 import io.bpfkeeper.daemon.varlink.ServiceInfo;
 import io.bpfkeeper.daemon.varlink.VarlinkInterface;
 import io.bpfkeeper.daemon.varlink.VarlinkServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +34,9 @@ public final class Daemon implements AutoCloseable {
     private final DaemonConfig config;
     private final Registry registry = new Registry();
     private final VarlinkServer server;
+    /** Null when metrics are off. */
+    private final DaemonMetrics metrics;
+    private MetricsEndpoint metricsEndpoint;
     private boolean stopped;
 
     /** Builds the daemon; {@code extraInterfaces} lets tests serve more, such as the certification one. */
@@ -39,6 +47,12 @@ public final class Daemon implements AutoCloseable {
             log.warn("pins are unavailable: {}", pinPaths.unusableReason());
         }
         BpfkeeperApi api = new BpfkeeperApi(registry, pinPaths, Clock.systemUTC());
+        this.metrics = config.metrics().enabled()
+                ? new DaemonMetrics(registry, this::openConnections, config.metrics().programStats())
+                : null;
+        if (metrics != null) {
+            registry.addListener(metrics.ownedObjects());
+        }
         List<VarlinkInterface> interfaces = new ArrayList<>();
         interfaces.add(api.varlinkInterface());
         interfaces.addAll(extraInterfaces);
@@ -46,11 +60,21 @@ public final class Daemon implements AutoCloseable {
                 new ServiceInfo("bpfkeeper", "bpfkeeperd", Version.current(), "https://github.com/bpfkeeper/bpfkeeper"),
                 interfaces,
                 VarlinkServer.ServerOptions.withMaxMessageBytes(config.maxMessageBytes()),
-                new ObjectMapper(), api.errors(), api.sessions());
+                new ObjectMapper(), api.errors(), api.sessions(),
+                metrics != null ? metrics.calls() : CallObserver.NONE);
     }
 
     public Registry registry() {
         return registry;
+    }
+
+    private int openConnections() {
+        return server.openConnections();
+    }
+
+    /** Where metrics are served, once started; empty when they are off. */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metricsEndpoint).map(MetricsEndpoint::address);
     }
 
     public void start() throws IOException {
@@ -59,6 +83,13 @@ public final class Daemon implements AutoCloseable {
         log.info("open file limit {}; locked memory limit {}", openFiles, memlockLifted ? "lifted" : "unchanged");
         Files.createDirectories(config.stateDir());
         server.bind(config.socket(), DaemonConfig.SOCKET_PERMISSIONS);
+        if (metrics != null) {
+            metricsEndpoint = MetricsEndpoint.start(config.metrics().address(), metrics::scrape);
+            InetSocketAddress address = metricsEndpoint.address();
+            log.info("serving Prometheus metrics on http://{}:{}/metrics{}", address.getHostString(), address.getPort(),
+                    config.metrics().programStats()
+                            ? "; program run statistics are on, which costs time on every run of every program" : "");
+        }
         log.warn("no systemd fd store: unpinned daemon-lifetime objects will not survive this daemon");
     }
 
@@ -84,6 +115,12 @@ public final class Daemon implements AutoCloseable {
         List<OwnedObject> closed = registry.closeAllForShutdown();
         reportFates(closed);
         server.close();
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
         log.info("stopped");
     }
 

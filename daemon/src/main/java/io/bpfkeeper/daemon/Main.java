@@ -1,6 +1,9 @@
 package io.bpfkeeper.daemon;
 
 import io.bpfkeeper.daemon.config.DaemonConfig;
+import io.bpfkeeper.daemon.config.MetricsConfig;
+import io.bpfkeeper.daemon.logging.LogFormat;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,13 +30,30 @@ public final class Main implements Callable<Integer> {
             description = "largest Varlink message accepted (default: ${DEFAULT-VALUE})")
     long maxMessageBytes = DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES;
 
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT|off", converter = MetricsAddressConverter.class,
+            description = "where to serve Prometheus metrics at /metrics, or off (default: " + MetricsConfig.DEFAULT_ADDRESS
+                    + ", loopback only)")
+    InetSocketAddress metricsAddress = MetricsConfig.parseAddress(MetricsConfig.DEFAULT_ADDRESS);
+
+    @Option(names = "--program-stats",
+            description = "count the runs and run time of owned programs for the metrics (BPF_ENABLE_STATS)."
+                    + " This costs time on every run of every BPF program on the host, so it is off by default.")
+    boolean programStats;
+
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "log lines as text (without timestamps under the journal) or as JSON objects"
+                    + " (default: text)")
+    LogFormat logFormat = LogFormat.TEXT;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        Daemon daemon = new Daemon(new DaemonConfig(socket, pinRoot, stateDir, maxMessageBytes), List.of());
+        logFormat.apply();
+        Daemon daemon = new Daemon(new DaemonConfig(socket, pinRoot, stateDir, maxMessageBytes,
+                new MetricsConfig(metricsAddress, programStats)), List.of());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
@@ -42,6 +62,17 @@ public final class Main implements Callable<Integer> {
         daemon.start();
         stopped.await();
         return 0;
+    }
+
+    static final class MetricsAddressConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String value) {
+            try {
+                return MetricsConfig.parseAddress(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

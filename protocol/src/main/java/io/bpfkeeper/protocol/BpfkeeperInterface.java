@@ -25,6 +25,8 @@ public final class BpfkeeperInterface {
     public static final String MAP_UPDATE_BATCH = NAME + ".MapUpdateBatch";
     public static final String LOAD_OBJECT = NAME + ".LoadObject";
     public static final String TEST_RUN = NAME + ".TestRun";
+    public static final String EXPLAIN = NAME + ".Explain";
+    public static final String LIST_ALL = NAME + ".ListAll";
 
     public static final String NO_SUCH_OBJECT = NAME + ".NoSuchObject";
     public static final String NO_SUCH_KEY = NAME + ".NoSuchKey";

@@ -1,5 +1,7 @@
 package io.bpfkeeper.daemon.api;
 
+import io.bpfkeeper.daemon.inspect.Explainer;
+import io.bpfkeeper.daemon.inspect.FdStoreLookup;
 import io.bpfkeeper.daemon.registry.Registry;
 import io.bpfkeeper.daemon.varlink.ConnectionObserver;
 import io.bpfkeeper.daemon.varlink.ErrorTranslator;
@@ -14,9 +16,16 @@ import java.util.List;
 public final class BpfkeeperApi {
 
     private final ApiContext context;
+    private final Explainer explainer;
 
     public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock) {
+        this(registry, pinPaths, clock, FdStoreLookup.NONE);
+    }
+
+    /** @param fdStore tells Explain which objects systemd's fd store holds */
+    public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock, FdStoreLookup fdStore) {
         this.context = new ApiContext(registry, pinPaths, clock);
+        this.explainer = new Explainer(registry, fdStore);
     }
 
     public VarlinkInterface varlinkInterface() {
@@ -25,6 +34,7 @@ public final class BpfkeeperApi {
         methods.addAll(new ProgramMethods(context).methods());
         methods.addAll(new ObjectMethods(context).methods());
         methods.addAll(new ObjectLoadMethods(context).methods());
+        methods.addAll(new InspectMethods(context, explainer).methods());
         return new VarlinkInterface(BpfkeeperInterface.definition(), methods);
     }
 

@@ -36,12 +36,12 @@ final class MapMethods {
     List<Method> methods() {
         return List.of(
                 // Creating a large preallocated map takes long enough to keep off the event loop.
-                Method.onWorker("CreateMap", this::createMap),
+                Method.onWorker("CreateMap", Audit.changing(this::createMap)),
                 Method.onEventLoop("MapLookup", this::lookup),
-                Method.onEventLoop("MapUpdate", this::update),
-                Method.onEventLoop("MapDelete", this::delete),
+                Method.onEventLoop("MapUpdate", Audit.changing(this::update)),
+                Method.onEventLoop("MapDelete", Audit.changing(this::delete)),
                 Method.streaming("MapEntries", this::entries),
-                Method.onWorker("MapUpdateBatch", this::updateBatch));
+                Method.onWorker("MapUpdateBatch", Audit.changing(this::updateBatch)));
     }
 
     private void createMap(CallContext call) throws VarlinkError {
@@ -86,6 +86,7 @@ final class MapMethods {
         byte[] value = new byte[map.info().valueBufferSize()];
         decodeValue(params.string("value"), map.info(), value, 0, "value");
         map.update(key, value, mode(params));
+        Audit.changed(call.connection(), "wrote key " + params.string("key") + " of " + map);
         call.reply(Map.of());
     }
 
@@ -96,6 +97,7 @@ final class MapMethods {
         if (!map.delete(key)) {
             throw ApiErrors.noSuchKey(map.id(), params.string("key"));
         }
+        Audit.changed(call.connection(), "deleted key " + params.string("key") + " of " + map);
         call.reply(Map.of());
     }
 
@@ -160,8 +162,6 @@ final class MapMethods {
         try {
             written = map.updateBatch(keys, values, count, mode(params));
         } catch (PartialBatchException e) {
-            Audit.changed(call.connection(), "wrote " + e.completed() + " of " + count + " entries to " + map
-                    + ", then failed: " + e.getMessage());
             throw ApiErrors.batchIncomplete(e);
         }
         Audit.changed(call.connection(), "wrote " + written + " entries to " + map);

@@ -41,7 +41,7 @@ final class ObjectLoadMethods {
 
     List<Method> methods() {
         // libbpf and the verifier can take seconds: never on the event loop.
-        return List.of(Method.onWorker("LoadObject", this::loadObject));
+        return List.of(Method.onWorker("LoadObject", Audit.changing(this::loadObject)));
     }
 
     private void loadObject(CallContext call) throws VarlinkError {

@@ -37,10 +37,10 @@ final class ObjectMethods {
         return List.of(
                 Method.onEventLoop("Get", this::get),
                 Method.streaming("List", this::list),
-                Method.onWorker("Pin", this::pin),
-                Method.onWorker("Unpin", this::unpin),
-                Method.onWorker("Release", this::release),
-                Method.onWorker("Adopt", this::adopt));
+                Method.onWorker("Pin", Audit.changing(this::pin)),
+                Method.onWorker("Unpin", Audit.changing(this::unpin)),
+                Method.onWorker("Release", Audit.changing(this::release)),
+                Method.onWorker("Adopt", Audit.changing(this::adopt)));
     }
 
     private void get(CallContext call) throws VarlinkError {

@@ -29,8 +29,8 @@ final class ProgramMethods {
 
     List<Method> methods() {
         // The verifier can run for seconds: never on the event loop.
-        return List.of(Method.onWorker("LoadProgram", this::loadProgram),
-                Method.onWorker("TestRun", this::testRun));
+        return List.of(Method.onWorker("LoadProgram", Audit.changing(this::loadProgram)),
+                Method.onWorker("TestRun", Audit.changing(this::testRun)));
     }
 
     private void loadProgram(CallContext call) throws VarlinkError {
@@ -73,6 +73,7 @@ final class ProgramMethods {
         byte[] data = params.hex("data");
         int repeat = params.size("repeat", 1);
         BpfProgram.TestRunResult result = program.testRun(data, repeat, data.length + TEST_RUN_HEADROOM);
+        Audit.changed(call.connection(), "test-ran " + program + " " + repeat + " times: retval " + result.retval());
         call.reply(Map.of("retval", Integer.toUnsignedLong(result.retval()), "data", Hex.encode(result.dataOut()),
                 "durationNs", result.durationNs()));
     }

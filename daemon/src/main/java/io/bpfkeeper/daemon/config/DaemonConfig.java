@@ -9,8 +9,9 @@ import java.nio.file.Path;
  * @param pinRoot the bpffs directory under which every pin goes
  * @param stateDir where the daemon keeps its journal
  * @param maxMessageBytes the largest Varlink message accepted
+ * @param metrics where Prometheus metrics are served, if anywhere
  */
-public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes) {
+public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes, MetricsConfig metrics) {
 
     public static final Path DEFAULT_SOCKET = Path.of("/run/bpfkeeper/bpfkeeper.sock");
     public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf");
@@ -18,4 +19,9 @@ public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMes
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 16L * 1024 * 1024;
     /** The socket is for root and the bpfkeeper group. */
     public static final String SOCKET_PERMISSIONS = "rw-rw----";
+
+    /** Without metrics, as in-process test daemons run. */
+    public DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes) {
+        this(socket, pinRoot, stateDir, maxMessageBytes, MetricsConfig.OFF);
+    }
 }

@@ -55,6 +55,9 @@ public interface LibC {
     @SaveError
     int getpid();
 
+    @SaveError
+    long readlink(String path, Pointer buf, long size);
+
     /** The process-wide instance; loading libc once is cheap and thread-safe afterwards. */
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
 

@@ -13,6 +13,7 @@ public final class CallContext {
     private final Connection connection;
     private final ReplySink sink;
     private boolean finished;
+    private String outcome = CallObserver.DISCONNECTED;
 
     CallContext(VarlinkCall call, Connection connection, ReplySink sink) {
         this.call = call;
@@ -48,6 +49,7 @@ public final class CallContext {
             throw new IllegalStateException(call.method() + " replied twice");
         }
         finished = true;
+        outcome = CallObserver.OK;
         if (!call.oneway()) {
             sink.send(VarlinkReply.of(parameters, false));
         }
@@ -63,6 +65,7 @@ public final class CallContext {
 
     void fail(VarlinkError error) {
         finished = true;
+        outcome = error.name();
         if (!call.oneway()) {
             sink.send(VarlinkReply.error(error));
         }
@@ -70,5 +73,10 @@ public final class CallContext {
 
     boolean finished() {
         return finished;
+    }
+
+    /** How the call ended, as {@link CallObserver} reports it. */
+    String outcome() {
+        return outcome;
     }
 }

@@ -40,6 +40,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private final Executor workers;
     private final ErrorTranslator errors;
     private final ConnectionObserver observer;
+    private final CallObserver calls;
     /** VarlinkCall, or the ProtocolViolation that ends the connection after the calls before it. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
 
@@ -51,11 +52,13 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private boolean violated;
     private boolean inputShutdown;
 
-    CallDispatcher(Services services, Executor workers, ErrorTranslator errors, ConnectionObserver observer) {
+    CallDispatcher(Services services, Executor workers, ErrorTranslator errors, ConnectionObserver observer,
+            CallObserver calls) {
         this.services = services;
         this.workers = workers;
         this.errors = errors;
         this.observer = observer;
+        this.calls = calls;
     }
 
     @Override
@@ -168,6 +171,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void start(VarlinkCall call) {
+        long started = System.nanoTime();
         CallContext context = new CallContext(call, connection, this::send);
         if (services.draining()) {
             // Stopping: the calls in flight finish, but no queued call starts, whichever thread it
@@ -181,17 +185,18 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             method = services.resolve(call);
         } catch (VarlinkError e) {
             context.fail(e);
+            calls.finished(null, context.outcome(), System.nanoTime() - started);
             return;
         }
         if (method.execution() == Execution.EVENT_LOOP) {
-            run(method, context);
+            run(method, context, started);
             return;
         }
         busy = true;
         try {
             workers.execute(() -> {
                 try {
-                    run(method, context);
+                    run(method, context, started);
                 } finally {
                     // Whatever happened, the connection's next call and its close wait for this.
                     ctx.executor().execute(this::workerCallDone);
@@ -200,6 +205,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         } catch (RejectedExecutionException e) {
             busy = false;
             context.fail(errors.translate(e));
+            calls.finished(call.method(), context.outcome(), System.nanoTime() - started);
         }
     }
 
@@ -212,7 +218,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void run(Method method, CallContext context) {
+    private void run(Method method, CallContext context, long started) {
         try {
             method.handler().handle(context);
             if (!context.finished()) {
@@ -223,6 +229,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         } catch (Exception | Error e) {
             fail(context, e);
         }
+        calls.finished(context.call().method(), context.outcome(), System.nanoTime() - started);
     }
 
     private void fail(CallContext context, Throwable failure) {

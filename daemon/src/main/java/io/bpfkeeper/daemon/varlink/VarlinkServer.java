@@ -47,6 +47,7 @@ public final class VarlinkServer implements AutoCloseable {
     private final ObjectMapper json;
     private final ErrorTranslator errors;
     private final ConnectionObserver observer;
+    private final CallObserver calls;
     private final EventLoopGroup eventLoops;
     private final ExecutorService workers;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -68,6 +69,12 @@ public final class VarlinkServer implements AutoCloseable {
 
     public VarlinkServer(ServiceInfo info, List<VarlinkInterface> interfaces, ServerOptions options, ObjectMapper json,
             ErrorTranslator errors, ConnectionObserver observer) {
+        this(info, interfaces, options, json, errors, observer, CallObserver.NONE);
+    }
+
+    /** @param calls told about every finished call, for request metrics */
+    public VarlinkServer(ServiceInfo info, List<VarlinkInterface> interfaces, ServerOptions options, ObjectMapper json,
+            ErrorTranslator errors, ConnectionObserver observer, CallObserver calls) {
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("Netty's epoll transport is unavailable", Epoll.unavailabilityCause());
         }
@@ -81,6 +88,7 @@ public final class VarlinkServer implements AutoCloseable {
         this.json = json;
         this.errors = errors;
         this.observer = observer;
+        this.calls = calls;
         this.eventLoops = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(),
                 new DefaultThreadFactory("bpfkeeper-io", true), EpollIoHandler.newFactory());
         this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
@@ -131,7 +139,7 @@ public final class VarlinkServer implements AutoCloseable {
                                 .addLast("framing", new NulFrameDecoder(options.maxMessageBytes()))
                                 .addLast("decoder", decoder)
                                 .addLast("encoder", encoder)
-                                .addLast("dispatcher", new CallDispatcher(services, workers, errors, observer));
+                                .addLast("dispatcher", new CallDispatcher(services, workers, errors, observer, calls));
                     }
                 });
     }

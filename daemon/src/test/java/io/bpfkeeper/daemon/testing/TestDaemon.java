@@ -2,11 +2,18 @@ package io.bpfkeeper.daemon.testing;
 
 import io.bpfkeeper.daemon.Daemon;
 import io.bpfkeeper.daemon.config.DaemonConfig;
+import io.bpfkeeper.daemon.config.MetricsConfig;
 import io.bpfkeeper.daemon.varlink.VarlinkInterface;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.VarlinkClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,8 +51,27 @@ public final class TestDaemon implements AutoCloseable {
 
     /** Starts a daemon in {@code directory}, so that a second daemon can take over the first one's state. */
     public static TestDaemon startIn(Path directory, Path pinRoot, List<VarlinkInterface> extraInterfaces) {
+        return startIn(directory, pinRoot, extraInterfaces, MetricsConfig.OFF);
+    }
+
+    /**
+     * Starts a daemon that serves metrics on a free loopback port ({@link #scrape()} reads them).
+     *
+     * @param programStats whether it enables and exports program run statistics
+     */
+    public static TestDaemon startWithMetrics(Path pinRoot, boolean programStats) {
+        try {
+            return startIn(Files.createTempDirectory("bpfkeeper-test-"), pinRoot, List.of(),
+                    new MetricsConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), programStats));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static TestDaemon startIn(Path directory, Path pinRoot, List<VarlinkInterface> extraInterfaces,
+            MetricsConfig metrics) {
         DaemonConfig config = new DaemonConfig(directory.resolve("bpfkeeper.sock"), pinRoot,
-                directory.resolve("state"), DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES);
+                directory.resolve("state"), DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES, metrics);
         Daemon daemon = new Daemon(config, extraInterfaces);
         try {
             daemon.start();
@@ -78,6 +104,26 @@ public final class TestDaemon implements AutoCloseable {
 
     public VarlinkClient rawClient() {
         return VarlinkClient.connect(socket());
+    }
+
+    /** GET /metrics, as Prometheus scrapes it. */
+    public String scrape() {
+        InetSocketAddress address = daemon.metricsAddress()
+                .orElseThrow(() -> new IllegalStateException("this daemon serves no metrics"));
+        HttpRequest request = HttpRequest.newBuilder(
+                URI.create("http://" + address.getHostString() + ":" + address.getPort() + "/metrics")).build();
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET /metrics answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Lets every local user connect, for tests that call as another uid. */

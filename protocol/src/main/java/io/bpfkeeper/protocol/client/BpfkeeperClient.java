@@ -2,8 +2,10 @@ package io.bpfkeeper.protocol.client;
 
 import static io.bpfkeeper.protocol.BpfkeeperInterface.ADOPT;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.CREATE_MAP;
+import static io.bpfkeeper.protocol.BpfkeeperInterface.EXPLAIN;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.GET;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.LIST;
+import static io.bpfkeeper.protocol.BpfkeeperInterface.LIST_ALL;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.LOAD_OBJECT;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.LOAD_PROGRAM;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.MAP_DELETE;
@@ -20,7 +22,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Entry;
+import io.bpfkeeper.protocol.types.Explanation;
 import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.SystemObject;
 import io.bpfkeeper.protocol.types.UpdateMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,6 +112,26 @@ public final class BpfkeeperClient implements AutoCloseable {
         varlink.callMore(LIST, new Filter(kind, label), reply -> {
             if (reply.hasNonNull("object")) {
                 objects.add(objectOf(reply));
+            }
+        });
+        return objects;
+    }
+
+    /** What keeps any map, program or link on the host alive, owned or not. */
+    public Explanation explain(Kind kind, long id) {
+        return convert(varlink.call(EXPLAIN, new Handle(kind, id, null)), Explanation.class);
+    }
+
+    /**
+     * Every program, map and link on the host, marking the ones bpfkeeper owns.
+     *
+     * @param kind only objects of this kind; null for every kind
+     */
+    public List<SystemObject> listAll(Kind kind) {
+        List<SystemObject> objects = new ArrayList<>();
+        varlink.callMore(LIST_ALL, new Filter(kind, null), reply -> {
+            if (reply.hasNonNull("object")) {
+                objects.add(convert(reply.get("object"), SystemObject.class));
             }
         });
         return objects;

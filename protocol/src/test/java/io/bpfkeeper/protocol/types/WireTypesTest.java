@@ -25,7 +25,7 @@ class WireTypesTest {
             new MapProperties(4, 8, 1024, 1), null);
 
     @ParameterizedTest
-    @ValueSource(classes = {Kind.class, Lifetime.class, UpdateMode.class})
+    @ValueSource(classes = {Kind.class, Lifetime.class, UpdateMode.class, HolderType.class})
     void enumsSpellTheIdlValues(Class<? extends Enum<?>> type) {
         EnumType idl = (EnumType) BpfkeeperInterface.definition().types()
                 .get(type.getSimpleName()).type();
@@ -69,5 +69,29 @@ class WireTypesTest {
     void writesEntriesAsKeyAndValue() {
         assertThat(JSON.valueToTree(new Entry("01", "ff")).toString())
                 .isEqualTo("{\"key\":\"01\",\"value\":\"ff\"}");
+    }
+
+    @Test
+    void writesAnExplanationOnContract() {
+        Explanation explanation = new Explanation(false, List.of(
+                new Holder(HolderType.PROCESS, "process 812 (agent) holds fd 7", 812L, "agent", 7L, null, null, null),
+                new Holder(HolderType.PIN, "pinned at /sys/fs/bpf/x", null, null, null, "/sys/fs/bpf/x", null, null)),
+                "stays alive while any of: ...");
+
+        JsonNode written = JSON.valueToTree(explanation);
+
+        assertThat(written.get("holders").get(1).has("pid")).isFalse();
+        assertThat(CONTRACT.validateReply("Explain", written)).isEmpty();
+    }
+
+    @Test
+    void writesASystemObjectOnContract() {
+        SystemObject link = new SystemObject(Kind.LINK, 5, "", "cgroup", false, null, null, null, null, 17L,
+                "cgroup 1234 cgroup_inet_ingress");
+
+        JsonNode written = JSON.valueToTree(link);
+
+        assertThat(written.has("owner")).isFalse();
+        assertThat(CONTRACT.validateReply("ListAll", JSON.createObjectNode().set("object", written))).isEmpty();
     }
 }

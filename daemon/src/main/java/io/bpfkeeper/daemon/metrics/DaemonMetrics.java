@@ -1,0 +1,132 @@
+package io.bpfkeeper.daemon.metrics;
+
+import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.daemon.registry.RegistryListener;
+import io.bpfkeeper.daemon.varlink.CallObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.IntSupplier;
+
+/**
+ * Every metric of the daemon, in one Prometheus registry: requests, connections, owned objects,
+ * their locked memory, journal and fd-store operations, JVM metrics and, when asked for, the run
+ * statistics of owned programs. Nothing here grows with the number of owned objects unless program
+ * statistics are on, so that a scrape stays cheap on a daemon that owns thousands.
+ */
+public final class DaemonMetrics implements AutoCloseable {
+
+    /**
+     * Keeps two of Micrometer's JVM meters from breaking Prometheus naming, so that
+     * {@code promtool check metrics} finds nothing: process CPU time comes in nanoseconds
+     * ("_ns_total"; process_cpu_usage stays), and a CPU count gauge must not end in "_count".
+     */
+    private static final MeterFilter PROMETHEUS_CLEAN = new MeterFilter() {
+        @Override
+        public MeterFilterReply accept(Meter.Id id) {
+            return id.getName().equals("process.cpu.time") ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+        }
+
+        @Override
+        public Meter.Id map(Meter.Id id) {
+            return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+        }
+    };
+
+    private final PrometheusMeterRegistry meters = prometheusRegistry();
+    private final RequestMetrics requests = new RequestMetrics(meters);
+    private final OwnedObjectMetrics ownedObjects = new OwnedObjectMetrics(meters);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final ProgramRunStats programStats;
+
+    /**
+     * @param openConnections how many clients are connected now
+     * @param programStats whether to enable and export program run statistics (costly; see
+     *     {@link io.bpfkeeper.daemon.config.MetricsConfig})
+     */
+    public DaemonMetrics(Registry registry, IntSupplier openConnections, boolean programStats) {
+        Gauge.builder("bpfkeeper.connections.open", openConnections::getAsInt)
+                .description("Varlink client connections open now")
+                .register(meters);
+        new ClassLoaderMetrics().bindTo(meters);
+        new JvmMemoryMetrics().bindTo(meters);
+        gc.bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        new FileDescriptorMetrics().bindTo(meters);
+        this.programStats = programStats ? new ProgramRunStats(registry) : null;
+        if (this.programStats != null) {
+            meters.getPrometheusRegistry().register(this.programStats);
+        }
+    }
+
+    /** Filters must be in place before the first meter registers, as the field initializers do. */
+    private static PrometheusMeterRegistry prometheusRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(PROMETHEUS_CLEAN);
+        return registry;
+    }
+
+    /** Told about every finished Varlink call. */
+    public CallObserver calls() {
+        return requests;
+    }
+
+    /** Follows the registry, for the owned-object and locked-memory gauges. */
+    public RegistryListener ownedObjects() {
+        return ownedObjects;
+    }
+
+    /**
+     * Counts one operation on the state journal, such as "append" or "compact".
+     *
+     * @param ok whether it succeeded
+     */
+    public void journalOperation(String operation, boolean ok) {
+        operationCounter("bpfkeeper.journal.operations", "Operations on the state journal", operation, ok);
+    }
+
+    /**
+     * Counts one operation on systemd's fd store, such as "store" or "remove".
+     *
+     * @param ok whether it succeeded
+     */
+    public void fdStoreOperation(String operation, boolean ok) {
+        operationCounter("bpfkeeper.fdstore.operations", "Operations on systemd's fd store", operation, ok);
+    }
+
+    private void operationCounter(String name, String description, String operation, boolean ok) {
+        Counter.builder(name)
+                .description(description)
+                .tag("operation", operation)
+                .tag("outcome", ok ? "ok" : "error")
+                .register(meters)
+                .increment();
+    }
+
+    /** Everything in the Prometheus text format. */
+    public String scrape() {
+        return meters.scrape();
+    }
+
+    @Override
+    public void close() {
+        if (programStats != null) {
+            programStats.close();
+        }
+        gc.close();
+        meters.close();
+    }
+}
