@@ -13,8 +13,6 @@ import java.util.stream.Collectors;
  */
 final class InspectViews {
 
-    static final String NONE = "-";
-
     private InspectViews() {
     }
 
@@ -40,10 +38,10 @@ final class InspectViews {
                     object.kind().wireName(),
                     Long.toString(object.id()),
                     object.type(),
-                    object.name().isEmpty() ? NONE : object.name(),
+                    object.name().isEmpty() ? Table.NONE : object.name(),
                     object.owned() ? "yes" : "no",
-                    object.owner() != null ? "uid " + object.owner().uid() : NONE,
-                    object.lifetime() != null ? object.lifetime().wireName() : NONE,
+                    object.owner() != null ? "uid " + object.owner().uid() : Table.NONE,
+                    object.lifetime() != null ? object.lifetime().wireName() : Table.NONE,
                     uses(object)));
         }
         return rows;
@@ -57,6 +55,6 @@ final class InspectViews {
         if (object.mapIds() != null && !object.mapIds().isEmpty()) {
             return "maps " + object.mapIds().stream().map(String::valueOf).collect(Collectors.joining(","));
         }
-        return NONE;
+        return Table.NONE;
     }
 }
