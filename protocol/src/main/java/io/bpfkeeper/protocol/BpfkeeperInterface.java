@@ -25,6 +25,8 @@ public final class BpfkeeperInterface {
     public static final String MAP_UPDATE_BATCH = NAME + ".MapUpdateBatch";
     public static final String LOAD_OBJECT = NAME + ".LoadObject";
     public static final String TEST_RUN = NAME + ".TestRun";
+    public static final String ATTACH = NAME + ".Attach";
+    public static final String DETACH = NAME + ".Detach";
 
     public static final String NO_SUCH_OBJECT = NAME + ".NoSuchObject";
     public static final String NO_SUCH_KEY = NAME + ".NoSuchKey";
