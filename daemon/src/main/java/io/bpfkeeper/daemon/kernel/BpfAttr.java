@@ -153,6 +153,18 @@ public final class BpfAttr {
         }
     }
 
+    /** BPF_PROG_QUERY. */
+    public static final class Query {
+        public static final StructField TARGET = u32("query.target_fd", 0);
+        public static final StructField ATTACH_TYPE = u32("query.attach_type", 4);
+        public static final StructField QUERY_FLAGS = u32("query.query_flags", 8);
+        public static final StructField PROG_IDS = u64("query.prog_ids", 16);
+        public static final StructField PROG_CNT = u32("query.prog_cnt", 24);
+
+        private Query() {
+        }
+    }
+
     /** BPF_ENABLE_STATS. */
     public static final class EnableStats {
         public static final StructField TYPE = u32("enable_stats.type", 0);

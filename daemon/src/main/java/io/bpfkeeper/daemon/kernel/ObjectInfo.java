@@ -3,7 +3,7 @@ package io.bpfkeeper.daemon.kernel;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
-/** BPF_OBJ_GET_INFO_BY_FD for maps and programs. */
+/** BPF_OBJ_GET_INFO_BY_FD for maps, programs and links. */
 public final class ObjectInfo {
 
     private ObjectInfo() {
@@ -40,6 +40,29 @@ public final class ObjectInfo {
                 ProgInfoLayout.RUN_CNT.get(info),
                 ProgInfoLayout.RECURSION_MISSES.get(info),
                 ProgInfoLayout.VERIFIED_INSNS.getInt(info));
+    }
+
+    public static LinkInfo link(Fd fd) {
+        Pointer info = read(fd, LinkInfoLayout.SIZE);
+        LinkType type = new LinkType(LinkInfoLayout.TYPE.getInt(info));
+        int id = LinkInfoLayout.ID.getInt(info);
+        int programId = LinkInfoLayout.PROG_ID.getInt(info);
+        if (type.equals(LinkType.CGROUP)) {
+            return new LinkInfo(id, type, programId, LinkInfoLayout.CGROUP_ID.get(info),
+                    new AttachType(LinkInfoLayout.CGROUP_ATTACH_TYPE.getInt(info)));
+        }
+        if (type.equals(LinkType.XDP)) {
+            return new LinkInfo(id, type, programId, LinkInfoLayout.XDP_IFINDEX.get(info), null);
+        }
+        if (type.equals(LinkType.TCX) || type.equals(LinkType.NETKIT)) {
+            return new LinkInfo(id, type, programId, LinkInfoLayout.TCX_IFINDEX.get(info),
+                    new AttachType(LinkInfoLayout.TCX_ATTACH_TYPE.getInt(info)));
+        }
+        if (type.equals(LinkType.NETNS)) {
+            return new LinkInfo(id, type, programId, LinkInfoLayout.NETNS_INO.get(info),
+                    new AttachType(LinkInfoLayout.NETNS_ATTACH_TYPE.getInt(info)));
+        }
+        return new LinkInfo(id, type, programId, 0, null);
     }
 
     /** Programs report their map ids only into a buffer we pass on a second call. */
