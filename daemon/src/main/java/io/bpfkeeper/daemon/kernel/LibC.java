@@ -55,6 +55,16 @@ public interface LibC {
     @SaveError
     int getpid();
 
+    /** The index of a network device in the calling thread's network namespace; 0 with errno if none. */
+    @SaveError
+    int if_nametoindex(String name);
+
+    @SaveError
+    int fstatfs(int fd, Pointer buf);
+
+    @SaveError
+    int mount(String source, String target, String filesystemType, long flags, Pointer data);
+
     /** The process-wide instance; loading libc once is cheap and thread-safe afterwards. */
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
 
