@@ -23,8 +23,13 @@ public interface LibC {
     @SaveError
     long syscall(long number, long arg1, long arg2, long arg3);
 
+    /**
+     * For system calls of five or six arguments, such as perf_event_open. It takes six even for five:
+     * jnr-ffi 2.2's invoker of six long parameters (the number and five arguments) puts garbage in
+     * the sixth register, as strace shows, where this signature passes every argument intact.
+     */
     @SaveError
-    long syscall(long number, long arg1, long arg2, long arg3, long arg4, long arg5);
+    long syscall(long number, long arg1, long arg2, long arg3, long arg4, long arg5, long arg6);
 
     /** Returns 0 when out of memory. */
     long calloc(long count, long size);

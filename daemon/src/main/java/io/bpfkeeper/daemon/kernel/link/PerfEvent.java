@@ -42,7 +42,7 @@ final class PerfEvent {
         PerfEventAttrLayout.CONFIG1.put(attr, config1);
         PerfEventAttrLayout.CONFIG2.put(attr, config2);
         long fd = LibC.INSTANCE.syscall(LibC.SYS_PERF_EVENT_OPEN, attr.address(), ANY_PROCESS, CPU, NO_GROUP,
-                PERF_FLAG_FD_CLOEXEC);
+                PERF_FLAG_FD_CLOEXEC, 0);
         if (fd < 0) {
             throw new BpfException("perf_event_open", LibC.errno());
         }
