@@ -3,6 +3,8 @@ package io.bpfkeeper.daemon.kernel.libbpf;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
@@ -19,6 +21,7 @@ public final class TcHooks {
     public static final int EGRESS = 2;
 
     private static final LibBpf libbpf = LibBpf.INSTANCE;
+    private static final Pattern KERNEL_MESSAGE = Pattern.compile("Kernel error message: (.+)");
 
     private TcHooks() {
     }
@@ -29,9 +32,11 @@ public final class TcHooks {
 
     /** Adds a clsact qdisc to the device, unless it has one: the hooks live in it. */
     public static void createHook(int ifindex, int attachPoint) {
-        int result = libbpf.bpf_tc_hook_create(hook(ifindex, attachPoint));
-        if (result < 0 && result != -Errno.EEXIST) {
-            throw new BpfException("bpf_tc_hook_create", -result);
+        try (LibbpfLog.Capture messages = LibbpfLog.capture()) {
+            int result = libbpf.bpf_tc_hook_create(hook(ifindex, attachPoint));
+            if (result < 0 && result != -Errno.EEXIST) {
+                throw failure("bpf_tc_hook_create", result, messages);
+            }
         }
     }
 
@@ -42,9 +47,11 @@ public final class TcHooks {
     public static Filter attach(int ifindex, int attachPoint, Fd program, int priority, int handle) {
         Pointer options = options(priority, handle);
         TcOptsLayout.PROG_FD.put(options, program.get());
-        int result = libbpf.bpf_tc_attach(hook(ifindex, attachPoint), options);
-        if (result < 0) {
-            throw new BpfException("bpf_tc_attach", -result);
+        try (LibbpfLog.Capture messages = LibbpfLog.capture()) {
+            int result = libbpf.bpf_tc_attach(hook(ifindex, attachPoint), options);
+            if (result < 0) {
+                throw failure("bpf_tc_attach", result, messages);
+            }
         }
         return filter(options);
     }
@@ -52,22 +59,33 @@ public final class TcHooks {
     /** The filter with this priority and handle, or null when the hook has none. */
     public static Filter query(int ifindex, int attachPoint, int priority, int handle) {
         Pointer options = options(priority, handle);
-        int result = libbpf.bpf_tc_query(hook(ifindex, attachPoint), options);
-        if (result == -Errno.ENOENT) {
-            return null;
-        }
-        if (result < 0) {
-            throw new BpfException("bpf_tc_query", -result);
+        try (LibbpfLog.Capture messages = LibbpfLog.capture()) {
+            int result = libbpf.bpf_tc_query(hook(ifindex, attachPoint), options);
+            if (result == -Errno.ENOENT) {
+                return null;
+            }
+            if (result < 0) {
+                throw failure("bpf_tc_query", result, messages);
+            }
         }
         return filter(options);
     }
 
     /** Deletes the filter with this priority and handle. The qdisc stays: other filters may use it. */
     public static void detach(int ifindex, int attachPoint, int priority, int handle) {
-        int result = libbpf.bpf_tc_detach(hook(ifindex, attachPoint), options(priority, handle));
-        if (result < 0) {
-            throw new BpfException("bpf_tc_detach", -result);
+        try (LibbpfLog.Capture messages = LibbpfLog.capture()) {
+            int result = libbpf.bpf_tc_detach(hook(ifindex, attachPoint), options(priority, handle));
+            if (result < 0) {
+                throw failure("bpf_tc_detach", result, messages);
+            }
         }
+    }
+
+    /** netlink's extended ack says more than the errno; libbpf prints it, and the error takes it up. */
+    private static BpfException failure(String operation, int result, LibbpfLog.Capture messages) {
+        BpfException failure = new BpfException(operation, -result);
+        Matcher said = KERNEL_MESSAGE.matcher(messages.text());
+        return said.find() ? failure.withHint(failure.hint() + " (the kernel says: " + said.group(1) + ")") : failure;
     }
 
     private static Pointer hook(int ifindex, int attachPoint) {
