@@ -181,6 +181,52 @@ class AttachNetworkTest {
         assertCounts(xdp);
     }
 
+    @Test
+    void cgroupEgressLinkCountsThePacketsThatProcessesInTheCgroupSend() throws IOException {
+        Path cgroup = Files.createDirectory(cgroupV2Root().resolve("bpfkeeper-test-" + ProcessHandle.current().pid()
+                + "-" + System.nanoTime()));
+        try {
+            Counters.Loaded counting = Counters.load(client, LoadObjectRequest.of("cgroup_count",
+                    BpfTestObjects.bytes("cgroup_egress_count")), "cgroup_egress_count");
+
+            BpfObject link = client.attach(AttachRequest.cgroup(counting.program().id(), cgroup.toString())
+                    .withDirection(Direction.EGRESS));
+
+            assertThat(link.type()).isEqualTo("cgroup");
+            assertThat(link.link().target().cgroup()).isEqualTo(cgroup.toString());
+            assertThat(link.link().target().attachType()).isEqualTo("cgroup_inet_egress");
+            assertThat(Bpftool.cgroupShow(cgroup)).singleElement()
+                    .satisfies(attached -> assertThat(attached.get("id").asLong()).isEqualTo(counting.program().id()));
+            long before = Counters.read(client, counting.counter());
+            network.exchangeFromCgroup(cgroup, DATAGRAMS);
+            long afterCgroup = Counters.read(client, counting.counter());
+            assertThat(afterCgroup).isGreaterThanOrEqualTo(before + DATAGRAMS);
+            network.exchange(DATAGRAMS);
+            assertThat(Counters.read(client, counting.counter())).as("a sender outside the cgroup")
+                    .isEqualTo(afterCgroup);
+
+            client.release(Kind.LINK, link.id());
+
+            Eventually.until(FREED, () -> !KernelIds.exists(ObjectKind.LINK, (int) link.id()), "the link is freed");
+            assertThat(Bpftool.cgroupShow(cgroup)).isEmpty();
+            network.exchangeFromCgroup(cgroup, DATAGRAMS);
+            assertThat(Counters.read(client, counting.counter())).isEqualTo(afterCgroup);
+        } finally {
+            // Its processes have exited, so the cgroup is empty and can go.
+            Files.delete(cgroup);
+        }
+    }
+
+    /** Where cgroup v2 is mounted; on hybrid hosts, such as this project's, not at /sys/fs/cgroup. */
+    static Path cgroupV2Root() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                .map(line -> line.split(" "))
+                .filter(fields -> fields[2].equals("cgroup2"))
+                .map(fields -> Path.of(fields[1]))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no cgroup v2 hierarchy is mounted"));
+    }
+
     /** The counter grows by at least one per datagram while the program is on the way. */
     private void assertCounts(Counters.Loaded loaded) {
         long before = Counters.read(client, loaded.counter());
