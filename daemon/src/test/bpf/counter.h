@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The counter of the attach tests: one 64-bit value at key 0 of an array,
+ * The counter of the test programs: one 64-bit value at key 0 of an array,
  * which a test reads through MapLookup, or bpftool once the daemon is gone.
  * Include it after <linux/bpf.h> or "vmlinux.h", and <bpf/bpf_helpers.h>.
  */
@@ -21,20 +21,6 @@ static __always_inline void count(void)
 
 	if (value)
 		__sync_fetch_and_add(value, 1);
-}
-
-/*
- * Tracing programs see every process on the host; they count only the calls
- * of one thread, which the test names at load time (tgid << 32 | tid, as
- * bpf_get_current_pid_tgid returns it), so that nothing else moves the
- * counter.
- */
-const volatile __u64 target_pid_tgid = 0;
-
-static __always_inline void count_if_target(void)
-{
-	if (bpf_get_current_pid_tgid() == target_pid_tgid)
-		count();
 }
 
 #endif

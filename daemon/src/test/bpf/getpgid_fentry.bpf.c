@@ -6,6 +6,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "counter.h"
+#include "this_thread.h"
 
 SEC("fentry/__x64_sys_getpgid")
 int getpgid_fentry(void *ctx)

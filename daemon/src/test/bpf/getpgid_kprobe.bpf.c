@@ -3,6 +3,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "counter.h"
+#include "this_thread.h"
 
 SEC("kprobe/__x64_sys_getpgid")
 int getpgid_kprobe(void *ctx)

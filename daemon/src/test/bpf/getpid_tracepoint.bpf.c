@@ -3,6 +3,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "counter.h"
+#include "this_thread.h"
 
 SEC("tracepoint/syscalls/sys_enter_getpid")
 int getpid_tracepoint(void *ctx)

@@ -10,8 +10,8 @@ import java.nio.ByteOrder;
 import java.util.HexFormat;
 
 /**
- * The counting programs of the attach tests ({@code daemon/src/test/bpf/*count*.bpf.c} and the
- * tracing ones, which share {@code counter.h}): loading them through the daemon, and reading their
+ * The counting programs of the tests, which share {@code daemon/src/test/bpf/counter.h} (and, for
+ * the tracing ones, {@code this_thread.h}): loading them through the daemon, and reading their
  * counter, through the daemon or, once it is gone, through bpftool.
  */
 public final class Counters {
@@ -35,7 +35,7 @@ public final class Counters {
 
     /**
      * The request for a tracing program that counts only the calls of the calling thread: its global
-     * target_pid_tgid (counter.h) is this thread's tgid and tid.
+     * target_pid_tgid (this_thread.h) is this thread's tgid and tid.
      *
      * @param name the object's name for LoadObject, at most 15 characters
      */
