@@ -88,6 +88,10 @@ class AttachNetworkTest {
             assertThat(attached.get("id").asLong()).isEqualTo(xdp.program().id());
         });
         assertCounts(xdp);
+        String pin = client.pin(Kind.LINK, link.id(), "links/xdp");
+        assertThat(Bpftool.json("link", "show", "pinned", pin).get("id").asLong()).isEqualTo(link.id());
+        client.unpin(Kind.LINK, link.id(), "links/xdp");
+        assertThat(Path.of(pin)).doesNotExist();
 
         client.release(Kind.LINK, link.id());
 
