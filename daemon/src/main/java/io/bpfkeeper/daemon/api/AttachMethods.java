@@ -84,8 +84,9 @@ final class AttachMethods {
         }
         Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;
         BpfLink link = kernelCall(() -> link(hook, params, program.kernelObject()));
-        OwnedObject owned = api.takeOwnership(call, Kind.LINK, link, link.name(), link.typeName(), lifetime, labels,
-                pin);
+        // The program's name as the client knows it: the kernel keeps only 15 bytes of it.
+        OwnedObject owned = api.takeOwnership(call, Kind.LINK, link, program.name(), link.typeName(), lifetime,
+                labels, pin);
         Audit.changed(call.connection(), "attached " + program + " to " + link.options() + " by " + owned + " "
                 + lifetime.wireName() + (pin != null ? ", pinned at " + pin : ""));
         call.reply(Map.of("object", ObjectViews.view(owned)));
