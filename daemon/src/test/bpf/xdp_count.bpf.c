@@ -6,22 +6,12 @@
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} counter SEC(".maps");
+#include "counter.h"
 
 SEC("xdp")
 int xdp_count(struct xdp_md *ctx)
 {
-	__u32 key = 0;
-	__u64 *packets = bpf_map_lookup_elem(&counter, &key);
-
-	if (packets)
-		__sync_fetch_and_add(packets, 1);
+	count();
 	return XDP_PASS;
 }
 

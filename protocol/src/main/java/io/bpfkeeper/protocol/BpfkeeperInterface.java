@@ -27,6 +27,8 @@ public final class BpfkeeperInterface {
     public static final String TEST_RUN = NAME + ".TestRun";
     public static final String EXPLAIN = NAME + ".Explain";
     public static final String LIST_ALL = NAME + ".ListAll";
+    public static final String ATTACH = NAME + ".Attach";
+    public static final String DETACH = NAME + ".Detach";
 
     public static final String NO_SUCH_OBJECT = NAME + ".NoSuchObject";
     public static final String NO_SUCH_KEY = NAME + ".NoSuchKey";

@@ -3,6 +3,7 @@ package io.bpfkeeper.daemon.api;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfFs;
 import io.bpfkeeper.daemon.kernel.KernelObject;
+import io.bpfkeeper.daemon.kernel.link.Attachment;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.daemon.registry.ObjectKey;
@@ -59,8 +60,8 @@ final class ApiContext {
     OwnedObject takeOwnership(CallContext call, Kind kind, KernelObject object, String name, String type,
             Lifetime lifetime, Map<String, String> labels, Path pin) {
         Connection caller = call.connection();
-        OwnedObject owned = registry.add(new OwnedObject(kind, object, name, type,
-                new Owner(caller.uid(), caller.gid(), caller.pid()), lifetime, caller.id(), labels, clock.instant()));
+        OwnedObject owned = registry.add(new OwnedObject(kind, object, name, type, ownerOf(caller), lifetime,
+                caller.id(), labels, clock.instant()));
         if (pin != null) {
             try {
                 pin(owned, pin);
@@ -70,6 +71,24 @@ final class ApiContext {
             }
         }
         return owned;
+    }
+
+    /**
+     * Records an attachment that the kernel holds, for the caller. If it cannot be recorded, it is
+     * detached again: nothing may stay attached that the daemon does not know of.
+     */
+    OwnedObject recordAttachment(CallContext call, Attachment attachment, String name, Map<String, String> labels) {
+        try {
+            return registry.add(new OwnedObject(registry.newAttachmentId(), attachment, name,
+                    ownerOf(call.connection()), labels, clock.instant()));
+        } catch (RuntimeException e) {
+            attachment.detach();
+            throw e;
+        }
+    }
+
+    private static Owner ownerOf(Connection caller) {
+        return new Owner(caller.uid(), caller.gid(), caller.pid());
     }
 
     /**

@@ -35,6 +35,7 @@ public final class BpfkeeperApi {
         methods.addAll(new ObjectMethods(context).methods());
         methods.addAll(new ObjectLoadMethods(context).methods());
         methods.addAll(new InspectMethods(context, explainer).methods());
+        methods.addAll(new AttachMethods(context).methods());
         return new VarlinkInterface(BpfkeeperInterface.definition(), methods);
     }
 

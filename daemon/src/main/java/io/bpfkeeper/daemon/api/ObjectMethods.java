@@ -79,6 +79,10 @@ final class ObjectMethods {
     private void pin(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
         OwnedObject object = api.ownedForChange(params.kind("kind"), params.id("id"), call.connection());
+        if (object.kernelObject() == null) {
+            throw ApiErrors.invalidArgument("kind", object.key() + " is held by the kernel, not through an fd, so"
+                    + " there is nothing to pin");
+        }
         Path path = api.pinPaths().prepare(params.string("path"));
         api.pin(object, path);
         Audit.changed(call.connection(), "pinned " + object + " at " + path);

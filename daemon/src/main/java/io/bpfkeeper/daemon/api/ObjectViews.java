@@ -5,6 +5,7 @@ import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.KernelObject;
 import io.bpfkeeper.daemon.kernel.MapInfo;
 import io.bpfkeeper.daemon.kernel.ProgramInfo;
+import io.bpfkeeper.daemon.kernel.link.BpfLink;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
@@ -34,7 +35,9 @@ final class ObjectViews {
                 object.labels(),
                 object.createdAt().toString(),
                 kernel instanceof BpfMap ? mapProperties(((BpfMap) kernel).info()) : null,
-                kernel instanceof BpfProgram ? programProperties(((BpfProgram) kernel).info()) : null);
+                kernel instanceof BpfProgram ? programProperties(((BpfProgram) kernel).info()) : null,
+                kernel instanceof BpfLink ? AttachViews.link((BpfLink) kernel) : null,
+                object.attachment() != null ? AttachViews.attachment(object.attachment()) : null);
     }
 
     private static MapProperties mapProperties(MapInfo info) {

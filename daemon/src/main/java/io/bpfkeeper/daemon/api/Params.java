@@ -94,6 +94,11 @@ final class Params {
         return labels;
     }
 
+    /** The names of the parameters the call gave, null ones included. */
+    Iterator<String> names() {
+        return node.fieldNames();
+    }
+
     JsonNode node(String name) {
         return node.get(name);
     }

@@ -2,14 +2,17 @@ package io.bpfkeeper.daemon.kernel;
 
 import jnr.ffi.Pointer;
 
-/** The bpf() syscall itself. Callers fill a {@link BpfAttr} buffer and hand it here. */
-final class Bpf {
+/**
+ * The bpf() syscall itself. Callers fill a {@link BpfAttr} buffer and hand it here. Public for the
+ * kernel layer's subpackages, such as {@code kernel.link}.
+ */
+public final class Bpf {
 
     private Bpf() {
     }
 
     /** Issues the command and returns its non-negative result, or throws with the errno. */
-    static long call(BpfCommand command, Pointer attr) {
+    public static long call(BpfCommand command, Pointer attr) {
         long result = LibC.INSTANCE.syscall(LibC.SYS_BPF, command.number(), attr.address(), BpfAttr.SIZE);
         if (result < 0) {
             throw new BpfException(command.kernelName(), LibC.errno());
@@ -18,7 +21,7 @@ final class Bpf {
     }
 
     /** Issues a command whose result is a new file descriptor, and takes ownership of it. */
-    static Fd callForFd(BpfCommand command, Pointer attr) {
+    public static Fd callForFd(BpfCommand command, Pointer attr) {
         return Fd.adopt((int) call(command, attr));
     }
 
@@ -26,7 +29,7 @@ final class Bpf {
      * Like {@link #call}, but returns {@code -errno} instead of throwing, for the commands where an
      * errno is an expected answer (ENOENT from a lookup, the end of an id walk).
      */
-    static long callReturningErrno(BpfCommand command, Pointer attr) {
+    public static long callReturningErrno(BpfCommand command, Pointer attr) {
         long result = LibC.INSTANCE.syscall(LibC.SYS_BPF, command.number(), attr.address(), BpfAttr.SIZE);
         return result < 0 ? -LibC.errno() : result;
     }

@@ -31,7 +31,7 @@ public final class BpfAttr {
      * This thread's attribute buffer, zeroed. It stays valid until the next call on this thread, so
      * fill it and make the syscall at once.
      */
-    static Pointer zeroed() {
+    public static Pointer zeroed() {
         Pointer attr = SCRATCH.get();
         attr.setMemory(0, SIZE, (byte) 0);
         return attr;
@@ -170,6 +170,31 @@ public final class BpfAttr {
         public static final StructField TYPE = u32("enable_stats.type", 0);
 
         private EnableStats() {
+        }
+    }
+
+    /**
+     * BPF_LINK_CREATE, with the members every hook shares. TCX links (Linux 6.6) have members of
+     * their own, {@code link_create.tcx.relative_fd} and {@code expected_revision}, which are newer
+     * than the 6.1 headers the layout test compiles against and so are not listed: bpfkeeper leaves
+     * them zero, which appends the program after any others, whatever the hook's revision.
+     */
+    public static final class LinkCreate {
+        public static final StructField PROG_FD = u32("link_create.prog_fd", 0);
+        public static final StructField TARGET_FD = u32("link_create.target_fd", 4);
+        public static final StructField TARGET_IFINDEX = u32("link_create.target_ifindex", 4);
+        public static final StructField ATTACH_TYPE = u32("link_create.attach_type", 8);
+        public static final StructField FLAGS = u32("link_create.flags", 12);
+
+        private LinkCreate() {
+        }
+    }
+
+    /** BPF_LINK_DETACH. */
+    public static final class LinkDetach {
+        public static final StructField LINK_FD = u32("link_detach.link_fd", 0);
+
+        private LinkDetach() {
         }
     }
 }

@@ -10,8 +10,6 @@ public final class BpfFs {
 
     /** statfs(2) f_type of a bpffs. */
     public static final long BPF_FS_MAGIC = 0xcafe4a11L;
-    /** struct statfs on x86-64 is 120 bytes; f_type is its first member. */
-    private static final int STATFS_SIZE = 120;
 
     private BpfFs() {
     }
@@ -43,11 +41,7 @@ public final class BpfFs {
 
     /** Whether {@code path} lies on a bpffs. False when it does not exist. */
     public static boolean isBpfFs(Path path) {
-        Pointer buf = Memory.allocateDirect(LibC.RUNTIME, STATFS_SIZE, true);
-        if (LibC.INSTANCE.statfs(path.toString(), buf) != 0) {
-            return false;
-        }
-        return buf.getLong(0) == BPF_FS_MAGIC;
+        return FileSystemType.of(path).orElse(0) == BPF_FS_MAGIC;
     }
 
     private static Pointer cString(Path path) {

@@ -50,7 +50,14 @@ final class ErrnoHints {
             Map.entry("BPF_LINK_GET_FD_BY_ID/" + Errno.ENOENT, "no link with that id"),
             Map.entry("BPF_MAP_GET_FD_BY_ID/" + Errno.EPERM, "the daemon lacks CAP_SYS_ADMIN"),
             Map.entry("BPF_PROG_GET_FD_BY_ID/" + Errno.EPERM, "the daemon lacks CAP_SYS_ADMIN"),
-            Map.entry("BPF_LINK_GET_FD_BY_ID/" + Errno.EPERM, "the daemon lacks CAP_SYS_ADMIN"));
+            Map.entry("BPF_LINK_GET_FD_BY_ID/" + Errno.EPERM, "the daemon lacks CAP_SYS_ADMIN"),
+            Map.entry("BPF_LINK_CREATE/" + Errno.EINVAL,
+                    "the program does not fit this hook (its type or expected attach type), or this kernel does"
+                            + " not know the hook"),
+            Map.entry("BPF_LINK_CREATE/" + Errno.EBUSY, "another program or link holds the hook"),
+            Map.entry("BPF_LINK_DETACH/" + Errno.EOPNOTSUPP,
+                    "the kernel can force only xdp, tcx, cgroup, netns and netkit links off their hooks; Release"
+                            + " this link and remove its pins instead"));
 
     private ErrnoHints() {
     }

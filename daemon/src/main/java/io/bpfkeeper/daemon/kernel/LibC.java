@@ -23,8 +23,13 @@ public interface LibC {
     @SaveError
     long syscall(long number, long arg1, long arg2, long arg3);
 
+    /**
+     * For system calls of five or six arguments, such as perf_event_open. It takes six even for five:
+     * jnr-ffi 2.2's invoker of six long parameters (the number and five arguments) puts garbage in
+     * the sixth register, as strace shows, where this signature passes every argument intact.
+     */
     @SaveError
-    long syscall(long number, long arg1, long arg2, long arg3, long arg4, long arg5);
+    long syscall(long number, long arg1, long arg2, long arg3, long arg4, long arg5, long arg6);
 
     /** Returns 0 when out of memory. */
     long calloc(long count, long size);
@@ -57,6 +62,16 @@ public interface LibC {
 
     @SaveError
     long readlink(String path, Pointer buf, long size);
+
+    /** The index of a network device in the calling thread's network namespace; 0 with errno if none. */
+    @SaveError
+    int if_nametoindex(String name);
+
+    @SaveError
+    int fstatfs(int fd, Pointer buf);
+
+    @SaveError
+    int mount(String source, String target, String filesystemType, long flags, Pointer data);
 
     /** The process-wide instance; loading libc once is cheap and thread-safe afterwards. */
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");

@@ -39,7 +39,9 @@ public final class ObjectInfo {
                 ProgInfoLayout.RUN_TIME_NS.get(info),
                 ProgInfoLayout.RUN_CNT.get(info),
                 ProgInfoLayout.RECURSION_MISSES.get(info),
-                ProgInfoLayout.VERIFIED_INSNS.getInt(info));
+                ProgInfoLayout.VERIFIED_INSNS.getInt(info),
+                ProgInfoLayout.ATTACH_BTF_OBJ_ID.getInt(info),
+                ProgInfoLayout.ATTACH_BTF_ID.getInt(info));
     }
 
     public static LinkInfo link(Fd fd) {

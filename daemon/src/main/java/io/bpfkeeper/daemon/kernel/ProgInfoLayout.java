@@ -23,6 +23,8 @@ public final class ProgInfoLayout {
     public static final StructField RUN_CNT = u64("run_cnt", 200);
     public static final StructField RECURSION_MISSES = u64("recursion_misses", 208);
     public static final StructField VERIFIED_INSNS = u32("verified_insns", 216);
+    public static final StructField ATTACH_BTF_OBJ_ID = u32("attach_btf_obj_id", 220);
+    public static final StructField ATTACH_BTF_ID = u32("attach_btf_id", 224);
 
     private ProgInfoLayout() {
     }

@@ -23,6 +23,9 @@ public record StructField(String member, int offset, int size) {
 
     public void put(Pointer struct, long value) {
         switch (size) {
+            case 1:
+                struct.putByte(offset, (byte) value);
+                break;
             case 4:
                 struct.putInt(offset, (int) value);
                 break;
@@ -34,9 +37,11 @@ public record StructField(String member, int offset, int size) {
         }
     }
 
-    /** An unsigned 32-bit member as a non-negative long, or a 64-bit member as is. */
+    /** An unsigned 8- or 32-bit member as a non-negative long, or a 64-bit member as is. */
     public long get(Pointer struct) {
         switch (size) {
+            case 1:
+                return Byte.toUnsignedLong(struct.getByte(offset));
             case 4:
                 return Integer.toUnsignedLong(struct.getInt(offset));
             case 8:

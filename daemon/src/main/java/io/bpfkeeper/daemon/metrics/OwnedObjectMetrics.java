@@ -37,6 +37,10 @@ final class OwnedObjectMetrics implements RegistryListener {
     @Override
     public void added(OwnedObject object) {
         count(object.kind(), object.lifetime()).incrementAndGet();
+        if (object.kernelObject() == null) {
+            // A link-less attachment: the kernel holds it through the hook, not through our fd.
+            return;
+        }
         long memlock = FdInfo.ofOwn(object.kernelObject().fd()).memlockBytes();
         memlockByObject.put(object.key(), memlock);
         memlock(object.owner().uid()).addAndGet(memlock);

@@ -3,6 +3,7 @@ package io.bpfkeeper.daemon.registry;
 import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.daemon.kernel.KernelObject;
+import io.bpfkeeper.daemon.kernel.link.Attachment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An object the daemon owns: the fd that keeps it alive, and what the daemon knows about it that
- * the kernel does not (owner, lifetime, labels, pins it made).
+ * the kernel does not (owner, lifetime, labels, pins it made). An attachment without a link, such
+ * as a tc filter, has no fd: the kernel holds it, and the daemon only records where it is.
  */
 public final class OwnedObject {
 
@@ -24,16 +26,33 @@ public final class OwnedObject {
     private final Map<String, String> labels;
     private final Instant createdAt;
     private final KernelObject kernelObject;
+    private final Attachment attachment;
     private final List<Path> pins = new CopyOnWriteArrayList<>();
 
-    /**
-     * @param sessionId the connection that holds a session-lifetime object; ignored for daemon lifetime
-     * @param kernelObject the fd holder; null only for link-less attachments, which the kernel holds
-     */
+    /** @param sessionId the connection that holds a session-lifetime object; ignored for daemon lifetime */
     public OwnedObject(Kind kind, KernelObject kernelObject, String name, String type, Owner owner,
             Lifetime lifetime, long sessionId, Map<String, String> labels, Instant createdAt) {
-        this.key = new ObjectKey(kind, kernelObject.id());
+        this(new ObjectKey(kind, kernelObject.id()), kernelObject, null, name, type, owner, lifetime, sessionId,
+                labels, createdAt);
+    }
+
+    /**
+     * A link-less attachment. The kernel holds it whatever happens to the daemon, so its lifetime is
+     * always the daemon's.
+     *
+     * @param id a number from {@link Registry#newAttachmentId()}, since the kernel gives none
+     */
+    public OwnedObject(int id, Attachment attachment, String name, Owner owner, Map<String, String> labels,
+            Instant createdAt) {
+        this(new ObjectKey(Kind.ATTACHMENT, id), null, attachment, name, attachment.typeName(), owner,
+                Lifetime.DAEMON, 0, labels, createdAt);
+    }
+
+    private OwnedObject(ObjectKey key, KernelObject kernelObject, Attachment attachment, String name, String type,
+            Owner owner, Lifetime lifetime, long sessionId, Map<String, String> labels, Instant createdAt) {
+        this.key = key;
         this.kernelObject = kernelObject;
+        this.attachment = attachment;
         this.name = name;
         this.type = type;
         this.owner = owner;
@@ -84,9 +103,15 @@ public final class OwnedObject {
         return createdAt;
     }
 
+    /** The fd holder; null for an attachment. */
     @SuppressWarnings("unchecked")
     public <T extends KernelObject> T kernelObject() {
         return (T) kernelObject;
+    }
+
+    /** The attachment without a link; null for objects held through an fd. */
+    public Attachment attachment() {
+        return attachment;
     }
 
     /** Absolute paths of the pins the daemon made or adopted, in the order they were made. */
@@ -104,9 +129,11 @@ public final class OwnedObject {
         pins.remove(path);
     }
 
-    /** Drops the daemon's reference. */
+    /** Drops the daemon's reference. An attachment has none: the kernel keeps it, and the daemon forgets it. */
     void close() {
-        kernelObject.close();
+        if (kernelObject != null) {
+            kernelObject.close();
+        }
     }
 
     @Override

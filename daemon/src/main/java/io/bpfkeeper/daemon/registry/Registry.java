@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -22,6 +23,7 @@ public final class Registry {
     private final Map<ObjectKey, OwnedObject> objects = new ConcurrentHashMap<>();
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger lastAttachmentId = new AtomicInteger();
 
     /** The session-lifetime objects of one connection; closed once, when the connection goes. */
     private static final class Session {
@@ -86,6 +88,11 @@ public final class Registry {
             object.close();
             throw new IllegalStateException(object.key() + " is owned already");
         }
+    }
+
+    /** A new id for a link-less attachment, which the kernel gives none; never 0, and never reused. */
+    public int newAttachmentId() {
+        return lastAttachmentId.incrementAndGet();
     }
 
     public Optional<OwnedObject> get(ObjectKey key) {

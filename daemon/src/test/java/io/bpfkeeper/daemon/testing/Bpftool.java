@@ -70,6 +70,16 @@ public final class Bpftool {
         return json("prog", "show", "id", Integer.toString(id));
     }
 
+    /** {@code bpftool link show id ID}. */
+    public static JsonNode linkShow(int id) {
+        return json("link", "show", "id", Integer.toString(id));
+    }
+
+    /** {@code bpftool cgroup show PATH}: the programs attached to a cgroup directly. */
+    public static JsonNode cgroupShow(Path cgroup) {
+        return json("cgroup", "show", cgroup.toString());
+    }
+
     /**
      * The value stored under {@code key} in map {@code id}, as raw bytes.
      *

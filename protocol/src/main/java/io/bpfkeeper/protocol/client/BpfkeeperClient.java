@@ -1,7 +1,9 @@
 package io.bpfkeeper.protocol.client;
 
 import static io.bpfkeeper.protocol.BpfkeeperInterface.ADOPT;
+import static io.bpfkeeper.protocol.BpfkeeperInterface.ATTACH;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.CREATE_MAP;
+import static io.bpfkeeper.protocol.BpfkeeperInterface.DETACH;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.EXPLAIN;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.GET;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.LIST;
@@ -97,6 +99,16 @@ public final class BpfkeeperClient implements AutoCloseable {
      */
     public TestRunResult testRun(long programId, String data, Long repeat) {
         return convert(varlink.call(TEST_RUN, new TestRun(programId, data, repeat)), TestRunResult.class);
+    }
+
+    /** @return the link, or for tc the attachment, that the daemon now owns */
+    public BpfObject attach(AttachRequest request) {
+        return objectOf(varlink.call(ATTACH, request));
+    }
+
+    /** Takes a link or an attachment off its hook; the daemon forgets it. */
+    public void detach(Kind kind, long id) {
+        varlink.call(DETACH, new Handle(kind, id, null));
     }
 
     public BpfObject get(Kind kind, long id) {

@@ -10,11 +10,14 @@ import java.util.Map;
  * that it does not shadow {@link java.lang.Object}.
  *
  * @param id the kernel id: the public handle, as in bpftool
- * @param type bpftool's name for the map or program type, such as {@code hash} or {@code xdp}
+ * @param type bpftool's name for the map, program or link type, such as {@code hash} or {@code xdp};
+ *     {@code tc} for tc filters
  * @param pins absolute paths of the pins that the daemon made or adopted
  * @param createdAt when the daemon took ownership, in RFC 3339 format
  * @param map present for maps only
  * @param program present for programs only
+ * @param link present for links only
+ * @param attachment present for attachments only
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -29,5 +32,13 @@ public record BpfObject(
         Map<String, String> labels,
         String createdAt,
         MapProperties map,
-        ProgramProperties program) {
+        ProgramProperties program,
+        LinkProperties link,
+        AttachmentProperties attachment) {
+
+    /** A map or a program: an object that is neither a link nor an attachment. */
+    public BpfObject(Kind kind, long id, String name, String type, Lifetime lifetime, Owner owner, List<String> pins,
+            Map<String, String> labels, String createdAt, MapProperties map, ProgramProperties program) {
+        this(kind, id, name, type, lifetime, owner, pins, labels, createdAt, map, program, null, null);
+    }
 }

@@ -9,12 +9,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.CannedServer.Answer;
 import io.bpfkeeper.protocol.idl.Validator;
+import io.bpfkeeper.protocol.types.AttachTarget;
 import io.bpfkeeper.protocol.types.BpfObject;
+import io.bpfkeeper.protocol.types.Direction;
 import io.bpfkeeper.protocol.types.Entry;
+import io.bpfkeeper.protocol.types.Hook;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.protocol.types.MapProperties;
 import io.bpfkeeper.protocol.types.UpdateMode;
+import io.bpfkeeper.protocol.types.XdpMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +51,13 @@ class BpfkeeperClientTest {
             {"kind":"program","id":17,"name":"drop","type":"xdp","lifetime":"daemon",
               "owner":{"uid":0,"gid":0,"pid":1},"pins":[],"labels":{},"createdAt":"2025-01-02T03:04:05Z",
               "program":{"tag":"0123456789abcdef","mapIds":[42]}}
+            """;
+
+    private static final String LINK_OBJECT = """
+            {"kind":"link","id":7,"name":"xdp_count","type":"xdp","lifetime":"daemon",
+              "owner":{"uid":0,"gid":0,"pid":1},"pins":[],"labels":{},"createdAt":"2025-01-02T03:04:05Z",
+              "link":{"hook":"xdp","programId":17,"attached":true,
+                "target":{"interface":"veth0","netns":"blue","mode":"generic"}}}
             """;
 
     @TempDir
@@ -188,6 +199,50 @@ class BpfkeeperClientTest {
 
         assertThat(sentParameters()).isEqualTo(parse("{\"path\":\"counters\",\"lifetime\":\"session\"}"));
         assertThat(sentParameters()).isEqualTo(parse("{\"kind\":\"map\",\"id\":42,\"labels\":{\"a\":\"b\"}}"));
+    }
+
+    @Test
+    void attachesAndReadsTheTarget() throws Exception {
+        answerWith("{\"object\":" + LINK_OBJECT + "}");
+
+        BpfObject link = client.attach(AttachRequest.xdp(17, "veth0").inNetns("blue").withMode(XdpMode.GENERIC)
+                .withLifetime(Lifetime.SESSION).withPin("links/xdp"));
+
+        assertThat(link.kind()).isEqualTo(Kind.LINK);
+        assertThat(link.link().target()).isEqualTo(new AttachTarget("veth0", "blue", null, XdpMode.GENERIC, null,
+                null, null, null, null, null, null, null));
+        assertThat(sentParameters()).isEqualTo(parse("""
+                {"programId":17,"hook":"xdp","interface":"veth0","netns":"blue","mode":"generic",
+                  "lifetime":"session","pin":"links/xdp"}
+                """));
+    }
+
+    @Test
+    void attachesEveryKindOfHookOnContract() throws Exception {
+        answerWith("{\"object\":" + LINK_OBJECT + "}");
+
+        client.attach(AttachRequest.onInterface(17, Hook.TC, "veth0").withDirection(Direction.EGRESS)
+                .withFilter(1L, 2L).withLabels(Map.of("app", "demo")));
+        client.attach(AttachRequest.cgroup(17, "/sys/fs/cgroup/app").withAttachType("cgroup_inet4_connect"));
+        client.attach(AttachRequest.tracepoint(17, "syscalls", "sys_enter_getpid"));
+        client.attach(AttachRequest.onFunction(17, Hook.KPROBE, "do_sys_open").withOffset(4L));
+
+        assertThat(sentParameters()).isEqualTo(parse("""
+                {"programId":17,"hook":"tc","interface":"veth0","direction":"egress","priority":1,"handle":2,
+                  "labels":{"app":"demo"}}
+                """));
+        assertThat(sentParameters().get("attachType").asText()).isEqualTo("cgroup_inet4_connect");
+        assertThat(sentParameters().get("name").asText()).isEqualTo("sys_enter_getpid");
+        assertThat(sentParameters().get("offset").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void detachesByHandle() throws Exception {
+        answerWith("{}");
+
+        client.detach(Kind.ATTACHMENT, 1);
+
+        assertThat(sentParameters()).isEqualTo(parse("{\"kind\":\"attachment\",\"id\":1}"));
     }
 
     @Test

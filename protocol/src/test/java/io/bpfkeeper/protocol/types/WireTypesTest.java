@@ -25,7 +25,8 @@ class WireTypesTest {
             new MapProperties(4, 8, 1024, 1), null);
 
     @ParameterizedTest
-    @ValueSource(classes = {Kind.class, Lifetime.class, UpdateMode.class, HolderType.class})
+    @ValueSource(classes = {Kind.class, Lifetime.class, UpdateMode.class, HolderType.class, Hook.class,
+            Direction.class, XdpMode.class})
     void enumsSpellTheIdlValues(Class<? extends Enum<?>> type) {
         EnumType idl = (EnumType) BpfkeeperInterface.definition().types()
                 .get(type.getSimpleName()).type();
@@ -63,6 +64,20 @@ class WireTypesTest {
         assertThat(program.program()).isEqualTo(new ProgramProperties("0123456789abcdef", List.of(42L)));
         assertThat(program.map()).isNull();
         assertThat(JSON.readValue(JSON.writeValueAsString(MAP), BpfObject.class)).isEqualTo(MAP);
+    }
+
+    @Test
+    void writesAnAttachmentWithItsTargetOnContract() {
+        BpfObject attachment = new BpfObject(Kind.ATTACHMENT, 1, "tc_count", "tc", Lifetime.DAEMON,
+                new Owner(0, 0, 1), List.of(), Map.of(), "2025-01-02T03:04:05Z", null, null, null,
+                new AttachmentProperties(Hook.TC, 17, new AttachTarget("veth0", "/proc/42/ns/net", Direction.INGRESS,
+                        null, 1L, 1L, null, null, null, null, null, null), "the kernel's tc subsystem"));
+
+        JsonNode written = JSON.valueToTree(attachment);
+
+        assertThat(written.at("/attachment/target/interface").textValue()).isEqualTo("veth0");
+        assertThat(written.at("/attachment/target").has("mode")).isFalse();
+        assertThat(CONTRACT.validateReply("Attach", JSON.createObjectNode().set("object", written))).isEmpty();
     }
 
     @Test

@@ -8,8 +8,9 @@ import jnr.ffi.annotations.SaveError;
 import jnr.ffi.byref.NativeLongByReference;
 
 /**
- * The part of libbpf 1.x ({@code libbpf.so.1}) that loading an ELF object needs. Only the 1.0 API:
- * pointer-returning calls return NULL and set errno; int-returning calls return -errno.
+ * The part of libbpf 1.x ({@code libbpf.so.1}) that bpfkeeper uses: loading ELF objects, tc filters,
+ * XDP queries and kernel BTF. Only the 1.0 API: pointer-returning calls return NULL and set errno;
+ * int-returning calls return -errno.
  */
 public interface LibBpf {
 
@@ -75,6 +76,27 @@ public interface LibBpf {
     String btf__name_by_offset(Pointer btf, int offset);
 
     int libbpf_strerror(int error, Pointer buffer, long size);
+
+    int bpf_tc_hook_create(Pointer hook);
+
+    int bpf_tc_attach(Pointer hook, Pointer options);
+
+    int bpf_tc_detach(Pointer hook, Pointer options);
+
+    int bpf_tc_query(Pointer hook, Pointer options);
+
+    int bpf_xdp_query(int ifindex, int flags, Pointer options);
+
+    @SaveError
+    Pointer btf__load_vmlinux_btf();
+
+    @SaveError
+    Pointer btf__load_from_kernel_by_id(int id);
+
+    @SaveError
+    Pointer btf__load_from_kernel_by_id_split(int id, Pointer base);
+
+    void btf__free(Pointer btf);
 
     LibBpf INSTANCE = LibraryLoader.create(LibBpf.class).load("libbpf.so.1");
 

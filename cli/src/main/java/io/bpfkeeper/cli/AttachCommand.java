@@ -1,0 +1,165 @@
+package io.bpfkeeper.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bpfkeeper.protocol.client.AttachRequest;
+import io.bpfkeeper.protocol.client.BpfkeeperClient;
+import io.bpfkeeper.protocol.client.VarlinkCallException;
+import io.bpfkeeper.protocol.types.Direction;
+import io.bpfkeeper.protocol.types.Hook;
+import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.protocol.types.XdpMode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bpfkeeper attach} and {@code bpfkeeper detach}. Self-contained, with a socket option of
+ * its own, until the CLI's command framework is in this branch: there, {@link #request()} is the
+ * part to keep, and connecting and printing go to DaemonCommand, Output and ObjectView.
+ */
+@Command(name = "attach", description = {"Attach an owned program to a hook: xdp, tcx, tc, cgroup, tracepoint,"
+        + " kprobe, kretprobe, fentry or fexit.",
+    "The daemon owns what attaches it: a link, or for tc a filter that the kernel holds until 'detach'."})
+public final class AttachCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(index = "0", paramLabel = "PROGRAM_ID", description = "The program's kernel id.")
+    long programId;
+
+    @Parameters(index = "1", paramLabel = "HOOK",
+            description = "xdp, tcx, tc, cgroup, tracepoint, kprobe, kretprobe, fentry or fexit.")
+    Hook hook;
+
+    @Option(names = "--interface", paramLabel = "DEVICE", description = "The network device (xdp, tcx, tc).")
+    String interfaceName;
+
+    @Option(names = "--netns", paramLabel = "NAME|PATH",
+            description = "The device's network namespace: a name under /run/netns, or a path such as"
+                    + " /proc/PID/ns/net.")
+    String netns;
+
+    @Option(names = "--direction", paramLabel = "ingress|egress", description = "tcx, tc; cgroup for cgroup_skb.")
+    Direction direction;
+
+    @Option(names = "--mode", paramLabel = "native|generic|offload", description = "xdp; the kernel picks without it.")
+    XdpMode mode;
+
+    @Option(names = "--cgroup", paramLabel = "PATH", description = "A cgroup v2 directory.")
+    String cgroup;
+
+    @Option(names = "--attach-type", paramLabel = "TYPE",
+            description = "cgroup: bpftool's attach type name, such as cgroup_inet4_connect.")
+    String attachType;
+
+    @Option(names = "--tracepoint", paramLabel = "CATEGORY/NAME", description = "Such as syscalls/sys_enter_getpid.")
+    String tracepoint;
+
+    @Option(names = "--function", paramLabel = "NAME",
+            description = "kprobe, kretprobe; for fentry and fexit, checked against the function loaded for.")
+    String function;
+
+    @Option(names = "--offset", paramLabel = "BYTES", description = "kprobe: bytes into the function.")
+    Long offset;
+
+    @Option(names = "--priority", paramLabel = "N", description = "tc: the filter's priority, 1 to 65535.")
+    Long priority;
+
+    @Option(names = "--handle", paramLabel = "N", description = "tc: the filter's handle.")
+    Long handle;
+
+    @Option(names = "--lifetime", paramLabel = "session|daemon",
+            description = "How long the daemon holds the link: daemon (the default) until it is released.")
+    Lifetime lifetime;
+
+    @Option(names = "--pin", paramLabel = "PATH", description = "Pin the link under the daemon's pin root.")
+    String pin;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
+    Map<String, String> labels;
+
+    @Mixin
+    DaemonSocket socket;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The Attach call that these options ask for. */
+    AttachRequest request() {
+        String category = null;
+        String name = null;
+        if (tracepoint != null) {
+            int slash = tracepoint.indexOf('/');
+            if (slash < 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "--tracepoint is CATEGORY/NAME, such as syscalls/sys_enter_getpid");
+            }
+            category = tracepoint.substring(0, slash);
+            name = tracepoint.substring(slash + 1);
+        }
+        return new AttachRequest(programId, hook, interfaceName, netns, direction, mode, cgroup, category, name,
+                function, lifetime, pin, labels, attachType, offset, priority, handle);
+    }
+
+    @Override
+    public Integer call() {
+        return socket.call(spec, client -> {
+            spec.commandLine().getOut().println(JSON.writeValueAsString(client.attach(request())));
+        });
+    }
+
+    /** {@code bpfkeeper detach KIND ID}. */
+    @Command(name = "detach", description = {"Take a link or an attachment off its hook; the daemon forgets it.",
+        "A link is forced off even where pins hold it: they keep a link that attaches nothing."})
+    public static final class Detach implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "KIND", description = "link or attachment.")
+        Kind kind;
+
+        @Parameters(index = "1", paramLabel = "ID", description = "Its id, as 'list' shows it.")
+        long id;
+
+        @Mixin
+        DaemonSocket socket;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return socket.call(spec, client -> client.detach(kind, id));
+        }
+    }
+
+    /** Where the daemon listens, and one call to it: exit status 0, or 1 with the daemon's error. */
+    static final class DaemonSocket {
+
+        @Option(names = "--socket", paramLabel = "PATH", description = "The daemon's socket.")
+        Path path = Path.of(System.getenv().getOrDefault("BPFKEEPER_SOCKET", "/run/bpfkeeper/bpfkeeper.sock"));
+
+        interface Call {
+            void run(BpfkeeperClient client) throws JsonProcessingException;
+        }
+
+        int call(CommandSpec spec, Call call) {
+            try (BpfkeeperClient client = BpfkeeperClient.connect(path)) {
+                call.run(client);
+                return 0;
+            } catch (VarlinkCallException | JsonProcessingException e) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("bpfkeeper: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+}
