@@ -1,38 +1,22 @@
 package io.bpfkeeper.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bpfkeeper.protocol.client.AttachRequest;
-import io.bpfkeeper.protocol.client.BpfkeeperClient;
-import io.bpfkeeper.protocol.client.VarlinkCallException;
+import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Direction;
 import io.bpfkeeper.protocol.types.Hook;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.protocol.types.XdpMode;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
-/**
- * {@code bpfkeeper attach} and {@code bpfkeeper detach}. Self-contained, with a socket option of
- * its own, until the CLI's command framework is in this branch: there, {@link #request()} is the
- * part to keep, and connecting and printing go to DaemonCommand, Output and ObjectView.
- */
+/** {@code bpfkeeper attach} and {@code bpfkeeper detach}. */
 @Command(name = "attach", description = {"Attach an owned program to a hook: xdp, tcx, tc, cgroup, tracepoint,"
         + " kprobe, kretprobe, fentry or fexit.",
     "The daemon owns what attaches it: a link, or for tc a filter that the kernel holds until 'detach'."})
-public final class AttachCommand implements Callable<Integer> {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+final class AttachCommand extends DaemonCommand {
 
     @Parameters(index = "0", paramLabel = "PROGRAM_ID", description = "The program's kernel id.")
     long programId;
@@ -88,12 +72,6 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
     Map<String, String> labels;
 
-    @Mixin
-    DaemonSocket socket;
-
-    @Spec
-    CommandSpec spec;
-
     /** The Attach call that these options ask for. */
     AttachRequest request() {
         String category = null;
@@ -101,8 +79,7 @@ public final class AttachCommand implements Callable<Integer> {
         if (tracepoint != null) {
             int slash = tracepoint.indexOf('/');
             if (slash < 0) {
-                throw new ParameterException(spec.commandLine(),
-                        "--tracepoint is CATEGORY/NAME, such as syscalls/sys_enter_getpid");
+                throw usageError("--tracepoint is CATEGORY/NAME, such as syscalls/sys_enter_getpid");
             }
             category = tracepoint.substring(0, slash);
             name = tracepoint.substring(slash + 1);
@@ -112,16 +89,16 @@ public final class AttachCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        return socket.call(spec, client -> {
-            spec.commandLine().getOut().println(JSON.writeValueAsString(client.attach(request())));
-        });
+    protected int run(Output output) {
+        BpfObject attached = bpfkeeper().attach(request());
+        output.reply(Map.of("object", attached), out -> ObjectView.printBlock(attached, out));
+        return ExitCodes.OK;
     }
 
     /** {@code bpfkeeper detach KIND ID}. */
     @Command(name = "detach", description = {"Take a link or an attachment off its hook; the daemon forgets it.",
         "A link is forced off even where pins hold it: they keep a link that attaches nothing."})
-    public static final class Detach implements Callable<Integer> {
+    static final class Detach extends DaemonCommand {
 
         @Parameters(index = "0", paramLabel = "KIND", description = "link or attachment.")
         Kind kind;
@@ -129,37 +106,11 @@ public final class AttachCommand implements Callable<Integer> {
         @Parameters(index = "1", paramLabel = "ID", description = "Its id, as 'list' shows it.")
         long id;
 
-        @Mixin
-        DaemonSocket socket;
-
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() {
-            return socket.call(spec, client -> client.detach(kind, id));
-        }
-    }
-
-    /** Where the daemon listens, and one call to it: exit status 0, or 1 with the daemon's error. */
-    static final class DaemonSocket {
-
-        @Option(names = "--socket", paramLabel = "PATH", description = "The daemon's socket.")
-        Path path = Path.of(System.getenv().getOrDefault("BPFKEEPER_SOCKET", "/run/bpfkeeper/bpfkeeper.sock"));
-
-        interface Call {
-            void run(BpfkeeperClient client) throws JsonProcessingException;
-        }
-
-        int call(CommandSpec spec, Call call) {
-            try (BpfkeeperClient client = BpfkeeperClient.connect(path)) {
-                call.run(client);
-                return 0;
-            } catch (VarlinkCallException | JsonProcessingException e) {
-                PrintWriter err = spec.commandLine().getErr();
-                err.println("bpfkeeper: " + e.getMessage());
-                return 1;
-            }
+        protected int run(Output output) {
+            bpfkeeper().detach(kind, id);
+            output.empty();
+            return ExitCodes.OK;
         }
     }
 }

@@ -33,6 +33,8 @@ import picocli.CommandLine.ScopeType;
             UnpinCommand.class,
             ReleaseCommand.class,
             AdoptCommand.class,
+            AttachCommand.class,
+            AttachCommand.Detach.class,
             ExplainCommand.class,
             PsCommand.class,
             InfoCommand.class,

@@ -1,9 +1,13 @@
 package io.bpfkeeper.cli;
 
+import io.bpfkeeper.protocol.types.AttachTarget;
+import io.bpfkeeper.protocol.types.AttachmentProperties;
 import io.bpfkeeper.protocol.types.BpfObject;
+import io.bpfkeeper.protocol.types.LinkProperties;
 import io.bpfkeeper.protocol.types.MapProperties;
 import io.bpfkeeper.protocol.types.ProgramProperties;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,6 +57,20 @@ final class ObjectView {
             block.row("tag:", program.tag())
                     .row("map ids:", joined(program.mapIds()));
         }
+        if (object.link() != null) {
+            LinkProperties link = object.link();
+            block.row("hook:", link.hook().wireName())
+                    .row("program:", link.programId())
+                    .row("target:", target(link.target()))
+                    .row("attached:", link.attached() ? "yes" : "no (detached, or its target is gone)");
+        }
+        if (object.attachment() != null) {
+            AttachmentProperties attachment = object.attachment();
+            block.row("hook:", attachment.hook().wireName())
+                    .row("program:", attachment.programId())
+                    .row("target:", target(attachment.target()))
+                    .row("held by:", attachment.heldBy());
+        }
         block.print(out);
     }
 
@@ -65,5 +83,28 @@ final class ObjectView {
 
     private static String joined(List<?> items) {
         return items.isEmpty() ? Table.NONE : items.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    /** The fields of a hook's target that are set, as "key value" pairs, for example "interface eth0 netns blue". */
+    private static String target(AttachTarget target) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("interface", target.interfaceName());
+        fields.put("netns", target.netns());
+        fields.put("direction", target.direction() != null ? target.direction().wireName() : null);
+        fields.put("mode", target.mode() != null ? target.mode().wireName() : null);
+        fields.put("priority", target.priority());
+        fields.put("handle", target.handle());
+        fields.put("cgroup", target.cgroup());
+        fields.put("attach type", target.attachType());
+        fields.put("tracepoint", target.category() != null ? target.category() + "/" + target.name() : null);
+        fields.put("function", target.function());
+        fields.put("offset", target.offset());
+        StringBuilder text = new StringBuilder();
+        fields.forEach((key, value) -> {
+            if (value != null) {
+                text.append(text.length() == 0 ? "" : " ").append(key).append(' ').append(value);
+            }
+        });
+        return text.length() == 0 ? Table.NONE : text.toString();
     }
 }
