@@ -1,12 +1,10 @@
 package io.bpfkeeper.daemon.api;
 
-import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfFs;
-import io.bpfkeeper.daemon.kernel.BpfMap;
-import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.KernelObject;
+import io.bpfkeeper.daemon.kernel.KernelObjects;
 import io.bpfkeeper.daemon.kernel.ObjectIdentity;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.protocol.types.Kind;
@@ -182,20 +180,10 @@ final class ObjectMethods {
 
     /** Wraps an fd of a map or a program; anything else is closed and refused. */
     private static KernelObject wrap(Fd fd, Path pin) throws VarlinkError {
-        ObjectIdentity identity;
-        try {
-            identity = ObjectIdentity.of(fd);
-        } catch (BpfException e) {
-            fd.close();
-            throw e;
+        KernelObject object = KernelObjects.wrapMapOrProgram(fd);
+        if (object == null) {
+            throw ApiErrors.invalidArgument(pin != null ? "path" : "kind", "only maps and programs can be adopted");
         }
-        if (identity != null && identity.kind() == ObjectKind.MAP) {
-            return BpfMap.wrap(fd);
-        }
-        if (identity != null && identity.kind() == ObjectKind.PROGRAM) {
-            return BpfProgram.wrap(fd);
-        }
-        fd.close();
-        throw ApiErrors.invalidArgument(pin != null ? "path" : "kind", "only maps and programs can be adopted");
+        return object;
     }
 }
