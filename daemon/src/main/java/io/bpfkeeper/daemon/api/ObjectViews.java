@@ -5,6 +5,7 @@ import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.KernelObject;
 import io.bpfkeeper.daemon.kernel.MapInfo;
 import io.bpfkeeper.daemon.kernel.ProgramInfo;
+import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
@@ -35,6 +36,23 @@ final class ObjectViews {
                 object.createdAt().toString(),
                 kernel instanceof BpfMap ? mapProperties(((BpfMap) kernel).info()) : null,
                 kernel instanceof BpfProgram ? programProperties(((BpfProgram) kernel).info()) : null);
+    }
+
+    /** A lost object, as the journal recorded it, with the reason it is lost. */
+    static BpfObject view(LostObject object) {
+        return new BpfObject(
+                object.key().kind(),
+                object.key().id(),
+                object.name(),
+                object.type(),
+                Lifetime.DAEMON,
+                new Owner(object.owner().uid(), object.owner().gid(), object.owner().pid()),
+                object.pins().stream().map(Path::toString).toList(),
+                object.labels(),
+                object.createdAt().toString(),
+                null,
+                null,
+                object.reason());
     }
 
     private static MapProperties mapProperties(MapInfo info) {

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param createdAt when the daemon took ownership, in RFC 3339 format
  * @param map present for maps only
  * @param program present for programs only
+ * @param lost why the daemon could not take this object back after a restart; null for owned objects
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -29,5 +30,12 @@ public record BpfObject(
         Map<String, String> labels,
         String createdAt,
         MapProperties map,
-        ProgramProperties program) {
+        ProgramProperties program,
+        String lost) {
+
+    /** An owned object: one that is not lost. */
+    public BpfObject(Kind kind, long id, String name, String type, Lifetime lifetime, Owner owner, List<String> pins,
+            Map<String, String> labels, String createdAt, MapProperties map, ProgramProperties program) {
+        this(kind, id, name, type, lifetime, owner, pins, labels, createdAt, map, program, null);
+    }
 }
