@@ -5,9 +5,13 @@ import io.bpfkeeper.daemon.api.BpfkeeperApi;
 import io.bpfkeeper.daemon.api.PinPaths;
 import io.bpfkeeper.daemon.config.DaemonConfig;
 import io.bpfkeeper.daemon.kernel.ResourceLimits;
-import io.bpfkeeper.protocol.types.Lifetime;
-import io.bpfkeeper.daemon.registry.OwnedObject;
+import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.registry.Holdings;
 import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.daemon.state.Journal;
+import io.bpfkeeper.daemon.state.JournalWriter;
+import io.bpfkeeper.daemon.state.Recovery;
+import io.bpfkeeper.daemon.systemd.SystemdService;
 import io.bpfkeeper.daemon.varlink.ServiceInfo;
 import io.bpfkeeper.daemon.varlink.VarlinkInterface;
 import io.bpfkeeper.daemon.varlink.VarlinkServer;
@@ -17,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +33,16 @@ public final class Daemon implements AutoCloseable {
 
     private final DaemonConfig config;
     private final Registry registry = new Registry();
+    private final PinPaths pinPaths;
     private final VarlinkServer server;
+    private SystemdService systemd;
+    private JournalWriter journalWriter;
     private boolean stopped;
 
     /** Builds the daemon; {@code extraInterfaces} lets tests serve more, such as the certification one. */
     public Daemon(DaemonConfig config, List<VarlinkInterface> extraInterfaces) {
         this.config = config;
-        PinPaths pinPaths = new PinPaths(config.pinRoot());
+        this.pinPaths = new PinPaths(config.pinRoot());
         if (pinPaths.unusableReason() != null) {
             log.warn("pins are unavailable: {}", pinPaths.unusableReason());
         }
@@ -58,8 +66,22 @@ public final class Daemon implements AutoCloseable {
         boolean memlockLifted = ResourceLimits.liftLockedMemoryLimit();
         log.info("open file limit {}; locked memory limit {}", openFiles, memlockLifted ? "lifted" : "unchanged");
         Files.createDirectories(config.stateDir());
-        server.bind(config.socket(), DaemonConfig.SOCKET_PERMISSIONS);
-        log.warn("no systemd fd store: unpinned daemon-lifetime objects will not survive this daemon");
+        systemd = SystemdService.fromEnvironment(System.getenv());
+        Journal journal = new Journal(config.stateDir(), Clock.systemUTC());
+        new Recovery(registry, pinPaths.unusableReason(), Clock.systemUTC()).run(journal, systemd.takeStoredObjects());
+        journalWriter = JournalWriter.follow(journal, registry);
+        systemd.follow(registry);
+        Optional<Fd> activated = systemd.takeListeningSocket();
+        if (activated.isPresent()) {
+            server.adopt(activated.get().release());
+        } else {
+            server.bind(config.socket(), DaemonConfig.SOCKET_PERMISSIONS);
+        }
+        if (!systemd.hasFdStore()) {
+            log.warn("no systemd fd store: unpinned daemon-lifetime objects will not survive this daemon; pin them,"
+                    + " or run it as bpfkeeper.service");
+        }
+        systemd.ready();
     }
 
     /**
@@ -72,6 +94,9 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         stopped = true;
+        if (systemd != null) {
+            systemd.stopping();
+        }
         log.info("stopping: no new calls; waiting up to {}s for calls in flight", CALLS_IN_FLIGHT_DEADLINE.toSeconds());
         server.stopAccepting();
         try {
@@ -81,21 +106,31 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<OwnedObject> closed = registry.closeAllForShutdown();
-        reportFates(closed);
+        if (journalWriter != null) {
+            journalWriter.write();
+        }
+        reportFates(Holdings.of(registry), systemd != null && systemd.hasFdStore());
+        registry.closeAllForShutdown();
         server.close();
+        if (systemd != null) {
+            systemd.close();
+        }
         log.info("stopped");
     }
 
-    private static void reportFates(List<OwnedObject> closed) {
-        long session = closed.stream().filter(o -> o.lifetime() == Lifetime.SESSION).count();
-        long daemonUnpinned = closed.stream()
-                .filter(o -> o.lifetime() == Lifetime.DAEMON && o.pins().isEmpty()).count();
-        long pinned = closed.stream().filter(o -> !o.pins().isEmpty()).count();
-        log.info("released {} session-lifetime objects: the kernel frees them unless another holder remains",
-                session);
-        log.info("released {} unpinned daemon-lifetime objects: without systemd's fd store they do not survive"
-                + " the daemon", daemonUnpinned);
-        log.info("{} pinned objects stay alive in bpffs; Adopt takes them back", pinned);
+    private static void reportFates(Holdings held, boolean fdStore) {
+        log.info("released {} session-lifetime objects: the kernel frees them unless another holder remains{}",
+                held.session(), held.sessionPinned() == 0 ? "" : " (" + held.sessionPinned() + " are pinned: the"
+                        + " pins keep them, but sessions are not recovered; Adopt takes them back)");
+        if (fdStore) {
+            log.info("{} unpinned daemon-lifetime objects stay in systemd's fd store: a restart hands them back; a"
+                    + " stop empties the store, and the kernel frees them unless another holder remains",
+                    held.daemonUnpinned());
+        } else if (held.daemonUnpinned() > 0) {
+            log.warn("released {} unpinned daemon-lifetime objects: without systemd's fd store they do not survive"
+                    + " the daemon; the kernel frees them unless another holder remains", held.daemonUnpinned());
+        }
+        log.info("{} pinned daemon-lifetime objects stay alive in bpffs; the next start re-adopts them",
+                held.daemonPinned());
     }
 }
