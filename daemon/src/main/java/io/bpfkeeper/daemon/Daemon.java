@@ -97,6 +97,8 @@ public final class Daemon implements AutoCloseable {
         if (systemd != null) {
             systemd.stopping();
         }
+        // Session objects go as their connections close, below; count them first.
+        Holdings atStop = Holdings.of(registry);
         log.info("stopping: no new calls; waiting up to {}s for calls in flight", CALLS_IN_FLIGHT_DEADLINE.toSeconds());
         server.stopAccepting();
         try {
@@ -109,7 +111,7 @@ public final class Daemon implements AutoCloseable {
         if (journalWriter != null) {
             journalWriter.write();
         }
-        reportFates(Holdings.of(registry), systemd != null && systemd.hasFdStore());
+        reportFates(atStop, Holdings.of(registry), systemd != null && systemd.hasFdStore());
         registry.closeAllForShutdown();
         server.close();
         if (systemd != null) {
@@ -118,10 +120,11 @@ public final class Daemon implements AutoCloseable {
         log.info("stopped");
     }
 
-    private static void reportFates(Holdings held, boolean fdStore) {
+    /** @param held what is left once the calls in flight finished and the connections closed */
+    private static void reportFates(Holdings atStop, Holdings held, boolean fdStore) {
         log.info("released {} session-lifetime objects: the kernel frees them unless another holder remains{}",
-                held.session(), held.sessionPinned() == 0 ? "" : " (" + held.sessionPinned() + " are pinned: the"
-                        + " pins keep them, but sessions are not recovered; Adopt takes them back)");
+                atStop.session(), atStop.sessionPinned() == 0 ? "" : " (" + atStop.sessionPinned() + " are pinned:"
+                        + " the pins keep them, but sessions are not recovered; Adopt takes them back)");
         if (fdStore) {
             log.info("{} unpinned daemon-lifetime objects stay in systemd's fd store: a restart hands them back; a"
                     + " stop empties the store, and the kernel frees them unless another holder remains",
