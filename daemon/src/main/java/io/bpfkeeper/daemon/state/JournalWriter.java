@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * the registry taken under the writer's lock, so that concurrent changes on several threads end with
  * a journal that holds all of them. Session objects are not recorded: they are never recovered.
  */
-public final class JournalWriter implements RegistryListener {
+public final class JournalWriter {
 
     private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
 
@@ -30,23 +30,8 @@ public final class JournalWriter implements RegistryListener {
     public static JournalWriter follow(Journal journal, Registry registry) {
         JournalWriter writer = new JournalWriter(journal, registry);
         writer.write();
-        registry.addListener(writer);
+        registry.addListener(RegistryListener.onEveryChange(writer::writeIfRecorded));
         return writer;
-    }
-
-    @Override
-    public void added(OwnedObject object) {
-        writeIfRecorded(object);
-    }
-
-    @Override
-    public void released(OwnedObject object) {
-        writeIfRecorded(object);
-    }
-
-    @Override
-    public void changed(OwnedObject object) {
-        writeIfRecorded(object);
     }
 
     private void writeIfRecorded(OwnedObject object) {

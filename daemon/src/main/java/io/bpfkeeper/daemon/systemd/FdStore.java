@@ -3,7 +3,6 @@ package io.bpfkeeper.daemon.systemd;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.registry.Registry;
-import io.bpfkeeper.daemon.registry.RegistryListener;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.util.HashSet;
 import java.util.List;
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every map fd goes with FDPOLL=0: a map fd has no poll operation and reports EPOLLERR, which
  * systemd otherwise takes as "close this entry" and drops the map at once.
  */
-final class FdStore implements RegistryListener {
+final class FdStore {
 
     private static final Logger log = LoggerFactory.getLogger(FdStore.class);
 
@@ -37,21 +36,6 @@ final class FdStore implements RegistryListener {
 
     static boolean belongsInStore(OwnedObject object) {
         return object.lifetime() == Lifetime.DAEMON && object.pins().isEmpty();
-    }
-
-    @Override
-    public void added(OwnedObject object) {
-        sync(object);
-    }
-
-    @Override
-    public void released(OwnedObject object) {
-        sync(object);
-    }
-
-    @Override
-    public void changed(OwnedObject object) {
-        sync(object);
     }
 
     /**
@@ -76,10 +60,11 @@ final class FdStore implements RegistryListener {
     }
 
     /**
-     * Stores or removes one object, by the registry's current state rather than by the event, so
-     * that events of one object racing on two threads still leave the store right.
+     * Stores or removes one object after any change of it, by the registry's current state rather
+     * than by the event, so that events of one object racing on two threads still leave the store
+     * right.
      */
-    private synchronized void sync(OwnedObject object) {
+    synchronized void sync(OwnedObject object) {
         ObjectKey key = object.key();
         boolean owned = registry.get(key).orElse(null) == object;
         boolean wanted = owned && belongsInStore(object);

@@ -4,6 +4,7 @@ import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.registry.Holdings;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.daemon.registry.RegistryListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,6 @@ public final class SystemdService implements AutoCloseable {
     private final Set<ObjectKey> handedBackKeys;
     private final List<String> foreignNames;
     private Registry registry;
-    private FdStore fdStore;
 
     private SystemdService(Notifier notifier, Optional<Watchdog> watchdog, String fdStoreSize, Fd listeningSocket,
             Map<ObjectKey, Fd> handedBack, List<String> foreignNames) {
@@ -115,13 +115,15 @@ public final class SystemdService implements AutoCloseable {
             notifier.send("FDSTOREREMOVE=1\nFDNAME=" + name);
         }
         if (hasFdStore()) {
-            fdStore = new FdStore(notifier, registry, handedBackKeys);
+            FdStore fdStore = new FdStore(notifier, registry, handedBackKeys);
             fdStore.reconcile();
-            registry.addListener(fdStore);
+            registry.addListener(RegistryListener.onEveryChange(fdStore::sync));
             log.info("systemd's fd store holds {} unpinned daemon-lifetime objects{}", fdStore.size(),
                     fdStoreSize == null ? "" : " (room for " + fdStoreSize + ")");
         }
-        registry.addListener(new StatusReporter(notifier, registry));
+        // Keeps systemctl status saying what the daemon holds.
+        registry.addListener(RegistryListener.onEveryChange(
+                object -> notifier.send("STATUS=" + Holdings.of(registry).describe())));
     }
 
     /** READY=1, once recovery is done and the socket serves; starts the watchdog. */

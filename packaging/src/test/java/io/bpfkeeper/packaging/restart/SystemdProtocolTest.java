@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bpfkeeper.daemon.testing.Eventually;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
+import io.bpfkeeper.packaging.support.Directories;
 import io.bpfkeeper.packaging.support.FakeSystemd;
 import io.bpfkeeper.packaging.support.Repository;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
@@ -12,7 +13,6 @@ import io.bpfkeeper.protocol.client.CreateMapRequest;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,31 +99,31 @@ class SystemdProtocolTest {
     @Test
     void withoutSystemdTheDaemonSaysAtStartAndAtStopThatUnpinnedObjectsDoNotSurvive() throws Exception {
         Path directory = Files.createTempDirectory("bpfkeeper-plain-");
-        Path socket = directory.resolve("bpfkeeper.sock");
-        Path log = directory.resolve("daemon.log");
-        ProcessBuilder builder = new ProcessBuilder(Repository.root().resolve("bin/bpfkeeperd").toString(),
-                "--socket", socket.toString(), "--pin-root", bpffs.path().toString(),
-                "--state-dir", directory.resolve("state").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(new File("/dev/null"));
-        builder.environment().remove("NOTIFY_SOCKET");
-        Process daemon = builder.start();
         try {
-            Eventually.until(Duration.ofMinutes(2), () -> Files.exists(socket) || !daemon.isAlive(),
-                    "the daemon serving " + socket);
-            try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
-                client.createMap(CreateMapRequest.of("doomed", "array", 4, 8, 1));
+            Path socket = directory.resolve("bpfkeeper.sock");
+            Path log = directory.resolve("daemon.log");
+            ProcessBuilder builder = new ProcessBuilder(Repository.root().resolve("bin/bpfkeeperd").toString(),
+                    "--socket", socket.toString(), "--pin-root", bpffs.path().toString(),
+                    "--state-dir", directory.resolve("state").toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(new File("/dev/null"));
+            builder.environment().remove("NOTIFY_SOCKET");
+            Process daemon = builder.start();
+            try {
+                Eventually.until(Duration.ofMinutes(2), () -> Files.exists(socket) || !daemon.isAlive(),
+                        "the daemon serving " + socket);
+                try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
+                    client.createMap(CreateMapRequest.of("doomed", "array", 4, 8, 1));
+                }
+            } finally {
+                daemon.destroy();
+                daemon.waitFor(1, TimeUnit.MINUTES);
             }
+            assertThat(Files.readString(log))
+                    .contains("no systemd fd store: unpinned daemon-lifetime objects will not survive this daemon")
+                    .contains("released 1 unpinned daemon-lifetime objects: without systemd's fd store they do not"
+                            + " survive the daemon");
         } finally {
-            daemon.destroy();
-            daemon.waitFor(1, TimeUnit.MINUTES);
-        }
-        String output = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
-        assertThat(output)
-                .contains("no systemd fd store: unpinned daemon-lifetime objects will not survive this daemon")
-                .contains("released 1 unpinned daemon-lifetime objects: without systemd's fd store they do not"
-                        + " survive the daemon");
-        try (var files = Files.walk(directory)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            Directories.deleteRecursively(directory);
         }
     }
 }

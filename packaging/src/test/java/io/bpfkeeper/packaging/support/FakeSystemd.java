@@ -2,6 +2,7 @@ package io.bpfkeeper.packaging.support;
 
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * Plays systemd's side of bpfkeeper.service against the real daemon process, started from
@@ -121,7 +120,7 @@ public final class FakeSystemd implements AutoCloseable {
                 "--pin-root", pinRoot.toString(),
                 "--state-dir", stateDirectory().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log(runs).toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectOutput(log(runs).toFile()).redirectInput(new File("/dev/null"));
         Map<String, String> variables = builder.environment();
         variables.keySet().removeIf(name -> name.startsWith("LISTEN_") || name.startsWith("WATCHDOG_")
                 || name.equals("NOTIFY_SOCKET") || name.equals("FDSTORE"));
@@ -308,20 +307,10 @@ public final class FakeSystemd implements AutoCloseable {
             emptyFdStore();
             listeningSocket.close();
             notifySocket.close();
-            deleteDirectory();
+            Directories.deleteRecursively(directory);
         }
         if (!protocolErrors.isEmpty()) {
             throw new AssertionError("the daemon broke systemd's protocols: " + protocolErrors);
-        }
-    }
-
-    private void deleteDirectory() {
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -11,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real systemd booted with systemd-nspawn on an overlay of this host's root (the recipe of
@@ -85,7 +83,7 @@ public final class SystemdContainer implements AutoCloseable {
             return container;
         } catch (RuntimeException | AssertionError e) {
             stop(nspawn);
-            deleteDirectory(directory);
+            Directories.deleteRecursively(directory);
             throw e;
         }
     }
@@ -125,7 +123,7 @@ public final class SystemdContainer implements AutoCloseable {
     @Override
     public void close() {
         stop(nspawn);
-        deleteDirectory(directory);
+        Directories.deleteRecursively(directory);
     }
 
     private static void stop(Process nspawn) {
@@ -160,16 +158,6 @@ public final class SystemdContainer implements AutoCloseable {
             return Path.of(SystemdContainer.class.getResource("/container/boot").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteDirectory(Path directory) {
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
