@@ -8,12 +8,12 @@ import io.bpfkeeper.daemon.registry.RegistryListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,19 +31,21 @@ public final class SystemdService implements AutoCloseable {
     private final String fdStoreSize;
     private Fd listeningSocket;
     private final Map<ObjectKey, Fd> handedBack;
-    /** What the fd store held at start, whether or not recovery takes it back. */
+    /** What the fd store held at start under one name each, whether or not recovery takes it back. */
     private final Set<ObjectKey> handedBackKeys;
-    private final List<String> foreignNames;
+    /** Store entries to remove whole: names this daemon does not give, and names that came twice. */
+    private final Set<String> foreignNames;
     private Registry registry;
 
     private SystemdService(Notifier notifier, Optional<Watchdog> watchdog, String fdStoreSize, Fd listeningSocket,
-            Map<ObjectKey, Fd> handedBack, List<String> foreignNames) {
+            Map<ObjectKey, Fd> handedBack, Set<String> foreignNames) {
         this.notifier = notifier;
         this.watchdog = watchdog;
         this.fdStoreSize = fdStoreSize;
         this.listeningSocket = listeningSocket;
         this.handedBack = handedBack;
-        this.handedBackKeys = Set.copyOf(handedBack.keySet());
+        this.handedBackKeys = handedBack.keySet().stream()
+                .filter(key -> !foreignNames.contains(FdStoreNames.of(key))).collect(Collectors.toUnmodifiableSet());
         this.foreignNames = foreignNames;
     }
 
@@ -53,7 +55,7 @@ public final class SystemdService implements AutoCloseable {
         Notifier notifier = Notifier.fromEnvironment(environment);
         Fd socket = null;
         Map<ObjectKey, Fd> handedBack = new HashMap<>();
-        List<String> foreignNames = new ArrayList<>();
+        Set<String> foreignNames = new LinkedHashSet<>();
         for (ListenFds.Passed passed : ListenFds.take(environment, pid)) {
             ObjectKey key = FdStoreNames.parse(passed.name());
             if (isSocket(passed.fd()) && socket == null) {
@@ -61,8 +63,10 @@ public final class SystemdService implements AutoCloseable {
             } else if (key != null && !handedBack.containsKey(key)) {
                 handedBack.put(key, passed.fd());
             } else {
-                log.warn("systemd passed fd {} named '{}', which is neither the listening socket nor an fd this"
-                        + " daemon stores; closing it", passed.fd(), passed.name());
+                // A second entry of one name can only be removed with the first; the store gets the
+                // recovered object again after the removal (see follow).
+                log.warn("systemd passed fd {} named '{}', which is neither the listening socket nor the first fd"
+                        + " stored under that name; closing it", passed.fd(), passed.name());
                 passed.fd().close();
                 foreignNames.add(passed.name());
             }

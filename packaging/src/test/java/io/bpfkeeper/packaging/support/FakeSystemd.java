@@ -11,10 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -165,10 +163,17 @@ public final class FakeSystemd implements AutoCloseable {
         }
     }
 
-    /** The names in the store now, after reading the notifications sent so far. */
-    public Set<String> fdStoreNames() {
+    /** Puts {@code fd} in the store under {@code name} beside what it holds already. */
+    public void addToFdStore(String name, Fd fd) {
+        fdStore.computeIfAbsent(name, key -> new ArrayList<>()).add(fd);
+    }
+
+    /** The store's entries now, one name per fd, after reading the notifications sent so far. */
+    public List<String> fdStoreNames() {
         drain();
-        return new LinkedHashSet<>(fdStore.keySet());
+        List<String> names = new ArrayList<>();
+        fdStore.forEach((name, fds) -> fds.forEach(fd -> names.add(name)));
+        return names;
     }
 
     /** Every notification of the current run, one string per datagram. */
