@@ -11,6 +11,7 @@ import io.bpfkeeper.daemon.testing.PrivateBpffs;
 import io.bpfkeeper.packaging.support.FakeSystemd;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
+import io.bpfkeeper.protocol.client.LoadProgramRequest;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
@@ -57,6 +58,31 @@ class RestartTest {
             }
             assertThat(systemd.fdStoreNames()).containsExactly("map-" + id);
             assertThat(systemd.log()).contains("recovered map " + id + " (kept) from systemd's fd store");
+        }
+    }
+
+    @Test
+    void restartKeepsAnUnpinnedProgramWithItsIdAndTag() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            int id;
+            try (BpfkeeperClient client = systemd.client()) {
+                // r0 = XDP_PASS; exit
+                id = (int) client.loadProgram(LoadProgramRequest.of("kept_prog", "xdp",
+                        "b700000002000000" + "9500000000000000", "GPL")).object().id();
+            }
+            String tag = Bpftool.progShow(id).get("tag").asText();
+            assertThat(systemd.fdStoreNames()).containsExactly("program-" + id);
+
+            systemd.restart();
+
+            assertThat(Bpftool.progShow(id).get("tag").asText()).isEqualTo(tag);
+            try (BpfkeeperClient client = systemd.client()) {
+                BpfObject program = client.get(Kind.PROGRAM, id);
+                assertThat(program.name()).isEqualTo("kept_prog");
+                assertThat(program.program().tag()).isEqualTo(tag);
+            }
+            assertThat(systemd.fdStoreNames()).containsExactly("program-" + id);
         }
     }
 
