@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * End to end under a real systemd: the built .deb installed in a container that boots this host's
- * systemd, the daemon socket-activated, restarted and killed by systemd itself. Slow (it boots a
- * system), so one scenario covers the whole story. Its bpffs is the container's own instance, which
- * vanishes with it, and its fd store dies with its systemd, so nothing outlives the test.
+ * systemd, the daemon socket-activated, restarted, killed and stopped by systemd itself. Slow (it
+ * boots a system), so one scenario covers the whole story. Its bpffs is the container's own
+ * instance, which vanishes with it, and its fd store dies with its systemd, so nothing outlives the
+ * test.
  */
 @KernelTest
 class SystemdContainerTest {
@@ -88,6 +89,18 @@ class SystemdContainerTest {
                     .contains("recovered map " + kept + " (e2e_kept) from systemd's fd store")
                     .contains("recovered map " + pinned + " (e2e_pinned) from its pin /sys/fs/bpf/e2e/pinned")
                     .doesNotContain("pins are unavailable");
+
+            container.output("systemctl", "stop", "bpfkeeper.service");
+            assertThat(container.property("bpfkeeper.service", "Result")).as("SIGTERM is a clean stop")
+                    .isEqualTo("success");
+            Eventually.until(RESTART_DEADLINE, () -> !KernelIds.exists(ObjectKind.MAP, kept),
+                    "the unpinned map " + kept + " freed: a stop empties the fd store");
+            try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
+                List<BpfObject> objects = client.list(null, null);
+                assertThat(objects).extracting(BpfObject::id).containsExactly((long) pinned, (long) kept);
+                assertThat(objects.get(0).lost()).isNull();
+                assertThat(objects.get(1).lost()).startsWith("systemd's fd store did not hand it back");
+            }
         }
     }
 
