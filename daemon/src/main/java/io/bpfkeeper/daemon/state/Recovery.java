@@ -118,11 +118,11 @@ public final class Recovery {
         } else {
             fromPins++;
         }
+        String source = viaStore ? "systemd's fd store" : "its pin " + pins.get(0);
         if (problems.isEmpty()) {
-            log.info("recovered {} from {}", owned, viaStore ? "systemd's fd store" : "its pin " + pins.get(0));
+            log.info("recovered {} from {}", owned, source);
         } else {
-            log.warn("recovered {} from {}, but: {}", owned, viaStore ? "systemd's fd store" : "its pin " + pins.get(0),
-                    String.join("; ", problems));
+            log.warn("recovered {} from {}, but: {}", owned, source, String.join("; ", problems));
         }
     }
 

@@ -73,13 +73,14 @@ public final class SystemdContainer implements AutoCloseable {
             // unshare and the script exec, so the process is nspawn, and the container's init its child.
             Eventually.until(BOOT_DEADLINE, () -> (init[0] = systemdChildOf(nspawn.pid())) > 0 || !nspawn.isAlive(),
                     "the container's systemd to start");
-            if (!nspawn.isAlive()) {
-                throw new AssertionError("systemd-nspawn exited with " + nspawn.exitValue() + ":\n"
-                        + read(directory.resolve("console.log")));
-            }
+            requireAlive(nspawn, directory);
             SystemdContainer container = new SystemdContainer(directory, nspawn, init[0]);
-            // Exits non-zero for "degraded": the host's own units may fail in a container.
-            container.run(BOOT_DEADLINE, "systemctl", "is-system-running", "--wait");
+            // Early on, systemctl cannot reach systemd yet and returns at once, so ask until it says
+            // the boot is over. "degraded" counts: the host's own units may fail in a container.
+            Eventually.until(BOOT_DEADLINE, () -> !nspawn.isAlive() || List.of("running", "degraded").contains(
+                    container.run("systemctl", "is-system-running", "--wait").stdout().strip()),
+                    "the container's boot to finish");
+            requireAlive(nspawn, directory);
             return container;
         } catch (RuntimeException | AssertionError e) {
             stop(nspawn);
@@ -88,15 +89,18 @@ public final class SystemdContainer implements AutoCloseable {
         }
     }
 
-    /** Runs a command in the container (nsenter into every namespace of its systemd). */
-    public Processes.Result run(String... command) {
-        return run(COMMAND_DEADLINE, command);
+    private static void requireAlive(Process nspawn, Path directory) {
+        if (!nspawn.isAlive()) {
+            throw new AssertionError("systemd-nspawn exited with " + nspawn.exitValue() + ":\n"
+                    + read(directory.resolve("console.log")));
+        }
     }
 
-    private Processes.Result run(Duration deadline, String... command) {
+    /** Runs a command in the container (nsenter into every namespace of its systemd). */
+    public Processes.Result run(String... command) {
         List<String> full = new ArrayList<>(List.of("nsenter", "--target", Long.toString(init), "--all"));
         full.addAll(List.of(command));
-        return Processes.run(deadline, full);
+        return Processes.run(COMMAND_DEADLINE, full);
     }
 
     /** Runs a command in the container and returns its output, failing if it fails. */
