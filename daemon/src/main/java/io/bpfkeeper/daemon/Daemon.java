@@ -5,11 +5,15 @@ import io.bpfkeeper.daemon.api.BpfkeeperApi;
 import io.bpfkeeper.daemon.api.PinPaths;
 import io.bpfkeeper.daemon.config.DaemonConfig;
 import io.bpfkeeper.daemon.kernel.ResourceLimits;
+import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.metrics.DaemonMetrics;
 import io.bpfkeeper.daemon.metrics.MetricsEndpoint;
-import io.bpfkeeper.protocol.types.Lifetime;
-import io.bpfkeeper.daemon.registry.OwnedObject;
+import io.bpfkeeper.daemon.registry.Holdings;
 import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.daemon.state.Journal;
+import io.bpfkeeper.daemon.state.JournalWriter;
+import io.bpfkeeper.daemon.state.Recovery;
+import io.bpfkeeper.daemon.systemd.SystemdService;
 import io.bpfkeeper.daemon.varlink.CallObserver;
 import io.bpfkeeper.daemon.varlink.ServiceInfo;
 import io.bpfkeeper.daemon.varlink.VarlinkInterface;
@@ -33,16 +37,19 @@ public final class Daemon implements AutoCloseable {
 
     private final DaemonConfig config;
     private final Registry registry = new Registry();
+    private final PinPaths pinPaths;
     private final VarlinkServer server;
     /** Null when metrics are off. */
     private final DaemonMetrics metrics;
     private MetricsEndpoint metricsEndpoint;
+    private SystemdService systemd;
+    private JournalWriter journalWriter;
     private boolean stopped;
 
     /** Builds the daemon; {@code extraInterfaces} lets tests serve more, such as the certification one. */
     public Daemon(DaemonConfig config, List<VarlinkInterface> extraInterfaces) {
         this.config = config;
-        PinPaths pinPaths = new PinPaths(config.pinRoot());
+        this.pinPaths = new PinPaths(config.pinRoot());
         if (pinPaths.unusableReason() != null) {
             log.warn("pins are unavailable: {}", pinPaths.unusableReason());
         }
@@ -82,7 +89,17 @@ public final class Daemon implements AutoCloseable {
         boolean memlockLifted = ResourceLimits.liftLockedMemoryLimit();
         log.info("open file limit {}; locked memory limit {}", openFiles, memlockLifted ? "lifted" : "unchanged");
         Files.createDirectories(config.stateDir());
-        server.bind(config.socket(), DaemonConfig.SOCKET_PERMISSIONS);
+        systemd = SystemdService.fromEnvironment(System.getenv());
+        Journal journal = new Journal(config.stateDir(), Clock.systemUTC());
+        new Recovery(registry, pinPaths.unusableReason(), Clock.systemUTC()).run(journal, systemd.takeStoredObjects());
+        journalWriter = JournalWriter.follow(journal, registry);
+        systemd.follow(registry);
+        Optional<Fd> activated = systemd.takeListeningSocket();
+        if (activated.isPresent()) {
+            server.adopt(activated.get().release());
+        } else {
+            server.bind(config.socket(), DaemonConfig.SOCKET_PERMISSIONS);
+        }
         if (metrics != null) {
             metricsEndpoint = MetricsEndpoint.start(config.metrics().address(), metrics::scrape);
             InetSocketAddress address = metricsEndpoint.address();
@@ -90,7 +107,11 @@ public final class Daemon implements AutoCloseable {
                     config.metrics().programStats()
                             ? "; program run statistics are on, which costs time on every run of every program" : "");
         }
-        log.warn("no systemd fd store: unpinned daemon-lifetime objects will not survive this daemon");
+        if (!systemd.hasFdStore()) {
+            log.warn("no systemd fd store: unpinned daemon-lifetime objects will not survive this daemon; pin them,"
+                    + " or run it as bpfkeeper.service");
+        }
+        systemd.ready();
     }
 
     /**
@@ -103,6 +124,11 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         stopped = true;
+        if (systemd != null) {
+            systemd.stopping();
+        }
+        // Session objects go as their connections close, below; count them first.
+        Holdings atStop = Holdings.of(registry);
         log.info("stopping: no new calls; waiting up to {}s for calls in flight", CALLS_IN_FLIGHT_DEADLINE.toSeconds());
         server.stopAccepting();
         try {
@@ -112,8 +138,11 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<OwnedObject> closed = registry.closeAllForShutdown();
-        reportFates(closed);
+        if (journalWriter != null) {
+            journalWriter.write();
+        }
+        reportFates(atStop, Holdings.of(registry), systemd != null && systemd.hasFdStore());
+        registry.closeAllForShutdown();
         server.close();
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
@@ -121,18 +150,26 @@ public final class Daemon implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
         }
+        if (systemd != null) {
+            systemd.close();
+        }
         log.info("stopped");
     }
 
-    private static void reportFates(List<OwnedObject> closed) {
-        long session = closed.stream().filter(o -> o.lifetime() == Lifetime.SESSION).count();
-        long daemonUnpinned = closed.stream()
-                .filter(o -> o.lifetime() == Lifetime.DAEMON && o.pins().isEmpty()).count();
-        long pinned = closed.stream().filter(o -> !o.pins().isEmpty()).count();
-        log.info("released {} session-lifetime objects: the kernel frees them unless another holder remains",
-                session);
-        log.info("released {} unpinned daemon-lifetime objects: without systemd's fd store they do not survive"
-                + " the daemon", daemonUnpinned);
-        log.info("{} pinned objects stay alive in bpffs; Adopt takes them back", pinned);
+    /** @param held what is left once the calls in flight finished and the connections closed */
+    private static void reportFates(Holdings atStop, Holdings held, boolean fdStore) {
+        log.info("released {} session-lifetime objects: the kernel frees them unless another holder remains{}",
+                atStop.session(), atStop.sessionPinned() == 0 ? "" : " (" + atStop.sessionPinned() + " are pinned:"
+                        + " the pins keep them, but sessions are not recovered; Adopt takes them back)");
+        if (fdStore) {
+            log.info("{} unpinned daemon-lifetime objects stay in systemd's fd store: a restart hands them back; a"
+                    + " stop empties the store, and the kernel frees them unless another holder remains",
+                    held.daemonUnpinned());
+        } else if (held.daemonUnpinned() > 0) {
+            log.warn("released {} unpinned daemon-lifetime objects: without systemd's fd store they do not survive"
+                    + " the daemon; the kernel frees them unless another holder remains", held.daemonUnpinned());
+        }
+        log.info("{} pinned daemon-lifetime objects stay alive in bpffs; the next start re-adopts them",
+                held.daemonPinned());
     }
 }

@@ -1,16 +1,15 @@
 package io.bpfkeeper.daemon.api;
 
-import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfFs;
-import io.bpfkeeper.daemon.kernel.BpfMap;
-import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.KernelObject;
+import io.bpfkeeper.daemon.kernel.KernelObjects;
 import io.bpfkeeper.daemon.kernel.ObjectIdentity;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
@@ -48,32 +47,34 @@ final class ObjectMethods {
         call.reply(Map.of("object", ObjectViews.view(api.owned(params.kind("kind"), params.id("id")))));
     }
 
+    /** Owned objects first, then the objects lost at the last start, both filtered alike. */
     private void list(CallContext call) {
         Params params = new Params(call.parameters());
-        Predicate<OwnedObject> filter = object -> true;
-        if (params.has("kind")) {
-            Kind kind = params.kind("kind");
-            filter = filter.and(object -> object.kind() == kind);
-        }
-        if (params.has("label")) {
-            filter = filter.and(labelSelector(params.string("label")));
-        }
+        Kind kind = params.has("kind") ? params.kind("kind") : null;
+        Predicate<Map<String, String>> labels = params.has("label") ? labelSelector(params.string("label"))
+                : any -> true;
         ReplyStream stream = new ReplyStream(call);
-        for (OwnedObject object : api.registry().list(filter)) {
+        for (OwnedObject object : api.registry().list(
+                object -> (kind == null || object.kind() == kind) && labels.test(object.labels()))) {
             stream.add(Map.of("object", ObjectViews.view(object)));
+        }
+        for (LostObject lost : api.registry().lost()) {
+            if ((kind == null || lost.key().kind() == kind) && labels.test(lost.labels())) {
+                stream.add(Map.of("object", ObjectViews.view(lost)));
+            }
         }
         stream.finish();
     }
 
     /** "key=value" matches that value; "key" matches any object that has the label. */
-    private static Predicate<OwnedObject> labelSelector(String selector) {
+    private static Predicate<Map<String, String>> labelSelector(String selector) {
         int equals = selector.indexOf('=');
         if (equals < 0) {
-            return object -> object.labels().containsKey(selector);
+            return labels -> labels.containsKey(selector);
         }
         String key = selector.substring(0, equals);
         String value = selector.substring(equals + 1);
-        return object -> value.equals(object.labels().get(key));
+        return labels -> value.equals(labels.get(key));
     }
 
     private void pin(CallContext call) throws VarlinkError {
@@ -206,20 +207,10 @@ final class ObjectMethods {
 
     /** Wraps an fd of a map or a program; anything else is closed and refused. */
     private static KernelObject wrap(Fd fd, Path pin) throws VarlinkError {
-        ObjectIdentity identity;
-        try {
-            identity = ObjectIdentity.of(fd);
-        } catch (BpfException e) {
-            fd.close();
-            throw e;
+        KernelObject object = KernelObjects.wrapMapOrProgram(fd);
+        if (object == null) {
+            throw ApiErrors.invalidArgument(pin != null ? "path" : "kind", "only maps and programs can be adopted");
         }
-        if (identity != null && identity.kind() == ObjectKind.MAP) {
-            return BpfMap.wrap(fd);
-        }
-        if (identity != null && identity.kind() == ObjectKind.PROGRAM) {
-            return BpfProgram.wrap(fd);
-        }
-        fd.close();
-        throw ApiErrors.invalidArgument(pin != null ? "path" : "kind", "only maps and programs can be adopted");
+        return object;
     }
 }

@@ -6,6 +6,7 @@ import io.bpfkeeper.daemon.kernel.KernelObject;
 import io.bpfkeeper.daemon.kernel.MapInfo;
 import io.bpfkeeper.daemon.kernel.ProgramInfo;
 import io.bpfkeeper.daemon.kernel.link.BpfLink;
+import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
@@ -37,7 +38,27 @@ final class ObjectViews {
                 kernel instanceof BpfMap ? mapProperties(((BpfMap) kernel).info()) : null,
                 kernel instanceof BpfProgram ? programProperties(((BpfProgram) kernel).info()) : null,
                 kernel instanceof BpfLink ? AttachViews.link((BpfLink) kernel) : null,
-                object.attachment() != null ? AttachViews.attachment(object.attachment()) : null);
+                object.attachment() != null ? AttachViews.attachment(object.attachment()) : null,
+                null);
+    }
+
+    /** A lost object, as the journal recorded it, with the reason it is lost. */
+    static BpfObject view(LostObject object) {
+        return new BpfObject(
+                object.key().kind(),
+                object.key().id(),
+                object.name(),
+                object.type(),
+                Lifetime.DAEMON,
+                new Owner(object.owner().uid(), object.owner().gid(), object.owner().pid()),
+                object.pins().stream().map(Path::toString).toList(),
+                object.labels(),
+                object.createdAt().toString(),
+                null,
+                null,
+                null,
+                null,
+                object.reason());
     }
 
     private static MapProperties mapProperties(MapInfo info) {

@@ -24,6 +24,7 @@ public final class Registry {
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger lastAttachmentId = new AtomicInteger();
+    private final List<LostObject> lost = new CopyOnWriteArrayList<>();
 
     /** The session-lifetime objects of one connection; closed once, when the connection goes. */
     private static final class Session {
@@ -117,6 +118,16 @@ public final class Registry {
 
     public int size() {
         return objects.size();
+    }
+
+    /** Records an object owned before a restart that could not be taken back. It has no fd to close. */
+    public void recordLost(LostObject object) {
+        lost.add(object);
+    }
+
+    /** The objects owned before the last restart that could not be taken back, with the reasons. */
+    public List<LostObject> lost() {
+        return List.copyOf(lost);
     }
 
     /** Drops the daemon's reference. Pins stay: they are holders of their own. */

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param program present for programs only
  * @param link present for links only
  * @param attachment present for attachments only
+ * @param lost why the daemon could not take this object back after a restart; null for owned objects
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -34,11 +35,12 @@ public record BpfObject(
         MapProperties map,
         ProgramProperties program,
         LinkProperties link,
-        AttachmentProperties attachment) {
+        AttachmentProperties attachment,
+        String lost) {
 
-    /** A map or a program: an object that is neither a link nor an attachment. */
+    /** An owned map or program: an object that is neither a link, an attachment nor lost. */
     public BpfObject(Kind kind, long id, String name, String type, Lifetime lifetime, Owner owner, List<String> pins,
             Map<String, String> labels, String createdAt, MapProperties map, ProgramProperties program) {
-        this(kind, id, name, type, lifetime, owner, pins, labels, createdAt, map, program, null, null);
+        this(kind, id, name, type, lifetime, owner, pins, labels, createdAt, map, program, null, null, null);
     }
 }

@@ -71,7 +71,7 @@ class WireTypesTest {
         BpfObject attachment = new BpfObject(Kind.ATTACHMENT, 1, "tc_count", "tc", Lifetime.DAEMON,
                 new Owner(0, 0, 1), List.of(), Map.of(), "2025-01-02T03:04:05Z", null, null, null,
                 new AttachmentProperties(Hook.TC, 17, new AttachTarget("veth0", "/proc/42/ns/net", Direction.INGRESS,
-                        null, 1L, 1L, null, null, null, null, null, null), "the kernel's tc subsystem"));
+                        null, 1L, 1L, null, null, null, null, null, null), "the kernel's tc subsystem"), null);
 
         JsonNode written = JSON.valueToTree(attachment);
 

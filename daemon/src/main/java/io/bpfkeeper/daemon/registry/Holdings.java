@@ -1,0 +1,43 @@
+package io.bpfkeeper.daemon.registry;
+
+import io.bpfkeeper.protocol.types.Lifetime;
+
+/**
+ * How many objects the daemon holds in each lifetime class. The classes fare differently when the
+ * daemon stops: session objects are released; unpinned daemon-lifetime objects survive only in
+ * systemd's fd store; pinned ones survive in bpffs.
+ *
+ * @param sessionPinned session-lifetime objects that also have a pin; they are counted in session
+ */
+public record Holdings(int session, int sessionPinned, int daemonUnpinned, int daemonPinned, int lost) {
+
+    public static Holdings of(Registry registry) {
+        int session = 0;
+        int sessionPinned = 0;
+        int daemonUnpinned = 0;
+        int daemonPinned = 0;
+        for (OwnedObject object : registry.list(object -> true)) {
+            boolean pinned = !object.pins().isEmpty();
+            if (object.lifetime() == Lifetime.SESSION) {
+                session++;
+                sessionPinned += pinned ? 1 : 0;
+            } else if (pinned) {
+                daemonPinned++;
+            } else {
+                daemonUnpinned++;
+            }
+        }
+        return new Holdings(session, sessionPinned, daemonUnpinned, daemonPinned, registry.lost().size());
+    }
+
+    public int total() {
+        return session + daemonUnpinned + daemonPinned;
+    }
+
+    /** One line for systemd's STATUS=: what the daemon holds. */
+    public String describe() {
+        String held = "holding " + total() + " objects: " + (daemonUnpinned + daemonPinned) + " daemon-lifetime ("
+                + daemonUnpinned + " unpinned, " + daemonPinned + " pinned), " + session + " session-lifetime";
+        return lost == 0 ? held : held + "; " + lost + " lost at start (see List)";
+    }
+}

@@ -1,0 +1,234 @@
+package io.bpfkeeper.daemon.state;
+
+import io.bpfkeeper.daemon.kernel.BpfException;
+import io.bpfkeeper.daemon.kernel.BpfFs;
+import io.bpfkeeper.daemon.kernel.Errno;
+import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.kernel.KernelObject;
+import io.bpfkeeper.daemon.kernel.KernelObjects;
+import io.bpfkeeper.daemon.kernel.ObjectIdentity;
+import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.daemon.registry.LostObject;
+import io.bpfkeeper.daemon.registry.ObjectKey;
+import io.bpfkeeper.daemon.registry.OwnedObject;
+import io.bpfkeeper.daemon.registry.Owner;
+import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Lifetime;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes back, at start, the daemon-lifetime objects the journal records: from the fds systemd's fd
+ * store hands back, else from their pins. Each fd or pin must still hold the recorded object (kind,
+ * id, type, name, map geometry or program tag). What cannot be taken back is recorded as lost, with
+ * the reason, in the registry and the log. Nothing here stops the start.
+ */
+public final class Recovery {
+
+    private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+    /** Who owns what the fd store hands back when no journal says: only root may change it. */
+    private static final Owner UNKNOWN_OWNER = new Owner(0, 0, 0);
+
+    private final Registry registry;
+    private final String pinRootProblem;
+    private final Clock clock;
+    private int fromStore;
+    private int fromPins;
+
+    /** @param pinRootProblem why the pin root is not a usable bpffs, or null when it is */
+    public Recovery(Registry registry, String pinRootProblem, Clock clock) {
+        this.registry = registry;
+        this.pinRootProblem = pinRootProblem;
+        this.clock = clock;
+    }
+
+    /**
+     * Recovers what {@code journal} records. Takes ownership of every fd in {@code handedBack}: those
+     * that are taken back go to the registry, the others are closed.
+     */
+    public void run(Journal journal, Map<ObjectKey, Fd> handedBack) {
+        Journal.Contents contents = journal.load();
+        Map<ObjectKey, Fd> unclaimed = new HashMap<>(handedBack);
+        if (!contents.readable()) {
+            log.error("{}. Pinned objects stay in bpffs and clients can Adopt them; fd store entries are kept,"
+                    + " owned by root, since nothing says who owned them", contents.problem());
+        }
+        for (JournalEntry entry : contents.entries()) {
+            Fd stored = unclaimed.remove(entry.key());
+            try {
+                recover(entry, stored);
+            } catch (RuntimeException e) {
+                if (stored != null) {
+                    stored.close();
+                }
+                lose(entry, "recovery failed: " + e.getMessage());
+            }
+        }
+        for (Map.Entry<ObjectKey, Fd> leftover : unclaimed.entrySet()) {
+            if (contents.readable()) {
+                drop(leftover.getKey(), leftover.getValue());
+            } else {
+                keepWithoutRecord(leftover.getKey(), leftover.getValue());
+            }
+        }
+        log.info("recovered {} objects from systemd's fd store and {} from pins; {} lost", fromStore, fromPins,
+                registry.lost().size());
+    }
+
+    private void recover(JournalEntry entry, Fd stored) {
+        List<String> problems = new ArrayList<>();
+        KernelObject object = stored == null ? null : checked(entry, stored, "the fd store's entry", problems);
+        boolean viaStore = object != null;
+        List<Path> pins = new ArrayList<>();
+        for (String pinText : entry.pins()) {
+            Path pin = Path.of(pinText);
+            KernelObject pinned = openPin(entry, pin, problems);
+            if (pinned == null) {
+                continue;
+            }
+            pins.add(pin);
+            if (object == null) {
+                object = pinned;
+            } else {
+                pinned.close();
+            }
+        }
+        if (object == null) {
+            if (stored == null && entry.pins().isEmpty()) {
+                problems.add(0, "systemd's fd store did not hand it back (the daemon ran without systemd, the unit"
+                        + " was stopped rather than restarted, or systemd dropped the fd)");
+            }
+            lose(entry, String.join("; ", problems));
+            return;
+        }
+        OwnedObject owned = registry.add(new OwnedObject(entry.kind(), object, entry.name(), entry.type(),
+                entry.owner(), Lifetime.DAEMON, 0, entry.labels(), createdAt(entry)));
+        pins.forEach(pin -> registry.recordPin(owned, pin));
+        if (viaStore) {
+            fromStore++;
+        } else {
+            fromPins++;
+        }
+        String source = viaStore ? "systemd's fd store" : "its pin " + pins.get(0);
+        if (problems.isEmpty()) {
+            log.info("recovered {} from {}", owned, source);
+        } else {
+            log.warn("recovered {} from {}, but: {}", owned, source, String.join("; ", problems));
+        }
+    }
+
+    /** The object at {@code pin} if it is the recorded one; null, with the problem added, otherwise. */
+    private KernelObject openPin(JournalEntry entry, Path pin, List<String> problems) {
+        if (!BpfFs.isBpfFs(pin.getParent())) {
+            problems.add("the pin " + pin + " is not on a bpffs"
+                    + (pinRootProblem != null ? " (" + pinRootProblem + ")" : " (is bpffs still mounted there?)"));
+            return null;
+        }
+        Fd fd;
+        try {
+            fd = BpfFs.open(pin);
+        } catch (BpfException e) {
+            problems.add(e.errno() == Errno.ENOENT ? "the pin " + pin + " is gone" : "cannot open the pin " + pin
+                    + ": " + e.getMessage());
+            return null;
+        }
+        return checked(entry, fd, "the pin " + pin, problems);
+    }
+
+    /**
+     * Wraps {@code fd} if it holds the recorded object. Otherwise closes it, adds the problem and
+     * returns null; the object it does hold is left alone.
+     */
+    private static KernelObject checked(JournalEntry entry, Fd fd, String holder, List<String> problems) {
+        ObjectIdentity identity;
+        try {
+            identity = ObjectIdentity.of(fd);
+        } catch (BpfException e) {
+            fd.close();
+            problems.add("cannot identify what " + holder + " holds: " + e.getMessage());
+            return null;
+        }
+        if (identity == null || kindOf(identity.kind()) != entry.kind() || identity.id() != entry.id()) {
+            problems.add(holder + " now holds " + (identity == null ? "no BPF object"
+                    : identity.kind().label() + " " + identity.id()) + ", not the recorded " + entry.key());
+            fd.close();
+            return null;
+        }
+        KernelObject object = KernelObjects.wrapMapOrProgram(fd);
+        if (object == null) {
+            problems.add(holder + " holds a " + identity.kind().label() + ", which bpfkeeper does not recover");
+            return null;
+        }
+        List<String> differences = entry.kernel().differences(KernelFingerprint.of(object));
+        if (!differences.isEmpty()) {
+            problems.add(holder + " holds " + entry.key() + " but it is another object than the recorded one: "
+                    + String.join(", ", differences));
+            object.close();
+            return null;
+        }
+        return object;
+    }
+
+    private void lose(JournalEntry entry, String reason) {
+        registry.recordLost(new LostObject(entry.key(), entry.name(), entry.type(), entry.owner(), entry.labels(),
+                createdAt(entry), entry.pins().stream().map(Path::of).toList(), reason));
+        log.warn("lost {}: {}", entry, reason);
+    }
+
+    /** An fd store entry that a readable journal does not record: it was released just before a stop. */
+    private static void drop(ObjectKey key, Fd fd) {
+        ObjectIdentity identity = ObjectIdentity.of(fd);
+        fd.close();
+        log.warn("systemd's fd store handed back an entry for {} ({}), which the journal does not record; dropped it"
+                + " from the store: the kernel frees it unless another holder remains", key,
+                identity == null ? "no BPF object" : "it holds " + identity.kind().label() + " " + identity.id());
+    }
+
+    /** With no readable journal, an fd store entry is all that keeps its object alive: keep it. */
+    private void keepWithoutRecord(ObjectKey key, Fd fd) {
+        ObjectIdentity identity = ObjectIdentity.of(fd);
+        if (identity == null || kindOf(identity.kind()) != key.kind() || identity.id() != key.id()) {
+            drop(key, fd);
+            return;
+        }
+        KernelObject object = KernelObjects.wrapMapOrProgram(fd);
+        if (object == null) {
+            return;
+        }
+        OwnedObject owned = registry.add(new OwnedObject(key.kind(), object, object.name(), object.typeName(),
+                UNKNOWN_OWNER, Lifetime.DAEMON, 0, Map.of(), clock.instant()));
+        fromStore++;
+        log.warn("kept {} from systemd's fd store without a journal record: its owner is unknown, so root owns it"
+                + " now, and its labels are gone", owned);
+    }
+
+    private Instant createdAt(JournalEntry entry) {
+        try {
+            return Instant.parse(entry.createdAt());
+        } catch (DateTimeParseException e) {
+            return clock.instant();
+        }
+    }
+
+    private static Kind kindOf(ObjectKind kind) {
+        switch (kind) {
+            case MAP:
+                return Kind.MAP;
+            case PROGRAM:
+                return Kind.PROGRAM;
+            case LINK:
+                return Kind.LINK;
+            default:
+                return null;
+        }
+    }
+}

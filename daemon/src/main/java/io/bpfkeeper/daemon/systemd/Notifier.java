@@ -1,0 +1,122 @@
+package io.bpfkeeper.daemon.systemd;
+
+import io.bpfkeeper.daemon.kernel.Errno;
+import io.bpfkeeper.daemon.kernel.Fd;
+import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * sd_notify: one datagram of "KEY=VALUE" lines to the socket named in NOTIFY_SOCKET, optionally with
+ * one fd in SCM_RIGHTS. Without NOTIFY_SOCKET every call does nothing, so callers need not care
+ * whether systemd runs them. Thread-safe: each message is a single sendmsg.
+ */
+public final class Notifier implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Notifier.class);
+
+    private final UnixAddress address;
+    private final Fd socket;
+
+    private Notifier(UnixAddress address, Fd socket) {
+        this.address = address;
+        this.socket = socket;
+    }
+
+    /** A notifier for NOTIFY_SOCKET, or a silent one when it is unset or unusable. */
+    public static Notifier fromEnvironment(Map<String, String> environment) {
+        String spelled = environment.get("NOTIFY_SOCKET");
+        if (spelled == null || spelled.isEmpty()) {
+            return new Notifier(null, null);
+        }
+        UnixAddress address;
+        try {
+            address = new UnixAddress(spelled);
+        } catch (IllegalArgumentException e) {
+            log.warn("NOTIFY_SOCKET is unusable ({}); systemd will hear nothing from this daemon", e.getMessage());
+            return new Notifier(null, null);
+        }
+        int raw = SocketCalls.INSTANCE.socket(SocketCalls.AF_UNIX, SocketCalls.SOCK_DGRAM | SocketCalls.SOCK_CLOEXEC, 0);
+        if (raw < 0) {
+            log.warn("cannot create a socket for NOTIFY_SOCKET: {}; systemd will hear nothing from this daemon",
+                    Errno.name(SocketCalls.errno()));
+            return new Notifier(null, null);
+        }
+        return new Notifier(address, Fd.adopt(raw));
+    }
+
+    /** Whether a service manager listens: NOTIFY_SOCKET was set and usable. */
+    public boolean connected() {
+        return address != null;
+    }
+
+    /** Sends {@code message}, such as "READY=1\nSTATUS=serving". Returns false when it was not delivered. */
+    public boolean send(String message) {
+        return send(message, null);
+    }
+
+    /**
+     * Sends {@code message} with a copy of {@code fd} attached, as FDSTORE=1 needs. The caller keeps
+     * its own fd. Returns false when it was not delivered.
+     */
+    public boolean send(String message, Fd fd) {
+        if (address == null) {
+            return false;
+        }
+        byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        Pointer payload = Memory.allocateDirect(SocketCalls.RUNTIME, Math.max(1, text.length), false);
+        payload.put(0, text, 0, text.length);
+        Pointer iovec = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.IOVEC_SIZE, true);
+        iovec.putAddress(MsgHdr.IOVEC_BASE, payload.address());
+        iovec.putLong(MsgHdr.IOVEC_LENGTH, text.length);
+        Pointer sockaddr = address.toSockaddr();
+        Pointer header = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.SIZE, true);
+        header.putAddress(MsgHdr.NAME, sockaddr.address());
+        header.putInt(MsgHdr.NAME_LEN, address.length());
+        header.putAddress(MsgHdr.IOV, iovec.address());
+        header.putLong(MsgHdr.IOV_LEN, 1);
+        Pointer control = null;
+        if (fd != null) {
+            control = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.cmsgSpace(Integer.BYTES), true);
+            control.putLong(MsgHdr.CMSG_LEN, MsgHdr.cmsgLen(Integer.BYTES));
+            control.putInt(MsgHdr.CMSG_LEVEL, MsgHdr.SOL_SOCKET);
+            control.putInt(MsgHdr.CMSG_TYPE, MsgHdr.SCM_RIGHTS);
+            control.putInt(MsgHdr.CMSG_HEADER, fd.get());
+            header.putAddress(MsgHdr.CONTROL, control.address());
+            header.putLong(MsgHdr.CONTROL_LEN, MsgHdr.cmsgSpace(Integer.BYTES));
+        }
+        long sent;
+        try {
+            sent = SocketCalls.INSTANCE.sendmsg(socket.get(), header, SocketCalls.MSG_NOSIGNAL);
+        } finally {
+            // The header points at these by address: jnr frees direct memory once its Pointer is
+            // unreachable, so they must stay reachable until sendmsg returns.
+            Reference.reachabilityFence(payload);
+            Reference.reachabilityFence(iovec);
+            Reference.reachabilityFence(sockaddr);
+            Reference.reachabilityFence(control);
+        }
+        if (sent < 0) {
+            log.warn("systemd did not take the notification {}: sendmsg to {}: {}", firstLine(message), address,
+                    Errno.name(SocketCalls.errno()));
+            return false;
+        }
+        return true;
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    @Override
+    public void close() {
+        if (socket != null) {
+            socket.close();
+        }
+    }
+}

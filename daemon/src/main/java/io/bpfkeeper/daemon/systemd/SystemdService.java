@@ -1,0 +1,151 @@
+package io.bpfkeeper.daemon.systemd;
+
+import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.registry.Holdings;
+import io.bpfkeeper.daemon.registry.ObjectKey;
+import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.daemon.registry.RegistryListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's side of systemd's protocols: the listening socket of socket activation, the fd
+ * store's entries handed back at start, sd_notify (READY, STATUS, STOPPING) and the watchdog.
+ * Outside systemd it finds none of them and every notification does nothing.
+ */
+public final class SystemdService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SystemdService.class);
+
+    private final Notifier notifier;
+    private final Optional<Watchdog> watchdog;
+    private final String fdStoreSize;
+    private Fd listeningSocket;
+    private final Map<ObjectKey, Fd> handedBack;
+    /** What the fd store held at start under one name each, whether or not recovery takes it back. */
+    private final Set<ObjectKey> handedBackKeys;
+    /** Store entries to remove whole: names this daemon does not give, and names that came twice. */
+    private final Set<String> foreignNames;
+    private Registry registry;
+
+    private SystemdService(Notifier notifier, Optional<Watchdog> watchdog, String fdStoreSize, Fd listeningSocket,
+            Map<ObjectKey, Fd> handedBack, Set<String> foreignNames) {
+        this.notifier = notifier;
+        this.watchdog = watchdog;
+        this.fdStoreSize = fdStoreSize;
+        this.listeningSocket = listeningSocket;
+        this.handedBack = handedBack;
+        this.handedBackKeys = handedBack.keySet().stream()
+                .filter(key -> !foreignNames.contains(FdStoreNames.of(key))).collect(Collectors.toUnmodifiableSet());
+        this.foreignNames = foreignNames;
+    }
+
+    /** Reads NOTIFY_SOCKET, LISTEN_* and WATCHDOG_* and takes the passed fds. */
+    public static SystemdService fromEnvironment(Map<String, String> environment) {
+        long pid = ProcessHandle.current().pid();
+        Notifier notifier = Notifier.fromEnvironment(environment);
+        Fd socket = null;
+        Map<ObjectKey, Fd> handedBack = new HashMap<>();
+        Set<String> foreignNames = new LinkedHashSet<>();
+        for (ListenFds.Passed passed : ListenFds.take(environment, pid)) {
+            ObjectKey key = FdStoreNames.parse(passed.name());
+            if (isSocket(passed.fd()) && socket == null) {
+                socket = passed.fd();
+            } else if (key != null && !handedBack.containsKey(key)) {
+                handedBack.put(key, passed.fd());
+            } else {
+                // A second entry of one name can only be removed with the first; the store gets the
+                // recovered object again after the removal (see follow).
+                log.warn("systemd passed fd {} named '{}', which is neither the listening socket nor the first fd"
+                        + " stored under that name; closing it", passed.fd(), passed.name());
+                passed.fd().close();
+                foreignNames.add(passed.name());
+            }
+        }
+        return new SystemdService(notifier, Watchdog.fromEnvironment(environment, pid, notifier),
+                environment.get("FDSTORE"), socket, handedBack, foreignNames);
+    }
+
+    private static boolean isSocket(Fd fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd.get())).toString().startsWith("socket:");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The socket that socket activation passed, for the caller to serve and own; empty otherwise. */
+    public Optional<Fd> takeListeningSocket() {
+        Optional<Fd> socket = Optional.ofNullable(listeningSocket);
+        listeningSocket = null;
+        return socket;
+    }
+
+    /** The fd store's entries handed back at start, by the object they claim to be; the caller owns them. */
+    public Map<ObjectKey, Fd> takeStoredObjects() {
+        Map<ObjectKey, Fd> taken = Map.copyOf(handedBack);
+        handedBack.clear();
+        return taken;
+    }
+
+    /**
+     * Whether objects can survive the daemon in systemd's fd store. systemd 254 and later announce the
+     * store's size in FDSTORE; older ones (Debian 12 has 252) say nothing, and bpfkeeper.service is
+     * trusted to set FileDescriptorStoreMax.
+     */
+    public boolean hasFdStore() {
+        return notifier.connected() && !"0".equals(fdStoreSize);
+    }
+
+    /**
+     * From now on keeps the fd store and STATUS= in line with the registry. The store's entries that
+     * recovery did not take back leave the store.
+     */
+    public void follow(Registry registry) {
+        this.registry = registry;
+        if (!notifier.connected()) {
+            return;
+        }
+        for (String name : foreignNames) {
+            notifier.send("FDSTOREREMOVE=1\nFDNAME=" + name);
+        }
+        if (hasFdStore()) {
+            FdStore fdStore = new FdStore(notifier, registry, handedBackKeys);
+            fdStore.reconcile();
+            registry.addListener(RegistryListener.onEveryChange(fdStore::sync));
+            log.info("systemd's fd store holds {} unpinned daemon-lifetime objects{}", fdStore.size(),
+                    fdStoreSize == null ? "" : " (room for " + fdStoreSize + ")");
+        }
+        // Keeps systemctl status saying what the daemon holds.
+        registry.addListener(RegistryListener.onEveryChange(
+                object -> notifier.send("STATUS=" + Holdings.of(registry).describe())));
+    }
+
+    /** READY=1, once recovery is done and the socket serves; starts the watchdog. */
+    public void ready() {
+        notifier.send("READY=1\nSTATUS=" + Holdings.of(registry).describe());
+        watchdog.ifPresent(Watchdog::start);
+    }
+
+    /** STOPPING=1, as the daemon begins to stop. */
+    public void stopping() {
+        notifier.send("STOPPING=1\nSTATUS=stopping: finishing the calls in flight");
+    }
+
+    @Override
+    public void close() {
+        watchdog.ifPresent(Watchdog::close);
+        takeStoredObjects().values().forEach(Fd::close);
+        takeListeningSocket().ifPresent(Fd::close);
+        notifier.close();
+    }
+}

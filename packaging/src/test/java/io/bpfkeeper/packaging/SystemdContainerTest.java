@@ -1,0 +1,127 @@
+package io.bpfkeeper.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bpfkeeper.daemon.kernel.KernelIds;
+import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.daemon.testing.Bpftool;
+import io.bpfkeeper.daemon.testing.Eventually;
+import io.bpfkeeper.daemon.testing.KernelTest;
+import io.bpfkeeper.packaging.support.Repository;
+import io.bpfkeeper.packaging.support.SystemdContainer;
+import io.bpfkeeper.protocol.client.BpfkeeperClient;
+import io.bpfkeeper.protocol.client.CreateMapRequest;
+import io.bpfkeeper.protocol.types.BpfObject;
+import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Lifetime;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end under a real systemd: the built .deb installed in a container that boots this host's
+ * systemd, the daemon socket-activated, restarted, killed and stopped by systemd itself. Slow (it
+ * boots a system), so one scenario covers the whole story. Its bpffs is the container's own
+ * instance, which vanishes with it, and its fd store dies with its systemd, so nothing outlives the
+ * test.
+ */
+@KernelTest
+class SystemdContainerTest {
+
+    private static final String KEY = "00000000";
+    private static final String VALUE = "2a00000000000000";
+    private static final Duration RESTART_DEADLINE = Duration.ofMinutes(2);
+
+    @Test
+    void theInstalledServiceIsActivatedBySocketAndKeepsItsObjectsAcrossRestartAndSigkill() {
+        Path deb = Repository.debianPackage();
+        // basic.target: the host's own services (databases and such) need not start in the container.
+        try (SystemdContainer container = SystemdContainer.boot(List.of(deb), "systemd.unit=basic.target")) {
+            assertThat(container.output("stat", "-f", "-c", "%T", "/sys/fs/bpf"))
+                    .as("nothing mounts bpffs in the container before bpfkeeper").isNotEqualTo("bpf_fs");
+
+            container.output("dpkg", "--install", "/root/" + deb.getFileName());
+
+            assertThat(container.output("getent", "group", "bpfkeeper")).startsWith("bpfkeeper:x:");
+            assertThat(container.output("systemctl", "is-enabled", "bpfkeeper.socket")).isEqualTo("enabled");
+            assertThat(container.output("systemctl", "is-active", "bpfkeeper.socket")).isEqualTo("active");
+            assertThat(container.run("systemctl", "is-active", "bpfkeeper.service").stdout().strip())
+                    .as("nothing has connected yet").isEqualTo("inactive");
+
+            Path socket = container.path("/run/bpfkeeper/bpfkeeper.sock");
+            int kept;
+            int pinned;
+            int session;
+            try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
+                kept = (int) client.createMap(CreateMapRequest.of("e2e_kept", "array", 4, 8, 1)).id();
+                client.mapUpdate(kept, KEY, VALUE, null);
+                pinned = (int) client.createMap(CreateMapRequest.of("e2e_pinned", "array", 4, 8, 1)
+                        .withPin("e2e/pinned")).id();
+                client.mapUpdate(pinned, KEY, VALUE, null);
+                session = (int) client.createMap(CreateMapRequest.of("e2e_session", "array", 4, 8, 1)
+                        .withLifetime(Lifetime.SESSION)).id();
+
+                assertThat(container.property("bpfkeeper.service", "ActiveState"))
+                        .as("the first call activated the service").isEqualTo("active");
+                assertBpffsCameFirst(container);
+
+                String firstPid = container.property("bpfkeeper.service", "MainPID");
+                container.output("systemctl", "restart", "bpfkeeper.service");
+                assertThat(container.property("bpfkeeper.service", "MainPID")).isNotEqualTo(firstPid);
+            }
+            Eventually.until(RESTART_DEADLINE, () -> !KernelIds.exists(ObjectKind.MAP, session),
+                    "the session map " + session + " freed by the restart");
+            assertKeeps(socket, kept, pinned);
+            assertThat(container.property("bpfkeeper.service", "NFileDescriptorStore")).isEqualTo("1");
+
+            String secondPid = container.property("bpfkeeper.service", "MainPID");
+            container.output("systemctl", "kill", "--signal=SIGKILL", "bpfkeeper.service");
+            Eventually.until(RESTART_DEADLINE, () -> !container.property("bpfkeeper.service", "MainPID")
+                    .equals(secondPid) && container.property("bpfkeeper.service", "ActiveState").equals("active"),
+                    "systemd restarting bpfkeeper after SIGKILL");
+
+            assertKeeps(socket, kept, pinned);
+            // One restart, the one SIGKILL caused: the watchdog never fired.
+            assertThat(container.property("bpfkeeper.service", "NRestarts")).isEqualTo("1");
+            assertThat(container.output("journalctl", "--unit=bpfkeeper.service", "--no-pager"))
+                    .contains("recovered map " + kept + " (e2e_kept) from systemd's fd store")
+                    .contains("recovered map " + pinned + " (e2e_pinned) from its pin /sys/fs/bpf/e2e/pinned")
+                    .doesNotContain("pins are unavailable");
+
+            container.output("systemctl", "stop", "bpfkeeper.service");
+            assertThat(container.property("bpfkeeper.service", "Result")).as("SIGTERM is a clean stop")
+                    .isEqualTo("success");
+            Eventually.until(RESTART_DEADLINE, () -> !KernelIds.exists(ObjectKind.MAP, kept),
+                    "the unpinned map " + kept + " freed: a stop empties the fd store");
+            try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
+                List<BpfObject> objects = client.list(null, null);
+                assertThat(objects).extracting(BpfObject::id).containsExactly((long) pinned, (long) kept);
+                assertThat(objects.get(0).lost()).isNull();
+                assertThat(objects.get(1).lost()).startsWith("systemd's fd store did not hand it back");
+            }
+        }
+    }
+
+    /** bpffs is mounted, and its unit became active before the daemon's process started. */
+    private static void assertBpffsCameFirst(SystemdContainer container) {
+        assertThat(container.output("stat", "-f", "-c", "%T", "/sys/fs/bpf")).isEqualTo("bpf_fs");
+        long mounted = Long.parseLong(container.property("bpfkeeper-bpffs.service", "ActiveEnterTimestampMonotonic"));
+        long started = Long.parseLong(container.property("bpfkeeper.service", "ExecMainStartTimestampMonotonic"));
+        assertThat(mounted).isPositive().isLessThan(started);
+    }
+
+    /** Both maps are owned again, with the same kernel ids and the value written before. */
+    private static void assertKeeps(Path socket, int kept, int pinned) {
+        try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
+            assertThat(client.list(null, null)).extracting(BpfObject::id)
+                    .containsExactlyInAnyOrder((long) kept, (long) pinned);
+            assertThat(client.get(Kind.MAP, pinned).pins()).containsExactly("/sys/fs/bpf/e2e/pinned");
+            for (int id : new int[] {kept, pinned}) {
+                assertThat(client.mapLookup(id, KEY).orElseThrow().value()).isEqualTo(VALUE);
+                assertThat(HexFormat.of().formatHex(Bpftool.mapLookup(id, new byte[4]))).isEqualTo(VALUE);
+            }
+        }
+    }
+}

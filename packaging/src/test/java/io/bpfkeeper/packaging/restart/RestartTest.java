@@ -1,0 +1,187 @@
+package io.bpfkeeper.packaging.restart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bpfkeeper.daemon.kernel.KernelIds;
+import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.daemon.testing.Bpftool;
+import io.bpfkeeper.daemon.testing.Eventually;
+import io.bpfkeeper.daemon.testing.KernelTest;
+import io.bpfkeeper.daemon.testing.PrivateBpffs;
+import io.bpfkeeper.packaging.support.FakeSystemd;
+import io.bpfkeeper.protocol.client.BpfkeeperClient;
+import io.bpfkeeper.protocol.client.CreateMapRequest;
+import io.bpfkeeper.protocol.client.LoadProgramRequest;
+import io.bpfkeeper.protocol.types.BpfObject;
+import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Lifetime;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Restarts of the real daemon process under a harness that plays systemd: daemon-lifetime objects
+ * survive through the fd store or their pins, with the same kernel ids and contents, and only
+ * session objects are lost. Every check of survival goes to the kernel through bpftool or
+ * BPF_MAP_GET_FD_BY_ID, not only to the daemon's word.
+ */
+@KernelTest
+class RestartTest {
+
+    private static final String KEY = "00000000";
+    private static final String VALUE = "2a00000000000000";
+
+    @RegisterExtension
+    final PrivateBpffs bpffs = new PrivateBpffs();
+
+    @Test
+    void restartKeepsAnUnpinnedDaemonLifetimeMapWithItsIdAndValue() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            int id;
+            try (BpfkeeperClient client = systemd.client()) {
+                id = (int) client.createMap(CreateMapRequest.of("kept", "array", 4, 8, 1)).id();
+                client.mapUpdate(id, KEY, VALUE, null);
+            }
+            assertThat(systemd.fdStoreNames()).containsExactly("map-" + id);
+
+            systemd.restart();
+
+            assertThat(bpftoolValue(id)).isEqualTo(VALUE);
+            try (BpfkeeperClient client = systemd.client()) {
+                BpfObject map = client.get(Kind.MAP, id);
+                assertThat(map.lifetime()).isEqualTo(Lifetime.DAEMON);
+                assertThat(map.lost()).isNull();
+                assertThat(client.mapLookup(id, KEY).orElseThrow().value()).isEqualTo(VALUE);
+            }
+            assertThat(systemd.fdStoreNames()).containsExactly("map-" + id);
+            assertThat(systemd.log()).contains("recovered map " + id + " (kept) from systemd's fd store");
+        }
+    }
+
+    @Test
+    void restartKeepsAnUnpinnedProgramWithItsIdAndTag() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            int id;
+            try (BpfkeeperClient client = systemd.client()) {
+                // r0 = XDP_PASS; exit
+                id = (int) client.loadProgram(LoadProgramRequest.of("kept_prog", "xdp",
+                        "b700000002000000" + "9500000000000000", "GPL")).object().id();
+            }
+            String tag = Bpftool.progShow(id).get("tag").asText();
+            assertThat(systemd.fdStoreNames()).containsExactly("program-" + id);
+
+            systemd.restart();
+
+            assertThat(Bpftool.progShow(id).get("tag").asText()).isEqualTo(tag);
+            try (BpfkeeperClient client = systemd.client()) {
+                BpfObject program = client.get(Kind.PROGRAM, id);
+                assertThat(program.name()).isEqualTo("kept_prog");
+                assertThat(program.program().tag()).isEqualTo(tag);
+            }
+            assertThat(systemd.fdStoreNames()).containsExactly("program-" + id);
+        }
+    }
+
+    @Test
+    void restartReadoptsAPinnedMapAndKeepsItOutOfTheFdStore() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            int id;
+            try (BpfkeeperClient client = systemd.client()) {
+                id = (int) client.createMap(CreateMapRequest.of("pinned", "array", 4, 8, 1).withPin("a/pinned")).id();
+                client.mapUpdate(id, KEY, VALUE, null);
+            }
+            assertThat(systemd.fdStoreNames()).isEmpty();
+
+            systemd.restart();
+
+            Path pin = bpffs.path().resolve("a/pinned");
+            assertThat(Bpftool.json("map", "show", "pinned", pin.toString()).get("id").asInt()).isEqualTo(id);
+            try (BpfkeeperClient client = systemd.client()) {
+                assertThat(client.get(Kind.MAP, id).pins()).containsExactly(pin.toString());
+            }
+            assertThat(systemd.log()).contains("recovered map " + id + " (pinned) from its pin " + pin);
+        }
+    }
+
+    @Test
+    void sigkillThenRestartLosesOnlyTheSessionObjects() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            int unpinned;
+            int pinned;
+            int session;
+            try (BpfkeeperClient client = systemd.client()) {
+                unpinned = (int) client.createMap(CreateMapRequest.of("unpinned", "array", 4, 8, 1)).id();
+                client.mapUpdate(unpinned, KEY, VALUE, null);
+                pinned = (int) client.createMap(CreateMapRequest.of("pinned", "hash", 4, 8, 4).withPin("pinned")).id();
+                session = (int) client.createMap(CreateMapRequest.of("session", "array", 4, 8, 1)
+                        .withLifetime(Lifetime.SESSION)).id();
+
+                systemd.kill();
+            }
+            Eventually.until(Duration.ofSeconds(30), () -> !KernelIds.exists(ObjectKind.MAP, session),
+                    "the session map " + session + " freed with the killed daemon");
+
+            systemd.start();
+
+            assertThat(bpftoolValue(unpinned)).isEqualTo(VALUE);
+            assertThat(KernelIds.exists(ObjectKind.MAP, pinned)).isTrue();
+            try (BpfkeeperClient client = systemd.client()) {
+                assertThat(client.list(null, null)).extracting(BpfObject::id)
+                        .containsExactlyInAnyOrder((long) unpinned, (long) pinned);
+            }
+        }
+    }
+
+    @Test
+    void releaseTakesTheMapOutOfTheFdStoreAndARestartDoesNotBringItBack() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            int id;
+            try (BpfkeeperClient client = systemd.client()) {
+                id = (int) client.createMap(CreateMapRequest.of("released", "array", 4, 8, 1)).id();
+                assertThat(systemd.fdStoreNames()).containsExactly("map-" + id);
+                client.release(Kind.MAP, id);
+            }
+            assertThat(systemd.fdStoreNames()).isEmpty();
+            Eventually.until(Duration.ofSeconds(30), () -> !KernelIds.exists(ObjectKind.MAP, id),
+                    "the released map " + id + " freed");
+
+            systemd.restart();
+
+            try (BpfkeeperClient client = systemd.client()) {
+                assertThat(client.list(null, null)).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void unpinningMovesTheMapIntoTheFdStoreSoThatItStillSurvives() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            int id;
+            try (BpfkeeperClient client = systemd.client()) {
+                id = (int) client.createMap(CreateMapRequest.of("unpinned", "array", 4, 8, 1).withPin("p")).id();
+                assertThat(systemd.fdStoreNames()).isEmpty();
+                client.unpin(Kind.MAP, id, "p");
+            }
+            assertThat(systemd.fdStoreNames()).containsExactly("map-" + id);
+
+            systemd.restart();
+
+            try (BpfkeeperClient client = systemd.client()) {
+                assertThat(client.get(Kind.MAP, id).pins()).isEmpty();
+            }
+            assertThat(KernelIds.exists(ObjectKind.MAP, id)).isTrue();
+        }
+    }
+
+    private static String bpftoolValue(int mapId) {
+        return HexFormat.of().formatHex(Bpftool.mapLookup(mapId, new byte[4]));
+    }
+}

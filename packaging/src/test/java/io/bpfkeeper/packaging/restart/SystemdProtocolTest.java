@@ -1,0 +1,129 @@
+package io.bpfkeeper.packaging.restart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bpfkeeper.daemon.testing.Eventually;
+import io.bpfkeeper.daemon.testing.KernelTest;
+import io.bpfkeeper.daemon.testing.PrivateBpffs;
+import io.bpfkeeper.packaging.support.Directories;
+import io.bpfkeeper.packaging.support.FakeSystemd;
+import io.bpfkeeper.packaging.support.Repository;
+import io.bpfkeeper.protocol.client.BpfkeeperClient;
+import io.bpfkeeper.protocol.client.CreateMapRequest;
+import io.bpfkeeper.protocol.types.Lifetime;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The daemon process speaks systemd's protocols: socket activation, READY, STATUS, STOPPING, WATCHDOG. */
+@KernelTest
+class SystemdProtocolTest {
+
+    @RegisterExtension
+    final PrivateBpffs bpffs = new PrivateBpffs();
+
+    @Test
+    void servesThePassedSocketAndBindsNoneOfItsOwn() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            try (BpfkeeperClient client = systemd.client()) {
+                assertThat(client.list(null, null)).isEmpty();
+            }
+            assertThat(systemd.ownSocket()).doesNotExist();
+            assertThat(systemd.log()).contains("serving Varlink on the socket systemd passed (fd 3)");
+        }
+    }
+
+    @Test
+    void readyComesOnlyAfterRecoveryAndStatusSaysWhatTheDaemonHolds() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            try (BpfkeeperClient client = systemd.client()) {
+                client.createMap(CreateMapRequest.of("unpinned", "array", 4, 8, 1));
+                client.createMap(CreateMapRequest.of("pinned", "array", 4, 8, 1).withPin("pinned"));
+                client.createMap(CreateMapRequest.of("session", "array", 4, 8, 1).withLifetime(Lifetime.SESSION));
+                assertThat(systemd.lastStatus()).isEqualTo("holding 3 objects: 2 daemon-lifetime (1 unpinned,"
+                        + " 1 pinned), 1 session-lifetime");
+            }
+
+            systemd.restart();
+
+            // READY=1 carries the status of that moment: both recovered objects are held already.
+            String ready = systemd.awaitNotification(message -> message.contains("READY=1"), Duration.ZERO, "READY=1");
+            assertThat(ready).isEqualTo("READY=1\nSTATUS=holding 2 objects: 2 daemon-lifetime (1 unpinned, 1 pinned),"
+                    + " 0 session-lifetime");
+        }
+    }
+
+    @Test
+    void sigtermSaysStoppingWritesTheJournalAndLogsTheFateOfEachLifetimeClass() throws IOException {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            long unpinned;
+            long pinned;
+            try (BpfkeeperClient client = systemd.client()) {
+                unpinned = client.createMap(CreateMapRequest.of("unpinned", "array", 4, 8, 1)).id();
+                pinned = client.createMap(CreateMapRequest.of("pinned", "array", 4, 8, 1).withPin("pinned")).id();
+                client.createMap(CreateMapRequest.of("session", "array", 4, 8, 1).withLifetime(Lifetime.SESSION));
+
+                systemd.stop();
+            }
+
+            assertThat(systemd.notificationsOfThisRun()).anyMatch(message -> message.startsWith("STOPPING=1\n"));
+            assertThat(systemd.log())
+                    .contains("released 1 session-lifetime objects")
+                    .contains("1 unpinned daemon-lifetime objects stay in systemd's fd store: a restart hands them"
+                            + " back; a stop empties the store")
+                    .contains("1 pinned daemon-lifetime objects stay alive in bpffs; the next start re-adopts them");
+            String journal = Files.readString(systemd.stateDirectory().resolve("journal.json"));
+            assertThat(journal).contains("\"id\" : " + unpinned).contains("\"id\" : " + pinned)
+                    .doesNotContain("\"session\"");
+        }
+    }
+
+    @Test
+    void pingsTheWatchdogWhenSystemdAsksForIt() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path()).withEnvironment("WATCHDOG_USEC", "1000000")) {
+            systemd.start();
+            Eventually.until(Duration.ofSeconds(30), () -> systemd.notificationsOfThisRun().stream()
+                    .filter("WATCHDOG=1"::equals).count() >= 2, "two WATCHDOG=1 pings");
+            assertThat(systemd.log()).contains("pinging systemd's watchdog every 500 ms");
+        }
+    }
+
+    @Test
+    void withoutSystemdTheDaemonSaysAtStartAndAtStopThatUnpinnedObjectsDoNotSurvive() throws Exception {
+        Path directory = Files.createTempDirectory("bpfkeeper-plain-");
+        try {
+            Path socket = directory.resolve("bpfkeeper.sock");
+            Path log = directory.resolve("daemon.log");
+            ProcessBuilder builder = new ProcessBuilder(Repository.root().resolve("bin/bpfkeeperd").toString(),
+                    "--socket", socket.toString(), "--pin-root", bpffs.path().toString(),
+                    "--state-dir", directory.resolve("state").toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(new File("/dev/null"));
+            builder.environment().remove("NOTIFY_SOCKET");
+            Process daemon = builder.start();
+            try {
+                Eventually.until(Duration.ofMinutes(2), () -> Files.exists(socket) || !daemon.isAlive(),
+                        "the daemon serving " + socket);
+                try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
+                    client.createMap(CreateMapRequest.of("doomed", "array", 4, 8, 1));
+                }
+            } finally {
+                daemon.destroy();
+                daemon.waitFor(1, TimeUnit.MINUTES);
+            }
+            assertThat(Files.readString(log))
+                    .contains("no systemd fd store: unpinned daemon-lifetime objects will not survive this daemon")
+                    .contains("released 1 unpinned daemon-lifetime objects: without systemd's fd store they do not"
+                            + " survive the daemon");
+        } finally {
+            Directories.deleteRecursively(directory);
+        }
+    }
+}
