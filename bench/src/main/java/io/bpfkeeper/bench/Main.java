@@ -1,0 +1,108 @@
+package io.bpfkeeper.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs the benchmarks against a running daemon and reports each figure as a ratio against a
+ * baseline measured in the same run. scripts/bench starts the daemon and runs this; see
+ * docs/benchmarks.md.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures a running bpfkeeperd against baselines measured in the same run.")
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--socket", required = true, paramLabel = "PATH", description = "the daemon's socket")
+    Path socket;
+
+    @Option(names = "--daemon-pid", required = true, paramLabel = "PID",
+            description = "the daemon's JVM, whose memory the memory benchmark reads")
+    long daemonPid;
+
+    @Option(names = "--only", split = ",", paramLabel = "NAME",
+            description = "run only these benchmarks (comma-separated): ${COMPLETION-CANDIDATES}",
+            completionCandidates = BenchmarkNames.class)
+    List<String> only = Benchmarks.names();
+
+    @Option(names = "--rounds", paramLabel = "N", description = "rounds that count; figures are their medians "
+            + "(default: ${DEFAULT-VALUE})")
+    int rounds = 5;
+
+    @Option(names = "--warmup-rounds", paramLabel = "N", description = "rounds run first and dropped "
+            + "(default: ${DEFAULT-VALUE})")
+    int warmupRounds = 1;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "MapLookup calls per latency round "
+            + "(default: ${DEFAULT-VALUE})")
+    int lookupCalls = 20_000;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "how long each throughput round counts calls "
+            + "(default: ${DEFAULT-VALUE})")
+    double throughputSeconds = 2;
+
+    @Option(names = "--batch-entries", paramLabel = "N", description = "entries of the MapUpdateBatch "
+            + "(default: ${DEFAULT-VALUE})")
+    int batchEntries = 100_000;
+
+    @Option(names = "--held-maps", paramLabel = "N", description = "maps the daemon holds while its memory is "
+            + "measured (default: ${DEFAULT-VALUE})")
+    int heldMaps = 10_000;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "where the JSON results go "
+            + "(default: ${DEFAULT-VALUE})")
+    Path output = Path.of("bench/target/bench-results.json");
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<Benchmark> benchmarks = Benchmarks.selected(only);
+        RunOptions options = new RunOptions(rounds, warmupRounds, lookupCalls,
+                Duration.ofMillis(Math.round(throughputSeconds * 1000)), batchEntries, heldMaps);
+        List<Report.Section> sections = new ArrayList<>();
+        try (BenchContext context = new BenchContext(options, new DaemonProcess(socket, daemonPid))) {
+            for (Benchmark benchmark : benchmarks) {
+                System.err.println("bench: running " + benchmark.name());
+                sections.add(new Report.Section(benchmark.name(), benchmark.run(context)));
+            }
+        }
+        Report report = new Report(environment(), sections);
+        report.print(System.out);
+        report.writeJson(output);
+        System.err.println("bench: results written to " + output);
+        return 0;
+    }
+
+    private ObjectNode environment() {
+        return JsonNodeFactory.instance.objectNode()
+                .put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                .put("kernel", System.getProperty("os.version"))
+                .put("cpus", Runtime.getRuntime().availableProcessors())
+                .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
+                .put("arguments", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    }
+
+    /** The names that --only accepts, for its help. */
+    static final class BenchmarkNames extends ArrayList<String> {
+        BenchmarkNames() {
+            super(Benchmarks.names());
+        }
+    }
+}
