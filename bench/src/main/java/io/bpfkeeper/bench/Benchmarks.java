@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 final class Benchmarks {
 
     static final List<Benchmark> ALL = List.of(
-            new LookupLatency());
+            new LookupLatency(),
+            new LookupThroughput());
 
     private Benchmarks() {
     }

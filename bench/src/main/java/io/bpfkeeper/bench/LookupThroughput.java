@@ -1,0 +1,84 @@
+package io.bpfkeeper.bench;
+
+import io.bpfkeeper.protocol.client.BpfkeeperClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * MapLookup calls per second with 1, 4 and 16 clients, each on its own connection and thread and
+ * waiting for each reply before its next call, against the same clients of the echo server.
+ */
+final class LookupThroughput implements Benchmark {
+
+    private static final int[] CLIENT_COUNTS = {1, 4, 16};
+    /** The client count whose ratio has a target. */
+    private static final int TARGET_CLIENTS = 4;
+    /** Time for every client to connect and get going before calls count. */
+    private static final Duration RAMP_UP = Duration.ofMillis(300);
+
+    @Override
+    public String name() {
+        return "throughput";
+    }
+
+    @Override
+    public List<Figure> run(BenchContext context) throws Exception {
+        Duration window = context.options().throughputWindow();
+        Path echo = context.echo().socket();
+        List<Figure> figures = new ArrayList<>();
+        try (LookupTarget target = LookupTarget.create(context.daemon())) {
+            for (int clients : CLIENT_COUNTS) {
+                Rounds.Paired<Double> rounds = Rounds.paired(context.options(),
+                        () -> callsPerSecond(context.daemon().socket(), clients, target, window),
+                        () -> callsPerSecond(echo, clients, target, window));
+                figures.add(Figure.compared(clients + (clients == 1 ? " client" : " clients"), Unit.PER_SECOND,
+                        rounds, Double::doubleValue, "echo",
+                        clients == TARGET_CLIENTS ? Target.ratioAtLeast(0.6) : null));
+            }
+        }
+        return figures;
+    }
+
+    /** Runs {@code clients} closed loops of lookups and counts the calls they finish within {@code window}. */
+    private static double callsPerSecond(Path socket, int clients, LookupTarget target, Duration window)
+            throws Exception {
+        LongAdder calls = new LongAdder();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> loops = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                loops.add(threads.submit(() -> {
+                    try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
+                        while (!stop.get()) {
+                            target.lookup(client);
+                            calls.increment();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            Thread.sleep(RAMP_UP.toMillis());
+            long callsBefore = calls.sum();
+            long start = System.nanoTime();
+            Thread.sleep(window.toMillis());
+            long counted = calls.sum() - callsBefore;
+            long elapsed = System.nanoTime() - start;
+            stop.set(true);
+            for (Future<?> loop : loops) {
+                loop.get();
+            }
+            return counted * 1e9 / elapsed;
+        } finally {
+            stop.set(true);
+            threads.shutdown();
+        }
+    }
+}
