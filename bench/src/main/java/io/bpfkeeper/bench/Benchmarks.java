@@ -8,7 +8,8 @@ final class Benchmarks {
 
     static final List<Benchmark> ALL = List.of(
             new LookupLatency(),
-            new LookupThroughput());
+            new LookupThroughput(),
+            new BatchUpdate());
 
     private Benchmarks() {
     }
