@@ -9,7 +9,8 @@ final class Benchmarks {
     static final List<Benchmark> ALL = List.of(
             new LookupLatency(),
             new LookupThroughput(),
-            new BatchUpdate());
+            new BatchUpdate(),
+            new HeldObjectMemory());
 
     private Benchmarks() {
     }

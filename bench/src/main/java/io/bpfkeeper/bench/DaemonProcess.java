@@ -1,6 +1,8 @@
 package io.bpfkeeper.bench;
 
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -13,5 +15,21 @@ record DaemonProcess(Path socket, long pid) {
 
     BpfkeeperClient connect() {
         return BpfkeeperClient.connect(socket);
+    }
+
+    /** VmRSS: the daemon's memory that is resident in RAM, its JVM's own and the heap's. */
+    long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                // "VmRSS:	  123456 kB"
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + pid + "/status");
+    }
+
+    /** The daemon's live heap, after a full collection. */
+    HeapHistogram liveHeap() throws IOException, InterruptedException {
+        return HeapHistogram.of(pid);
     }
 }
