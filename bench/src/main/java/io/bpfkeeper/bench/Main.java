@@ -42,11 +42,11 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--warmup-rounds", paramLabel = "N", description = "rounds run first and dropped "
             + "(default: ${DEFAULT-VALUE})")
-    int warmupRounds = 1;
+    int warmupRounds = 2;
 
     @Option(names = "--iterations", paramLabel = "N", description = "MapLookup calls per latency round "
             + "(default: ${DEFAULT-VALUE})")
-    int lookupCalls = 20_000;
+    int lookupCalls = 50_000;
 
     @Option(names = "--seconds", paramLabel = "S", description = "how long each throughput round counts calls "
             + "(default: ${DEFAULT-VALUE})")
