@@ -15,7 +15,7 @@ import java.util.List;
 final class HeldObjectMemory implements Benchmark {
 
     /** How many classes that grew most the report names, to say where the heap per map goes. */
-    private static final int CLASSES_SHOWN = 6;
+    private static final int CLASSES_SHOWN = 8;
 
     /** What the daemon used at one moment. */
     private record Snapshot(long residentBytes, HeapHistogram heap) {
@@ -54,8 +54,6 @@ final class HeldObjectMemory implements Benchmark {
         List<Figure> figures = new ArrayList<>(List.of(
                 Figure.compared("RSS holding " + held + " maps", Unit.BYTES, rounds,
                         Snapshot::residentBytes, "RSS holding none", null),
-                perMap(rounds, "RSS per held map", round ->
-                        round.daemon().residentBytes() - round.baseline().residentBytes(), count, null),
                 perMap(rounds, "heap per held map", round ->
                         round.daemon().heap().totalBytes() - round.baseline().heap().totalBytes(), count,
                         Target.valueAtMost(2048))));
