@@ -2,6 +2,8 @@ package io.bpfkeeper.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +78,7 @@ public final class Main implements Callable<Integer> {
         List<Benchmark> benchmarks = Benchmarks.selected(only);
         RunOptions options = new RunOptions(rounds, warmupRounds, lookupCalls,
                 Duration.ofMillis(Math.round(throughputSeconds * 1000)), batchEntries, heldMaps);
+        String loadBefore = loadAverage();
         List<Report.Section> sections = new ArrayList<>();
         try (BenchContext context = new BenchContext(options, new DaemonProcess(socket, daemonPid))) {
             for (Benchmark benchmark : benchmarks) {
@@ -83,20 +86,32 @@ public final class Main implements Callable<Integer> {
                 sections.add(new Report.Section(benchmark.name(), benchmark.run(context)));
             }
         }
-        Report report = new Report(environment(), sections);
+        Report report = new Report(environment(loadBefore, loadAverage()), sections);
         report.print(System.out);
         report.writeJson(output);
         System.err.println("bench: results written to " + output);
         return 0;
     }
 
-    private ObjectNode environment() {
+    /**
+     * The run shares the machine's 2 cores with whatever else runs, such as other builds; the load
+     * average before and after says how much that was.
+     */
+    private ObjectNode environment(String loadBefore, String loadAfter) {
         return JsonNodeFactory.instance.objectNode()
                 .put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
                 .put("kernel", System.getProperty("os.version"))
                 .put("cpus", Runtime.getRuntime().availableProcessors())
                 .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
+                .put("loadAverageBefore", loadBefore)
+                .put("loadAverageAfter", loadAfter)
                 .put("arguments", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    }
+
+    /** The 1, 5 and 15-minute load averages. */
+    private static String loadAverage() throws IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2];
     }
 
     /** The names that --only accepts, for its help. */
