@@ -1,6 +1,5 @@
 package io.bpfkeeper.bench;
 
-import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +10,7 @@ import java.nio.file.Path;
  *
  * @param pid the daemon's JVM
  */
-record DaemonProcess(Path socket, long pid) {
-
-    BpfkeeperClient connect() {
-        return BpfkeeperClient.connect(socket);
-    }
+record DaemonProcess(Path socket, long pid) implements ServerProcess {
 
     /** VmRSS: the daemon's memory that is resident in RAM, its JVM's own and the heap's. */
     long residentBytes() throws IOException {

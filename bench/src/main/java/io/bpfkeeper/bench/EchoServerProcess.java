@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** An {@link EchoServer} in a child JVM, on a socket in a temporary directory of its own. */
-final class EchoServerProcess implements AutoCloseable {
+final class EchoServerProcess implements ServerProcess, AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
@@ -45,8 +45,14 @@ final class EchoServerProcess implements AutoCloseable {
         return echo;
     }
 
-    Path socket() {
+    @Override
+    public Path socket() {
         return socket;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
     }
 
     private void awaitListening() throws IOException, InterruptedException {

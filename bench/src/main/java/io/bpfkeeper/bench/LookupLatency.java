@@ -20,7 +20,7 @@ final class LookupLatency implements Benchmark {
         int calls = context.options().lookupCalls();
         try (LookupTarget target = LookupTarget.create(context.daemon());
                 BpfkeeperClient daemon = context.daemon().connect();
-                BpfkeeperClient echo = BpfkeeperClient.connect(context.echo().socket())) {
+                BpfkeeperClient echo = context.echo().connect()) {
             Rounds.Paired<long[]> rounds = Rounds.paired(context.options(),
                     () -> latencies(target, daemon, calls), () -> latencies(target, echo, calls));
             return List.of(percentile(rounds, 50, Target.ratioAtMost(1.5)), percentile(rounds, 99, null));

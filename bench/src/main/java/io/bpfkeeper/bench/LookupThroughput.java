@@ -1,7 +1,6 @@
 package io.bpfkeeper.bench;
 
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * MapLookup calls per second with 1, 4 and 16 clients, each on its own connection and thread and
- * waiting for each reply before its next call, against the same clients of the echo server.
+ * waiting for each reply before its next call, against the same clients of the echo server. On 2
+ * cores the servers and the clients share the CPUs, so each count also reports the CPU time the
+ * server process spent per call: the daemon's share of the machine.
  */
 final class LookupThroughput implements Benchmark {
 
@@ -23,6 +24,10 @@ final class LookupThroughput implements Benchmark {
     /** Time for every client to connect and get going before calls count. */
     private static final Duration RAMP_UP = Duration.ofMillis(300);
 
+    /** What one round of closed loops achieved, and what it cost the server. */
+    private record Sample(double callsPerSecond, double serverCpuPerCall) {
+    }
+
     @Override
     public String name() {
         return "throughput";
@@ -31,23 +36,25 @@ final class LookupThroughput implements Benchmark {
     @Override
     public List<Figure> run(BenchContext context) throws Exception {
         Duration window = context.options().throughputWindow();
-        Path echo = context.echo().socket();
+        EchoServerProcess echo = context.echo();
         List<Figure> figures = new ArrayList<>();
         try (LookupTarget target = LookupTarget.create(context.daemon())) {
             for (int clients : CLIENT_COUNTS) {
-                Rounds.Paired<Double> rounds = Rounds.paired(context.options(),
-                        () -> callsPerSecond(context.daemon().socket(), clients, target, window),
-                        () -> callsPerSecond(echo, clients, target, window));
-                figures.add(Figure.compared(clients + (clients == 1 ? " client" : " clients"), Unit.PER_SECOND,
-                        rounds, Double::doubleValue, "echo",
+                Rounds.Paired<Sample> rounds = Rounds.paired(context.options(),
+                        () -> closedLoops(context.daemon(), clients, target, window),
+                        () -> closedLoops(echo, clients, target, window));
+                String name = clients + (clients == 1 ? " client" : " clients");
+                figures.add(Figure.compared(name, Unit.PER_SECOND, rounds, Sample::callsPerSecond, "echo",
                         clients == TARGET_CLIENTS ? Target.ratioAtLeast(0.6) : null));
+                figures.add(Figure.compared(name + ", server CPU per call", Unit.NANOSECONDS, rounds,
+                        Sample::serverCpuPerCall, "echo", null));
             }
         }
         return figures;
     }
 
     /** Runs {@code clients} closed loops of lookups and counts the calls they finish within {@code window}. */
-    private static double callsPerSecond(Path socket, int clients, LookupTarget target, Duration window)
+    private static Sample closedLoops(ServerProcess server, int clients, LookupTarget target, Duration window)
             throws Exception {
         LongAdder calls = new LongAdder();
         AtomicBoolean stop = new AtomicBoolean();
@@ -56,7 +63,7 @@ final class LookupThroughput implements Benchmark {
             List<Future<?>> loops = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 loops.add(threads.submit(() -> {
-                    try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
+                    try (BpfkeeperClient client = server.connect()) {
                         while (!stop.get()) {
                             target.lookup(client);
                             calls.increment();
@@ -67,15 +74,17 @@ final class LookupThroughput implements Benchmark {
             }
             Thread.sleep(RAMP_UP.toMillis());
             long callsBefore = calls.sum();
+            long cpuBefore = server.cpuNanoseconds();
             long start = System.nanoTime();
             Thread.sleep(window.toMillis());
             long counted = calls.sum() - callsBefore;
+            long cpu = server.cpuNanoseconds() - cpuBefore;
             long elapsed = System.nanoTime() - start;
             stop.set(true);
             for (Future<?> loop : loops) {
                 loop.get();
             }
-            return counted * 1e9 / elapsed;
+            return new Sample(counted * 1e9 / elapsed, (double) cpu / counted);
         } finally {
             stop.set(true);
             threads.shutdown();
