@@ -1,8 +1,6 @@
 package io.bpfkeeper.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,16 +20,7 @@ record HeapHistogram(long totalBytes, Map<String, Long> bytesByClass) {
     private static final Pattern TOTAL_LINE = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)\\s*$", Pattern.MULTILINE);
 
     static HeapHistogram of(long pid) throws IOException, InterruptedException {
-        // The jcmd of the JDK that runs the harness, which is the daemon's, since both come from PATH or JAVA.
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Path jcmd = Path.of(java).resolveSibling("jcmd");
-        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IOException("jcmd " + pid + " GC.class_histogram failed: " + output);
-        }
-        return parse(output);
+        return parse(Jcmd.run(pid, "GC.class_histogram"));
     }
 
     static HeapHistogram parse(String histogram) {

@@ -66,6 +66,10 @@ public final class Main implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     Path output = Path.of("bench/target/bench-results.json");
 
+    @Option(names = "--profile", description = "record the daemon with JFR during each benchmark, beside the "
+            + "JSON results, and print where its time went")
+    boolean profile;
+
     @Spec
     CommandSpec spec;
 
@@ -80,10 +84,19 @@ public final class Main implements Callable<Integer> {
                 Duration.ofMillis(Math.round(throughputSeconds * 1000)), batchEntries, heldMaps);
         String loadBefore = loadAverage();
         List<Report.Section> sections = new ArrayList<>();
-        try (BenchContext context = new BenchContext(options, new DaemonProcess(socket, daemonPid))) {
+        DaemonProcess daemon = new DaemonProcess(socket, daemonPid);
+        try (BenchContext context = new BenchContext(options, daemon)) {
             for (Benchmark benchmark : benchmarks) {
                 System.err.println("bench: running " + benchmark.name());
-                sections.add(new Report.Section(benchmark.name(), benchmark.run(context)));
+                DaemonProfile recording = profile
+                        ? DaemonProfile.start(daemon, benchmark.name(), output.toAbsolutePath().getParent())
+                        : null;
+                List<Figure> figures = benchmark.run(context);
+                if (recording != null) {
+                    System.out.println("Where the daemon's time went during " + benchmark.name() + ": "
+                            + recording.stop());
+                }
+                sections.add(new Report.Section(benchmark.name(), figures));
             }
         }
         Report report = new Report(environment(loadBefore, loadAverage()), sections);
