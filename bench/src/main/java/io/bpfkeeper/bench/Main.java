@@ -22,15 +22,18 @@ import picocli.CommandLine.Spec;
  * baseline measured in the same run. scripts/bench starts the daemon and runs this; see
  * docs/benchmarks.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", sortOptions = false,
         description = "Measures a running bpfkeeperd against baselines measured in the same run.")
 public final class Main implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
 
     @Option(names = "--socket", required = true, paramLabel = "PATH", description = "the daemon's socket")
     Path socket;
 
     @Option(names = "--daemon-pid", required = true, paramLabel = "PID",
-            description = "the daemon's JVM, whose memory the memory benchmark reads")
+            description = "the daemon's process, whose CPU time, memory and JFR recordings are read")
     long daemonPid;
 
     @Option(names = "--only", split = ",", paramLabel = "NAME",
