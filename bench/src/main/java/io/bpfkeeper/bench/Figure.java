@@ -6,8 +6,7 @@ import java.util.stream.IntStream;
 
 /**
  * One reported figure: the daemon's value in each round and, where there is one, the baseline's
- * value in the same rounds. The report shows medians across rounds; the ratio compares the two
- * medians.
+ * value in the same rounds. The report shows medians across rounds.
  *
  * @param baseline what the daemon is compared with; null for a figure with an absolute target
  * @param baselineRounds empty when there is no baseline
@@ -38,8 +37,13 @@ record Figure(String name, Unit unit, List<Double> rounds, String baseline, List
         return Stats.median(baselineRounds);
     }
 
+    /**
+     * The median of the rounds' ratios rather than the ratio of the medians: each round measures
+     * both sides back to back, so its ratio cancels load that other processes put on the machine
+     * for longer than a round, while the medians of either side mix rounds under different loads.
+     */
     double ratio() {
-        return value() / baselineValue();
+        return Stats.median(roundRatios());
     }
 
     /** The ratio of each round on its own: their spread shows how noisy the run was. */
