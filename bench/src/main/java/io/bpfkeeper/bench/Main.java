@@ -43,7 +43,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--rounds", paramLabel = "N", description = "rounds that count; figures are their medians "
             + "(default: ${DEFAULT-VALUE})")
-    int rounds = 5;
+    int rounds = 7;
 
     @Option(names = "--warmup-rounds", paramLabel = "N", description = "rounds run first and dropped "
             + "(default: ${DEFAULT-VALUE})")
