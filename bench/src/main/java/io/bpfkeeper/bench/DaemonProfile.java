@@ -23,7 +23,14 @@ import jdk.jfr.consumer.RecordingFile;
 final class DaemonProfile {
 
     private static final int SELF_METHODS_SHOWN = 15;
-    private static final int TOTAL_METHODS_SHOWN = 30;
+    private static final int TOTAL_METHODS_SHOWN = 25;
+    /**
+     * Threads and Netty's event loop and pipeline, which nearly every sample passes through: left
+     * out of the totals, so that these show the work, such as framing, parsing and the handlers.
+     */
+    private static final List<String> SCAFFOLDING = List.of(
+            "java.lang.Thread.", "io.netty.util.concurrent.", "io.netty.util.internal.ThreadExecutorMap",
+            "io.netty.channel.");
 
     private final DaemonProcess daemon;
     private final String recording;
@@ -61,7 +68,9 @@ final class DaemonProfile {
                 List<RecordedFrame> frames = event.getStackTrace().getFrames();
                 self.merge(method(frames.get(0)), 1, Integer::sum);
                 Set<String> onStack = new HashSet<>();
-                frames.forEach(frame -> onStack.add(method(frame)));
+                frames.stream().map(DaemonProfile::method)
+                        .filter(method -> SCAFFOLDING.stream().noneMatch(method::startsWith))
+                        .forEach(onStack::add);
                 onStack.forEach(method -> total.merge(method, 1, Integer::sum));
             } else if (type.equals("jdk.GarbageCollection")) {
                 collections++;
@@ -72,7 +81,7 @@ final class DaemonProfile {
                 "%d Java samples; %d collections paused the daemon for %d ms in all; recording: %s%n",
                 samples, collections, paused.toMillis(), file));
         appendTop(summary, "self", self, samples, SELF_METHODS_SHOWN);
-        appendTop(summary, "total", total, samples, TOTAL_METHODS_SHOWN);
+        appendTop(summary, "total, without threads and the event loop", total, samples, TOTAL_METHODS_SHOWN);
         return summary.toString();
     }
 
