@@ -42,13 +42,18 @@ final class DaemonProfile {
         this.file = file;
     }
 
-    /** Starts recording, with the JDK's "profile" settings: a Java sample every 10 ms per thread. */
+    /**
+     * Starts recording with the JDK's "profile" settings, but a Java sample every millisecond
+     * instead of every 10: the sampler is a thread too, and on 2 busy cores it got so few turns that
+     * the batch benchmark left fewer than 100 samples.
+     */
     static DaemonProfile start(DaemonProcess daemon, String benchmark, Path directory)
             throws IOException, InterruptedException {
         Files.createDirectories(directory);
         Path file = directory.resolve("profile-" + benchmark + ".jfr").toAbsolutePath();
         String recording = "bench-" + benchmark;
-        Jcmd.run(daemon.pid(), "JFR.start", "name=" + recording, "settings=profile", "filename=" + file);
+        Jcmd.run(daemon.pid(), "JFR.start", "name=" + recording, "settings=profile",
+                "jdk.ExecutionSample#period=1ms", "filename=" + file);
         return new DaemonProfile(daemon, recording, file);
     }
 
