@@ -33,7 +33,7 @@ final class Report {
     }
 
     void print(PrintStream out) {
-        environment.fields().forEachRemaining(field -> out.println(field.getKey() + ": " + field.getValue().asText()));
+        environment.properties().forEach(field -> out.println(field.getKey() + ": " + field.getValue().asText()));
         out.println();
         List<String[]> rows = new ArrayList<>();
         rows.add(COLUMNS);
