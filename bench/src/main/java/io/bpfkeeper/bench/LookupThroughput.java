@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * MapLookup calls per second with 1, 4 and 16 clients, each on its own connection and thread and
  * waiting for each reply before its next call, against the same clients of the echo server. On 2
- * cores the servers and the clients share the CPUs, so each count also reports the CPU time the
- * server process spent per call: the daemon's share of the machine.
+ * cores the server and the clients share the CPUs, so each count also reports the CPU time that the
+ * server process and this one (the clients) spent per call: where the machine's time went.
  */
 final class LookupThroughput implements Benchmark {
 
@@ -24,8 +24,8 @@ final class LookupThroughput implements Benchmark {
     /** Time for every client to connect and get going before calls count. */
     private static final Duration RAMP_UP = Duration.ofMillis(300);
 
-    /** What one round of closed loops achieved, and what it cost the server. */
-    private record Sample(double callsPerSecond, double serverCpuPerCall) {
+    /** What one round of closed loops achieved, and the CPU time it cost each side per call. */
+    private record Sample(double callsPerSecond, double serverCpuPerCall, double clientCpuPerCall) {
     }
 
     @Override
@@ -48,6 +48,8 @@ final class LookupThroughput implements Benchmark {
                         clients == TARGET_CLIENTS ? Target.ratioAtLeast(0.6) : null));
                 figures.add(Figure.compared(name + ", server CPU per call", Unit.NANOSECONDS, rounds,
                         Sample::serverCpuPerCall, "echo", null));
+                figures.add(Figure.compared(name + ", client CPU per call", Unit.NANOSECONDS, rounds,
+                        Sample::clientCpuPerCall, "echo", null));
             }
         }
         return figures;
@@ -74,17 +76,19 @@ final class LookupThroughput implements Benchmark {
             }
             Thread.sleep(RAMP_UP.toMillis());
             long callsBefore = calls.sum();
-            long cpuBefore = server.cpuNanoseconds();
+            long serverCpuBefore = server.cpuNanoseconds();
+            long clientCpuBefore = ProcessCpu.nanoseconds(ProcessHandle.current().pid());
             long start = System.nanoTime();
             Thread.sleep(window.toMillis());
             long counted = calls.sum() - callsBefore;
-            long cpu = server.cpuNanoseconds() - cpuBefore;
+            long serverCpu = server.cpuNanoseconds() - serverCpuBefore;
+            long clientCpu = ProcessCpu.nanoseconds(ProcessHandle.current().pid()) - clientCpuBefore;
             long elapsed = System.nanoTime() - start;
             stop.set(true);
             for (Future<?> loop : loops) {
                 loop.get();
             }
-            return new Sample(counted * 1e9 / elapsed, (double) cpu / counted);
+            return new Sample(counted * 1e9 / elapsed, (double) serverCpu / counted, (double) clientCpu / counted);
         } finally {
             stop.set(true);
             threads.shutdown();
