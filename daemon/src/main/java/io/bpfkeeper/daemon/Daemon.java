@@ -139,7 +139,7 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (journalWriter != null) {
-            journalWriter.write();
+            journalWriter.close();
         }
         reportFates(atStop, Holdings.of(registry), systemd != null && systemd.hasFdStore());
         registry.closeAllForShutdown();
