@@ -15,6 +15,10 @@ import io.bpfkeeper.protocol.client.LoadProgramRequest;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -121,6 +125,11 @@ class RestartTest {
                 pinned = (int) client.createMap(CreateMapRequest.of("pinned", "hash", 4, 8, 4).withPin("pinned")).id();
                 session = (int) client.createMap(CreateMapRequest.of("session", "array", 4, 8, 1)
                         .withLifetime(Lifetime.SESSION)).id();
+                // The journal follows the calls on a thread of its own, and a crash loses what it has not
+                // written yet: kill only once it has both maps, the pinned one with its pin.
+                String pin = bpffs.path().resolve("pinned").toString();
+                Eventually.until(Duration.ofSeconds(30), () -> journal(systemd).contains("\"id\" : " + unpinned + ",")
+                        && journal(systemd).contains(pin), "the journal records both maps");
 
                 systemd.kill();
             }
@@ -178,6 +187,17 @@ class RestartTest {
                 assertThat(client.get(Kind.MAP, id).pins()).isEmpty();
             }
             assertThat(KernelIds.exists(ObjectKind.MAP, id)).isTrue();
+        }
+    }
+
+    /** The journal as the daemon last wrote it, whole, as its writes are renames; empty before the first. */
+    private static String journal(FakeSystemd systemd) {
+        try {
+            return Files.readString(systemd.stateDirectory().resolve("journal.json"));
+        } catch (NoSuchFileException e) {
+            return "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
