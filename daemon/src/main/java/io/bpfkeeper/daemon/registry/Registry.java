@@ -89,11 +89,22 @@ public final class Registry {
             object.close();
             throw new IllegalStateException(object.key() + " is owned already");
         }
+        reserveAttachmentId(object.key());
     }
 
     /** A new id for a link-less attachment, which the kernel gives none; never 0, and never reused. */
     public int newAttachmentId() {
         return lastAttachmentId.incrementAndGet();
+    }
+
+    /**
+     * Keeps {@link #newAttachmentId} from giving out an id that an attachment recovered at start has,
+     * or had, since the journal and the clients know it by that id.
+     */
+    private void reserveAttachmentId(ObjectKey key) {
+        if (key.kind() == Kind.ATTACHMENT) {
+            lastAttachmentId.accumulateAndGet(key.id(), Math::max);
+        }
     }
 
     public Optional<OwnedObject> get(ObjectKey key) {
@@ -123,6 +134,7 @@ public final class Registry {
     /** Records an object owned before a restart that could not be taken back. It has no fd to close. */
     public void recordLost(LostObject object) {
         lost.add(object);
+        reserveAttachmentId(object.key());
     }
 
     /** The objects owned before the last restart that could not be taken back, with the reasons. */
