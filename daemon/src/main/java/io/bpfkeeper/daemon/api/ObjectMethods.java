@@ -7,6 +7,7 @@ import io.bpfkeeper.daemon.kernel.KernelObject;
 import io.bpfkeeper.daemon.kernel.KernelObjects;
 import io.bpfkeeper.daemon.kernel.ObjectIdentity;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.daemon.registry.LostObject;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /** Methods on any owned object: Get, List, Pin, Unpin, Release, Adopt. */
@@ -42,9 +44,14 @@ final class ObjectMethods {
                 Method.onWorker("Adopt", Audit.changing(this::adopt)));
     }
 
+    /** An owned object, else a lost one: after a restart, a client may ask for an object it had. */
     private void get(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
-        call.reply(Map.of("object", ObjectViews.view(api.owned(params.kind("kind"), params.id("id")))));
+        ObjectKey key = new ObjectKey(params.kind("kind"), params.id("id"));
+        Optional<OwnedObject> owned = api.registry().get(key);
+        BpfObject view = owned.isPresent() ? ObjectViews.view(owned.get())
+                : ObjectViews.view(api.registry().lost(key).orElseThrow(() -> ApiErrors.noSuchObject(key)));
+        call.reply(Map.of("object", view));
     }
 
     /** Owned objects first, then the objects lost at the last start, both filtered alike. */

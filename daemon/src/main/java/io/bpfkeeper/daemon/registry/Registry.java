@@ -142,6 +142,11 @@ public final class Registry {
         return List.copyOf(lost);
     }
 
+    /** The object of this kind and id that could not be taken back at the last restart, if one was lost. */
+    public Optional<LostObject> lost(ObjectKey key) {
+        return lost.stream().filter(object -> object.key().equals(key)).findFirst();
+    }
+
     /** Drops the daemon's reference. Pins stay: they are holders of their own. */
     public Optional<OwnedObject> release(ObjectKey key) {
         OwnedObject object = objects.remove(key);

@@ -53,6 +53,9 @@ class BadRecoveryInputTest {
             BpfObject lost = onlyObject(systemd);
             assertThat(lost.id()).isEqualTo(id);
             assertThat(lost.lost()).isEqualTo("the pin " + pin + " is gone");
+            try (BpfkeeperClient client = systemd.client()) {
+                assertThat(client.get(Kind.MAP, id)).isEqualTo(lost);
+            }
             assertThat(systemd.log()).contains("lost map " + id + " (gone): the pin " + pin + " is gone");
             assertServes(systemd);
         }
