@@ -24,7 +24,10 @@ import java.util.List;
  */
 public final class Journal {
 
-    static final int VERSION = 1;
+    /** Version 2 records where links and attachments are attached, and the attachments themselves. */
+    static final int VERSION = 2;
+    /** A version 1 journal reads as version 2 without targets, so that its links are lost, not misread. */
+    private static final int OLDEST_READABLE_VERSION = 1;
     static final String FILE_NAME = "journal.json";
     private static final DateTimeFormatter ASIDE_SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(java.time.ZoneOffset.UTC);
@@ -77,8 +80,9 @@ public final class Journal {
         if (document == null || document.objects() == null) {
             return unreadable("it holds no object list");
         }
-        if (document.version() != VERSION) {
-            return unreadable("it has version " + document.version() + "; this daemon reads version " + VERSION);
+        if (document.version() < OLDEST_READABLE_VERSION || document.version() > VERSION) {
+            return unreadable("it has version " + document.version() + "; this daemon reads versions "
+                    + OLDEST_READABLE_VERSION + " to " + VERSION);
         }
         for (JournalEntry entry : document.objects()) {
             if (entry == null || !entry.complete()) {

@@ -10,18 +10,24 @@ import java.util.Map;
 
 /**
  * The journal's record of one daemon-lifetime object: what the daemon knows that the kernel does not
- * (owner, labels, pins, when), and the kernel's fingerprint to check a recovered fd or pin against.
+ * (owner, labels, pins, when, and where a link or an attachment is attached), and the kernel's
+ * fingerprint to check a recovered fd, pin or attachment against.
  *
+ * @param id the kernel's id; for an attachment, the one the daemon gave it
  * @param createdAt RFC 3339, as the Varlink interface shows it
  * @param pins absolute paths
+ * @param target where a link or an attachment is attached; null for maps and programs, and for the
+ *     links of a version 1 journal, which did not record it
  */
 record JournalEntry(Kind kind, int id, String name, String type, Owner owner, Map<String, String> labels,
-        String createdAt, List<String> pins, KernelFingerprint kernel) {
+        String createdAt, List<String> pins, KernelFingerprint kernel, JournalTarget target) {
 
     static JournalEntry of(OwnedObject object) {
+        KernelFingerprint kernel = object.attachment() != null ? KernelFingerprint.ofAttachment(object.attachment())
+                : KernelFingerprint.of(object.kernelObject());
         return new JournalEntry(object.kind(), object.id(), object.name(), object.type(), object.owner(),
                 object.labels(), object.createdAt().toString(), object.pins().stream().map(Path::toString).toList(),
-                KernelFingerprint.of(object.kernelObject()));
+                kernel, JournalTarget.of(object));
     }
 
     ObjectKey key() {
