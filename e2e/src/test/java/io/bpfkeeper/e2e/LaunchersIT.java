@@ -49,7 +49,9 @@ class LaunchersIT {
         daemon = new ProcessBuilder(CHECKOUT.resolve("bin/bpfkeeperd").toString(),
                 "--socket", socket().toString(),
                 "--pin-root", bpffs.path().toString(),
-                "--state-dir", directory.resolve("state").toString())
+                "--state-dir", directory.resolve("state").toString(),
+                // Any free port: the default one belongs to whichever daemon of a concurrent run took it.
+                "--metrics-address", "127.0.0.1:0")
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("daemon.log").toFile())
                 .start();

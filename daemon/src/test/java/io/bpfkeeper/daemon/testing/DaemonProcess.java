@@ -41,7 +41,9 @@ public final class DaemonProcess implements AutoCloseable {
                     "io.bpfkeeper.daemon.Main",
                     "--socket", directory.resolve("bpfkeeper.sock").toString(),
                     "--pin-root", pinRoot.toString(),
-                    "--state-dir", directory.resolve("state").toString()));
+                    "--state-dir", directory.resolve("state").toString(),
+                    // Any free port: the default one belongs to whichever daemon of a concurrent run took it.
+                    "--metrics-address", "127.0.0.1:0"));
             command.addAll(List.of(extraFlags));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();

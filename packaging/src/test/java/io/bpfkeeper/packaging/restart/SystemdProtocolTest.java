@@ -104,7 +104,7 @@ class SystemdProtocolTest {
             Path log = directory.resolve("daemon.log");
             ProcessBuilder builder = new ProcessBuilder(Repository.root().resolve("bin/bpfkeeperd").toString(),
                     "--socket", socket.toString(), "--pin-root", bpffs.path().toString(),
-                    "--state-dir", directory.resolve("state").toString())
+                    "--state-dir", directory.resolve("state").toString(), "--metrics-address", "127.0.0.1:0")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(new File("/dev/null"));
             builder.environment().remove("NOTIFY_SOCKET");
             Process daemon = builder.start();

@@ -116,7 +116,9 @@ public final class FakeSystemd implements AutoCloseable {
         command.addAll(List.of("--", Repository.root().resolve("bin/bpfkeeperd").toString(),
                 "--socket", ownSocket().toString(),
                 "--pin-root", pinRoot.toString(),
-                "--state-dir", stateDirectory().toString()));
+                "--state-dir", stateDirectory().toString(),
+                // Any free port: the default one belongs to whichever daemon of a concurrent run took it.
+                "--metrics-address", "127.0.0.1:0"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log(runs).toFile()).redirectInput(new File("/dev/null"));
         Map<String, String> variables = builder.environment();
