@@ -8,6 +8,8 @@ import io.bpfkeeper.daemon.kernel.KernelObject;
 import io.bpfkeeper.daemon.kernel.KernelObjects;
 import io.bpfkeeper.daemon.kernel.ObjectIdentity;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.daemon.kernel.link.AttachOptions;
+import io.bpfkeeper.daemon.kernel.link.BpfLink;
 import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.OwnedObject;
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes back, at start, the daemon-lifetime objects the journal records: from the fds systemd's fd
  * store hands back, else from their pins. Each fd or pin must still hold the recorded object (kind,
- * id, type, name, map geometry or program tag). What cannot be taken back is recorded as lost, with
- * the reason, in the registry and the log. Nothing here stops the start.
+ * id, type, name, map geometry, program tag, or the program a link holds); a link gets back the
+ * options it was attached with. What cannot be taken back is recorded as lost, with the reason, in
+ * the registry and the log. Nothing here stops the start.
  */
 public final class Recovery {
 
@@ -85,13 +88,28 @@ public final class Recovery {
     }
 
     private void recover(JournalEntry entry, Fd stored) {
+        AttachOptions options = null;
+        if (entry.kind() == Kind.LINK) {
+            if (entry.target() == null) {
+                if (stored != null) {
+                    stored.close();
+                }
+                lose(entry, "the journal does not say where the link is attached (an older bpfkeeper wrote it),"
+                        + " so the daemon cannot take it back");
+                return;
+            }
+            // Read before any pin is opened: a record this daemon cannot express fails here, and run
+            // closes the store's fd.
+            options = entry.target().options();
+        }
         List<String> problems = new ArrayList<>();
-        KernelObject object = stored == null ? null : checked(entry, stored, "the fd store's entry", problems);
+        KernelObject object = stored == null ? null
+                : checked(entry, options, stored, "the fd store's entry", problems);
         boolean viaStore = object != null;
         List<Path> pins = new ArrayList<>();
         for (String pinText : entry.pins()) {
             Path pin = Path.of(pinText);
-            KernelObject pinned = openPin(entry, pin, problems);
+            KernelObject pinned = openPin(entry, options, pin, problems);
             if (pinned == null) {
                 continue;
             }
@@ -127,7 +145,7 @@ public final class Recovery {
     }
 
     /** The object at {@code pin} if it is the recorded one; null, with the problem added, otherwise. */
-    private KernelObject openPin(JournalEntry entry, Path pin, List<String> problems) {
+    private KernelObject openPin(JournalEntry entry, AttachOptions options, Path pin, List<String> problems) {
         if (!BpfFs.isBpfFs(pin.getParent())) {
             problems.add("the pin " + pin + " is not on a bpffs"
                     + (pinRootProblem != null ? " (" + pinRootProblem + ")" : " (is bpffs still mounted there?)"));
@@ -141,14 +159,17 @@ public final class Recovery {
                     + ": " + e.getMessage());
             return null;
         }
-        return checked(entry, fd, "the pin " + pin, problems);
+        return checked(entry, options, fd, "the pin " + pin, problems);
     }
 
     /**
      * Wraps {@code fd} if it holds the recorded object. Otherwise closes it, adds the problem and
      * returns null; the object it does hold is left alone.
+     *
+     * @param options where a link is attached; null for maps and programs
      */
-    private static KernelObject checked(JournalEntry entry, Fd fd, String holder, List<String> problems) {
+    private static KernelObject checked(JournalEntry entry, AttachOptions options, Fd fd, String holder,
+            List<String> problems) {
         ObjectIdentity identity;
         try {
             identity = ObjectIdentity.of(fd);
@@ -163,17 +184,18 @@ public final class Recovery {
             fd.close();
             return null;
         }
-        KernelObject object = KernelObjects.wrapMapOrProgram(fd);
-        if (object == null) {
-            problems.add(holder + " holds a " + identity.kind().label() + ", which bpfkeeper does not recover");
-            return null;
-        }
+        // The identity matched the recorded kind, so a map or program fd wraps as one.
+        KernelObject object = options == null ? KernelObjects.wrapMapOrProgram(fd)
+                : BpfLink.wrap(fd, entry.name(), options);
         List<String> differences = entry.kernel().differences(KernelFingerprint.of(object));
         if (!differences.isEmpty()) {
             problems.add(holder + " holds " + entry.key() + " but it is another object than the recorded one: "
                     + String.join(", ", differences));
             object.close();
             return null;
+        }
+        if (object instanceof BpfLink link && !link.isAttached()) {
+            problems.add(entry.key() + " attaches nothing any more: it was detached, or its target went away");
         }
         return object;
     }
@@ -202,6 +224,9 @@ public final class Recovery {
         }
         KernelObject object = KernelObjects.wrapMapOrProgram(fd);
         if (object == null) {
+            log.warn("dropped {} from systemd's fd store: without the journal the daemon does not know where it"
+                    + " was attached, so it cannot own it; the kernel frees it, detaching its program, unless"
+                    + " another holder remains", key);
             return;
         }
         OwnedObject owned = registry.add(new OwnedObject(key.kind(), object, object.name(), object.typeName(),

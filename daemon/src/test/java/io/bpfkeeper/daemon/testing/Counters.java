@@ -56,6 +56,17 @@ public final class Counters {
         return decode(Bpftool.mapLookup((int) counter.id(), KEY));
     }
 
+    /**
+     * How much the counter grows while {@code network} exchanges {@code datagrams}, read through
+     * bpftool, so that it needs no daemon: at least one per datagram while the program is on their
+     * way, none once it is off it.
+     */
+    public static long growthDuringExchange(TestNetwork network, int datagrams, BpfObject counter) {
+        long before = readWithBpftool(counter);
+        network.exchange(datagrams);
+        return readWithBpftool(counter) - before;
+    }
+
     private static long decode(byte[] value) {
         return ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }

@@ -8,9 +8,12 @@ import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.testing.BpffsMount;
 import io.bpfkeeper.daemon.testing.Bpftool;
+import io.bpfkeeper.daemon.testing.Counters;
 import io.bpfkeeper.daemon.testing.Eventually;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
+import io.bpfkeeper.daemon.testing.TestNetwork;
+import io.bpfkeeper.packaging.support.CountingAttachments;
 import io.bpfkeeper.packaging.support.FakeSystemd;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.AdoptRequest;
@@ -33,6 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @KernelTest
 class BadRecoveryInputTest {
+
+    private static final int DATAGRAMS = 5;
 
     @RegisterExtension
     final PrivateBpffs bpffs = new PrivateBpffs();
@@ -193,6 +198,34 @@ class BadRecoveryInputTest {
                 systemd.stop();
                 Files.delete(root);
             }
+        }
+    }
+
+    /** The link goes with its last fd; its program, held in the store too, is taken back and runs nowhere. */
+    @Test
+    void aLinkWhoseFdTheStoreNoLongerHoldsIsListedAsLost() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path()); TestNetwork network = TestNetwork.create()) {
+            systemd.start();
+            CountingAttachments.Attached attached = CountingAttachments.xdpLink(systemd, network);
+            Counters.Loaded xdp = attached.counting();
+            BpfObject link = attached.attachment();
+            systemd.stop();
+            systemd.removeFromFdStore("link-" + link.id());
+            Eventually.until(Duration.ofSeconds(30), () -> !KernelIds.exists(ObjectKind.LINK, (int) link.id()),
+                    "link " + link.id() + " freed with its last fd");
+
+            systemd.start();
+
+            try (BpfkeeperClient client = systemd.client()) {
+                BpfObject lost = client.get(Kind.LINK, link.id());
+                assertThat(lost.lost()).startsWith("systemd's fd store did not hand it back");
+                assertThat(client.get(Kind.PROGRAM, xdp.program().id()).lost()).isNull();
+            }
+            assertThat(systemd.log()).contains("lost link " + link.id() + " (xdp_count): systemd's fd store did not"
+                    + " hand it back");
+            assertThat(network.netShow(network.netnsB()).get("xdp")).isEmpty();
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, xdp.counter())).isZero();
+            assertServes(systemd);
         }
     }
 

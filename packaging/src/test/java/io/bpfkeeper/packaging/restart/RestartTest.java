@@ -4,17 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.daemon.testing.BpfTestObjects;
 import io.bpfkeeper.daemon.testing.Bpftool;
+import io.bpfkeeper.daemon.testing.Counters;
 import io.bpfkeeper.daemon.testing.Eventually;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
+import io.bpfkeeper.daemon.testing.TestNetwork;
+import io.bpfkeeper.packaging.support.CountingAttachments;
 import io.bpfkeeper.packaging.support.FakeSystemd;
+import io.bpfkeeper.protocol.client.AttachRequest;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
+import io.bpfkeeper.protocol.client.LoadObjectRequest;
 import io.bpfkeeper.protocol.client.LoadProgramRequest;
 import io.bpfkeeper.protocol.types.BpfObject;
+import io.bpfkeeper.protocol.types.Direction;
+import io.bpfkeeper.protocol.types.Hook;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.protocol.types.ProgramOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,15 +36,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Restarts of the real daemon process under a harness that plays systemd: daemon-lifetime objects
- * survive through the fd store or their pins, with the same kernel ids and contents, and only
- * session objects are lost. Every check of survival goes to the kernel through bpftool or
- * BPF_MAP_GET_FD_BY_ID, not only to the daemon's word.
+ * survive through the fd store or their pins, with the same kernel ids and contents, links on their
+ * hooks, and only session objects are lost. Every check of survival
+ * goes to the kernel through bpftool, BPF_MAP_GET_FD_BY_ID or traffic across a veth pair in
+ * namespaces of the test's own, not only to the daemon's word.
  */
 @KernelTest
 class RestartTest {
 
     private static final String KEY = "00000000";
     private static final String VALUE = "2a00000000000000";
+    private static final int DATAGRAMS = 5;
 
     @RegisterExtension
     final PrivateBpffs bpffs = new PrivateBpffs();
@@ -187,6 +198,75 @@ class RestartTest {
                 assertThat(client.get(Kind.MAP, id).pins()).isEmpty();
             }
             assertThat(KernelIds.exists(ObjectKind.MAP, id)).isTrue();
+        }
+    }
+
+    /**
+     * The link stays on the device while the daemon is down, held by the fd store alone, and comes
+     * back as the same link: same id, same program, counting; and the daemon owns it again, so that
+     * a Release takes it off.
+     */
+    @Test
+    void restartKeepsAnUnpinnedXdpLinkWithItsIdAndItsProgramOnTheDevice() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path()); TestNetwork network = TestNetwork.create()) {
+            systemd.start();
+            CountingAttachments.Attached attached = CountingAttachments.xdpLink(systemd, network);
+            Counters.Loaded xdp = attached.counting();
+            BpfObject link = attached.attachment();
+            assertThat(systemd.fdStoreNames()).contains("link-" + link.id());
+
+            systemd.stop();
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, xdp.counter()))
+                    .as("counting while only the fd store holds the link").isGreaterThanOrEqualTo(DATAGRAMS);
+            systemd.start();
+
+            assertThat(Bpftool.linkShow((int) link.id()).get("prog_id").asLong()).isEqualTo(xdp.program().id());
+            assertThat(network.netShow(network.netnsB()).get("xdp")).singleElement()
+                    .satisfies(onDevice -> assertThat(onDevice.get("id").asLong()).isEqualTo(xdp.program().id()));
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, xdp.counter()))
+                    .isGreaterThanOrEqualTo(DATAGRAMS);
+            assertThat(systemd.log()).contains("recovered link " + link.id() + " (xdp_count) from systemd's fd store");
+            assertThat(systemd.fdStoreNames()).contains("link-" + link.id());
+            try (BpfkeeperClient client = systemd.client()) {
+                assertThat(client.get(Kind.LINK, link.id())).isEqualTo(link);
+
+                client.release(Kind.LINK, link.id());
+            }
+            assertThat(systemd.fdStoreNames()).doesNotContain("link-" + link.id());
+            Eventually.until(Duration.ofSeconds(30), () -> !KernelIds.exists(ObjectKind.LINK, (int) link.id()),
+                    "the released link " + link.id() + " freed");
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, xdp.counter())).isZero();
+        }
+    }
+
+    /** A pinned link stays out of the fd store and comes back from its pin; Detach still takes it off. */
+    @Test
+    void restartReadoptsAPinnedTcxLinkFromItsPin() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path()); TestNetwork network = TestNetwork.create()) {
+            systemd.start();
+            Counters.Loaded tcx;
+            BpfObject link;
+            try (BpfkeeperClient client = systemd.client()) {
+                tcx = Counters.load(client, LoadObjectRequest.of("tcx", BpfTestObjects.bytes("tcx_count"))
+                        .withProgram("tcx_count", new ProgramOptions("sched_cls", "tcx_egress")), "tcx_count");
+                link = client.attach(AttachRequest.onInterface(tcx.program().id(), Hook.TCX, network.deviceA())
+                        .inNetns(network.netnsA()).withDirection(Direction.EGRESS).withPin("links/tcx"));
+            }
+            assertThat(systemd.fdStoreNames()).doesNotContain("link-" + link.id());
+
+            systemd.restart();
+
+            Path pin = bpffs.path().resolve("links/tcx");
+            assertThat(Bpftool.json("link", "show", "pinned", pin.toString()).get("id").asLong()).isEqualTo(link.id());
+            assertThat(systemd.log()).contains("recovered link " + link.id() + " (tcx_count) from its pin " + pin);
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, tcx.counter()))
+                    .isGreaterThanOrEqualTo(DATAGRAMS);
+            try (BpfkeeperClient client = systemd.client()) {
+                assertThat(client.get(Kind.LINK, link.id())).isEqualTo(link);
+
+                client.detach(Kind.LINK, link.id());
+            }
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, tcx.counter())).isZero();
         }
     }
 

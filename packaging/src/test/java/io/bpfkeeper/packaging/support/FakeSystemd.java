@@ -165,6 +165,15 @@ public final class FakeSystemd implements AutoCloseable {
         }
     }
 
+    /** Closes and forgets the store's entries under {@code name}, as if systemd had dropped them. */
+    public void removeFromFdStore(String name) {
+        List<Fd> removed = fdStore.remove(name);
+        if (removed == null) {
+            throw new IllegalArgumentException("the fd store holds nothing under " + name + ": " + fdStore.keySet());
+        }
+        removed.forEach(Fd::close);
+    }
+
     /** Puts {@code fd} in the store under {@code name} beside what it holds already. */
     public void addToFdStore(String name, Fd fd) {
         fdStore.computeIfAbsent(name, key -> new ArrayList<>()).add(fd);
