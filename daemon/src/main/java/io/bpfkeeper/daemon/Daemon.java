@@ -171,5 +171,9 @@ public final class Daemon implements AutoCloseable {
         }
         log.info("{} pinned daemon-lifetime objects stay alive in bpffs; the next start re-adopts them",
                 held.daemonPinned());
+        if (held.kernelHeld() > 0) {
+            log.info("{} link-less attachments stay: the kernel holds them whatever happens to the daemon; the next"
+                    + " start checks that each is still there and takes its record back", held.kernelHeld());
+        }
     }
 }

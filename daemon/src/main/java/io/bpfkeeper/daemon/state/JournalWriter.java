@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * one is being written share the next. A burst of changes (10,000 CreateMaps) therefore costs a
  * handful of snapshots, not one each, and no client call waits for an fsync. The price is that a
  * crash loses the changes of the last moments; recovery then finds fd-store entries or pins without
- * a record, and says so. Session objects are not recorded: they are never recovered.
+ * a record, and says so. Session objects are not recorded: they are never recovered. Link-less
+ * attachments are, though they have no fd: the kernel keeps them, and the record is what lets the
+ * next start find them again.
  */
 public final class JournalWriter implements AutoCloseable {
 
@@ -59,18 +61,14 @@ public final class JournalWriter implements AutoCloseable {
 
     /** Writes what the registry holds now. A failure is logged: the daemon serves on without it. */
     public synchronized void write() {
-        List<JournalEntry> entries = registry.list(this::recorded).stream().map(JournalEntry::of).toList();
+        List<JournalEntry> entries = registry.list(object -> object.lifetime() == Lifetime.DAEMON).stream()
+                .map(JournalEntry::of).toList();
         try {
             journal.write(entries);
         } catch (IOException | RuntimeException e) {
             log.error("cannot write the journal {}: {}; if the daemon restarts now, it cannot tell which objects"
                     + " were its own", journal.file(), e.toString());
         }
-    }
-
-    /** Daemon-lifetime objects held through an fd; link-less attachments have nothing to recover. */
-    private boolean recorded(OwnedObject object) {
-        return object.lifetime() == Lifetime.DAEMON && object.kernelObject() != null;
     }
 
     /** Finishes the writes asked for, then writes the final state, as the daemon stops. */

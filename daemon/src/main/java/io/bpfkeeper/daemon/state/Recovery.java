@@ -10,6 +10,7 @@ import io.bpfkeeper.daemon.kernel.ObjectIdentity;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.kernel.link.AttachOptions;
 import io.bpfkeeper.daemon.kernel.link.BpfLink;
+import io.bpfkeeper.daemon.kernel.link.TcFilter;
 import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.OwnedObject;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * Takes back, at start, the daemon-lifetime objects the journal records: from the fds systemd's fd
  * store hands back, else from their pins. Each fd or pin must still hold the recorded object (kind,
  * id, type, name, map geometry, program tag, or the program a link holds); a link gets back the
- * options it was attached with. What cannot be taken back is recorded as lost, with the reason, in
- * the registry and the log. Nothing here stops the start.
+ * options it was attached with. A link-less attachment has no fd: the kernel must still hold it at
+ * its recorded place, running its program. What cannot be taken back is recorded as lost, with the
+ * reason, in the registry and the log. Nothing here stops the start.
  */
 public final class Recovery {
 
@@ -46,6 +49,7 @@ public final class Recovery {
     private final Clock clock;
     private int fromStore;
     private int fromPins;
+    private int attachments;
 
     /** @param pinRootProblem why the pin root is not a usable bpffs, or null when it is */
     public Recovery(Registry registry, String pinRootProblem, Clock clock) {
@@ -66,9 +70,14 @@ public final class Recovery {
                     + " owned by root, since nothing says who owned them", contents.problem());
         }
         for (JournalEntry entry : contents.entries()) {
-            Fd stored = unclaimed.remove(entry.key());
+            // An attachment has no fd; a store entry in its name is foreign, and dropped below.
+            Fd stored = entry.kind() == Kind.ATTACHMENT ? null : unclaimed.remove(entry.key());
             try {
-                recover(entry, stored);
+                if (entry.kind() == Kind.ATTACHMENT) {
+                    recoverAttachment(entry);
+                } else {
+                    recover(entry, stored);
+                }
             } catch (RuntimeException e) {
                 if (stored != null) {
                     stored.close();
@@ -83,8 +92,8 @@ public final class Recovery {
                 keepWithoutRecord(leftover.getKey(), leftover.getValue());
             }
         }
-        log.info("recovered {} objects from systemd's fd store and {} from pins; {} lost", fromStore, fromPins,
-                registry.lost().size());
+        log.info("recovered {} objects from systemd's fd store, {} from pins and {} attachments that the kernel"
+                + " still holds; {} lost", fromStore, fromPins, attachments, registry.lost().size());
     }
 
     private void recover(JournalEntry entry, Fd stored) {
@@ -142,6 +151,27 @@ public final class Recovery {
         } else {
             log.warn("recovered {} from {}, but: {}", owned, source, String.join("; ", problems));
         }
+    }
+
+    /**
+     * Takes back a tc filter's record if the kernel still holds the filter where the journal says,
+     * running the recorded program. It keeps its id, so that Detach finds it by the id its owner knows.
+     */
+    private void recoverAttachment(JournalEntry entry) {
+        if (!(entry.target() instanceof JournalTarget.TcFilterTarget target) || entry.kernel().programId() == null) {
+            lose(entry, "the journal does not say where the attachment is, so the daemon cannot check it");
+            return;
+        }
+        TcFilter filter = target.filter(entry.kernel().programId());
+        Optional<String> notHeld = filter.whyNotHeld();
+        if (notHeld.isPresent()) {
+            lose(entry, notHeld.get());
+            return;
+        }
+        OwnedObject owned = registry.add(new OwnedObject(entry.id(), filter, entry.name(), entry.owner(),
+                entry.labels(), createdAt(entry)));
+        attachments++;
+        log.info("recovered {}: the kernel still holds the {}", owned, filter);
     }
 
     /** The object at {@code pin} if it is the recorded one; null, with the problem added, otherwise. */

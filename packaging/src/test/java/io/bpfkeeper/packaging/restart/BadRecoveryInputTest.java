@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bpfkeeper.daemon.kernel.BpfFs;
 import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.daemon.testing.BpfTestObjects;
 import io.bpfkeeper.daemon.testing.BpffsMount;
 import io.bpfkeeper.daemon.testing.Bpftool;
 import io.bpfkeeper.daemon.testing.Counters;
@@ -19,6 +20,7 @@ import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.AdoptRequest;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
+import io.bpfkeeper.protocol.client.LoadObjectRequest;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
 import java.io.IOException;
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BadRecoveryInputTest {
 
     private static final int DATAGRAMS = 5;
+    private static final long TC_PRIORITY = 3;
+    private static final long TC_HANDLE = 9;
 
     @RegisterExtension
     final PrivateBpffs bpffs = new PrivateBpffs();
@@ -225,6 +229,66 @@ class BadRecoveryInputTest {
                     + " hand it back");
             assertThat(network.netShow(network.netnsB()).get("xdp")).isEmpty();
             assertThat(Counters.growthDuringExchange(network, DATAGRAMS, xdp.counter())).isZero();
+            assertServes(systemd);
+        }
+    }
+
+    /** A lost attachment keeps its id to itself: the next attachment gets a later one. */
+    @Test
+    void aTcFilterRemovedWhileTheDaemonWasDownIsListedAsLost() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path()); TestNetwork network = TestNetwork.create()) {
+            systemd.start();
+            CountingAttachments.Attached attached = CountingAttachments.tcFilter(systemd, network, TC_PRIORITY,
+                    TC_HANDLE);
+            long filter = attached.attachment().id();
+            systemd.stop();
+            network.inNetns(network.netnsB(), "tc", "filter", "del", "dev", network.deviceB(), "ingress", "pref",
+                    Long.toString(TC_PRIORITY));
+
+            systemd.start();
+
+            String reason = "the tc cls_bpf filter with priority " + TC_PRIORITY + " and handle 0x"
+                    + Long.toHexString(TC_HANDLE) + " on the ingress hook of " + network.deviceB() + " in netns "
+                    + network.netnsB() + " is gone";
+            try (BpfkeeperClient client = systemd.client()) {
+                assertThat(client.get(Kind.ATTACHMENT, filter).lost()).isEqualTo(reason);
+                assertThat(CountingAttachments.tcFilter(systemd, network, attached.counting().program(), TC_PRIORITY,
+                        TC_HANDLE).id()).isGreaterThan(filter);
+            }
+            assertThat(systemd.log()).contains("lost attachment " + filter + " (tc_count): " + reason);
+            assertServes(systemd);
+        }
+    }
+
+    /** The filter's place is someone else's now: the record is lost, and their filter is left alone. */
+    @Test
+    void aTcFilterThatNowHoldsAnotherProgramIsListedAsLostAndLeftAlone() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path()); TestNetwork network = TestNetwork.create()) {
+            systemd.start();
+            CountingAttachments.Attached recorded = CountingAttachments.tcFilter(systemd, network, TC_PRIORITY,
+                    TC_HANDLE);
+            long filter = recorded.attachment().id();
+            Counters.Loaded other;
+            try (BpfkeeperClient client = systemd.client()) {
+                other = Counters.load(client, LoadObjectRequest.of("other", BpfTestObjects.bytes("tc_count"))
+                        .withPin("tc_count", "other"), "tc_count");
+            }
+            systemd.stop();
+            network.inNetns(network.netnsB(), "tc", "filter", "replace", "dev", network.deviceB(), "ingress",
+                    "protocol", "all", "pref", Long.toString(TC_PRIORITY), "handle", Long.toString(TC_HANDLE), "bpf",
+                    "direct-action", "pinned", bpffs.path().resolve("other").toString());
+
+            systemd.start();
+
+            try (BpfkeeperClient client = systemd.client()) {
+                assertThat(client.get(Kind.ATTACHMENT, filter).lost()).endsWith(" on the ingress hook of "
+                        + network.deviceB() + " in netns " + network.netnsB() + " now holds program "
+                        + other.program().id() + ", not the recorded program " + recorded.counting().program().id());
+            }
+            assertThat(network.netShow(network.netnsB()).get("tc")).singleElement()
+                    .satisfies(onDevice -> assertThat(onDevice.get("id").asLong()).isEqualTo(other.program().id()));
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, other.counter()))
+                    .isGreaterThanOrEqualTo(DATAGRAMS);
             assertServes(systemd);
         }
     }

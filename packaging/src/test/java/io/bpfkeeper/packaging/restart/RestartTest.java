@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Restarts of the real daemon process under a harness that plays systemd: daemon-lifetime objects
  * survive through the fd store or their pins, with the same kernel ids and contents, links on their
- * hooks, and only session objects are lost. Every check of survival
+ * hooks and tc filters as the kernel's, and only session objects are lost. Every check of survival
  * goes to the kernel through bpftool, BPF_MAP_GET_FD_BY_ID or traffic across a veth pair in
  * namespaces of the test's own, not only to the daemon's word.
  */
@@ -267,6 +267,44 @@ class RestartTest {
                 client.detach(Kind.LINK, link.id());
             }
             assertThat(Counters.growthDuringExchange(network, DATAGRAMS, tcx.counter())).isZero();
+        }
+    }
+
+    /**
+     * A tc filter has no fd: the kernel keeps it through the restart, and the daemon takes back its
+     * record under the same id, so that Detach by that id still removes it. New attachments get new
+     * ids.
+     */
+    @Test
+    void restartKeepsTheRecordOfATcFilterSoThatDetachStillRemovesIt() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path()); TestNetwork network = TestNetwork.create()) {
+            systemd.start();
+            CountingAttachments.Attached attached = CountingAttachments.tcFilter(systemd, network, 3, 9);
+            Counters.Loaded tc = attached.counting();
+            BpfObject filter = attached.attachment();
+            assertThat(systemd.fdStoreNames()).doesNotContain("attachment-" + filter.id());
+
+            systemd.stop();
+            assertThat(systemd.log()).contains("1 link-less attachments stay: the kernel holds them");
+            systemd.start();
+
+            assertThat(systemd.log()).contains("recovered attachment " + filter.id() + " (tc_count): the kernel still"
+                    + " holds the filter on tc ingress of " + network.deviceB() + " in netns " + network.netnsB());
+            assertThat(systemd.lastStatus()).isEqualTo("holding 3 objects: 3 daemon-lifetime (2 unpinned, 0 pinned,"
+                    + " 1 held by the kernel), 0 session-lifetime");
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, tc.counter()))
+                    .isGreaterThanOrEqualTo(DATAGRAMS);
+            try (BpfkeeperClient client = systemd.client()) {
+                assertThat(client.get(Kind.ATTACHMENT, filter.id())).isEqualTo(filter);
+                BpfObject later = client.attach(AttachRequest.onInterface(tc.program().id(), Hook.TC,
+                        network.deviceA()).inNetns(network.netnsA()).withDirection(Direction.INGRESS));
+                assertThat(later.id()).isGreaterThan(filter.id());
+                client.detach(Kind.ATTACHMENT, later.id());
+
+                client.detach(Kind.ATTACHMENT, filter.id());
+            }
+            assertThat(network.netShow(network.netnsB()).get("tc")).isEmpty();
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, tc.counter())).isZero();
         }
     }
 
