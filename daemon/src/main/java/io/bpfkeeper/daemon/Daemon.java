@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bpfkeeper.daemon.api.BpfkeeperApi;
 import io.bpfkeeper.daemon.api.PinPaths;
 import io.bpfkeeper.daemon.config.DaemonConfig;
+import io.bpfkeeper.daemon.inspect.FdStoreLookup;
 import io.bpfkeeper.daemon.kernel.ResourceLimits;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.metrics.DaemonMetrics;
@@ -43,6 +44,8 @@ public final class Daemon implements AutoCloseable {
     private final DaemonMetrics metrics;
     private MetricsEndpoint metricsEndpoint;
     private SystemdService systemd;
+    /** Explain's view of systemd's fd store, which start() meets only after the API is built. */
+    private volatile FdStoreLookup fdStore = FdStoreLookup.NONE;
     private JournalWriter journalWriter;
     private boolean stopped;
 
@@ -53,7 +56,7 @@ public final class Daemon implements AutoCloseable {
         if (pinPaths.unusableReason() != null) {
             log.warn("pins are unavailable: {}", pinPaths.unusableReason());
         }
-        BpfkeeperApi api = new BpfkeeperApi(registry, pinPaths, Clock.systemUTC());
+        BpfkeeperApi api = new BpfkeeperApi(registry, pinPaths, Clock.systemUTC(), key -> fdStore.entryOf(key));
         this.metrics = config.metrics().enabled()
                 ? new DaemonMetrics(registry, this::openConnections, config.metrics().programStats())
                 : null;
@@ -94,6 +97,7 @@ public final class Daemon implements AutoCloseable {
         new Recovery(registry, pinPaths.unusableReason(), Clock.systemUTC()).run(journal, systemd.takeStoredObjects());
         journalWriter = JournalWriter.follow(journal, registry);
         systemd.follow(registry);
+        fdStore = systemd.fdStore();
         Optional<Fd> activated = systemd.takeListeningSocket();
         if (activated.isPresent()) {
             server.adopt(activated.get().release());

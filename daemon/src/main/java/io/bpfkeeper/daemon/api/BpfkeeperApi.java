@@ -18,10 +18,6 @@ public final class BpfkeeperApi {
     private final ApiContext context;
     private final Explainer explainer;
 
-    public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock) {
-        this(registry, pinPaths, clock, FdStoreLookup.NONE);
-    }
-
     /** @param fdStore tells Explain which objects systemd's fd store holds */
     public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock, FdStoreLookup fdStore) {
         this.context = new ApiContext(registry, pinPaths, clock);

@@ -100,7 +100,7 @@ public sealed interface Holder {
     record FdStore(String entry) implements Holder {
         @Override
         public String description() {
-            return "systemd's fd store holds it as " + entry;
+            return "systemd's fd store keeps it as " + entry + " across restarts of bpfkeeper";
         }
 
         @Override

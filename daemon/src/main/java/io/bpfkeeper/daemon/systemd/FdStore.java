@@ -1,11 +1,13 @@
 package io.bpfkeeper.daemon.systemd;
 
+import io.bpfkeeper.daemon.inspect.FdStoreLookup;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.registry.Registry;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every map fd goes with FDPOLL=0: a map fd has no poll operation and reports EPOLLERR, which
  * systemd otherwise takes as "close this entry" and drops the map at once.
  */
-final class FdStore {
+final class FdStore implements FdStoreLookup {
 
     private static final Logger log = LoggerFactory.getLogger(FdStore.class);
 
@@ -57,6 +59,11 @@ final class FdStore {
 
     synchronized int size() {
         return stored.size();
+    }
+
+    @Override
+    public synchronized Optional<String> entryOf(ObjectKey key) {
+        return stored.contains(key) ? Optional.of(FdStoreNames.of(key)) : Optional.empty();
     }
 
     /**

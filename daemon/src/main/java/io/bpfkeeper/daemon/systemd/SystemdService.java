@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.systemd;
 
+import io.bpfkeeper.daemon.inspect.FdStoreLookup;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.registry.Holdings;
 import io.bpfkeeper.daemon.registry.ObjectKey;
@@ -36,6 +37,7 @@ public final class SystemdService implements AutoCloseable {
     /** Store entries to remove whole: names this daemon does not give, and names that came twice. */
     private final Set<String> foreignNames;
     private Registry registry;
+    private FdStoreLookup fdStore = FdStoreLookup.NONE;
 
     private SystemdService(Notifier notifier, Optional<Watchdog> watchdog, String fdStoreSize, Fd listeningSocket,
             Map<ObjectKey, Fd> handedBack, Set<String> foreignNames) {
@@ -119,15 +121,21 @@ public final class SystemdService implements AutoCloseable {
             notifier.send("FDSTOREREMOVE=1\nFDNAME=" + name);
         }
         if (hasFdStore()) {
-            FdStore fdStore = new FdStore(notifier, registry, handedBackKeys);
-            fdStore.reconcile();
-            registry.addListener(RegistryListener.onEveryChange(fdStore::sync));
-            log.info("systemd's fd store holds {} unpinned daemon-lifetime objects{}", fdStore.size(),
+            FdStore store = new FdStore(notifier, registry, handedBackKeys);
+            store.reconcile();
+            registry.addListener(RegistryListener.onEveryChange(store::sync));
+            fdStore = store;
+            log.info("systemd's fd store holds {} unpinned daemon-lifetime objects{}", store.size(),
                     fdStoreSize == null ? "" : " (room for " + fdStoreSize + ")");
         }
         // Keeps systemctl status saying what the daemon holds.
         registry.addListener(RegistryListener.onEveryChange(
                 object -> notifier.send("STATUS=" + Holdings.of(registry).describe())));
+    }
+
+    /** Which objects systemd's fd store holds, once {@link #follow} keeps it; none before, or without a store. */
+    public FdStoreLookup fdStore() {
+        return fdStore;
     }
 
     /** READY=1, once recovery is done and the socket serves; starts the watchdog. */

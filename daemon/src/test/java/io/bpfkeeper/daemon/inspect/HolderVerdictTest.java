@@ -181,7 +181,8 @@ class HolderVerdictTest {
             assertThat(explainer.explain(io.bpfkeeper.daemon.kernel.ObjectKind.MAP, map.id()).verdict())
                     .isEqualTo("map " + map.id() + " (stored) stays alive while any of: bpfkeeper holds it for uid 0"
                             + " (created or adopted by pid 1), lifetime daemon until it is released, or bpfkeeper"
-                            + " stops; systemd's fd store holds it as map-" + map.id() + " until it is released, or"
+                            + " stops; systemd's fd store keeps it as map-" + map.id() + " across restarts of"
+                            + " bpfkeeper until it is released, or"
                             + " the bpfkeeper unit is stopped rather than restarted. It dies when both are gone."
                             + " bpfkeeper owns it.");
         } finally {

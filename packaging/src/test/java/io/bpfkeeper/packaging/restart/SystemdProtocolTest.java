@@ -10,6 +10,10 @@ import io.bpfkeeper.packaging.support.FakeSystemd;
 import io.bpfkeeper.packaging.support.Repository;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
+import io.bpfkeeper.protocol.types.Explanation;
+import io.bpfkeeper.protocol.types.Holder;
+import io.bpfkeeper.protocol.types.HolderType;
+import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.io.File;
 import java.io.IOException;
@@ -20,7 +24,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The daemon process speaks systemd's protocols: socket activation, READY, STATUS, STOPPING, WATCHDOG. */
+/**
+ * The daemon process speaks systemd's protocols: socket activation, READY, STATUS, STOPPING,
+ * WATCHDOG, and tells Explain what the fd store keeps.
+ */
 @KernelTest
 class SystemdProtocolTest {
 
@@ -83,6 +90,35 @@ class SystemdProtocolTest {
             String journal = Files.readString(systemd.stateDirectory().resolve("journal.json"));
             assertThat(journal).contains("\"id\" : " + unpinned).contains("\"id\" : " + pinned)
                     .doesNotContain("\"session\"");
+        }
+    }
+
+    /** Explain learns from the daemon's fd store which objects systemd keeps, also for those handed back. */
+    @Test
+    void explainNamesSystemdsFdStoreAsAHolderThatKeepsTheObjectAcrossRestarts() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            long stored;
+            String holder;
+            try (BpfkeeperClient client = systemd.client()) {
+                stored = client.createMap(CreateMapRequest.of("stored", "array", 4, 8, 1)).id();
+                long pinned = client.createMap(CreateMapRequest.of("pinned", "array", 4, 8, 1).withPin("pinned")).id();
+                holder = "systemd's fd store keeps it as map-" + stored + " across restarts of bpfkeeper until it"
+                        + " is released, or the bpfkeeper unit is stopped rather than restarted";
+                assertThat(client.explain(Kind.MAP, stored).holders()).extracting(Holder::description)
+                        .contains(holder);
+                assertThat(client.explain(Kind.MAP, pinned).holders()).extracting(Holder::type)
+                        .doesNotContain(HolderType.FDSTORE);
+            }
+
+            systemd.restart();
+
+            try (BpfkeeperClient client = systemd.client()) {
+                Explanation explanation = client.explain(Kind.MAP, stored);
+                assertThat(explanation.holders()).filteredOn(each -> each.type() == HolderType.FDSTORE)
+                        .extracting(Holder::description).containsExactly(holder);
+                assertThat(explanation.verdict()).contains(holder);
+            }
         }
     }
 
