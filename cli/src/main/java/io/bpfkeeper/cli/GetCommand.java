@@ -3,7 +3,7 @@ package io.bpfkeeper.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "get", description = "Describe an object that the daemon owns.")
+@Command(name = "get", description = "Describe an object that the daemon owns, or lost at its last start.")
 final class GetCommand extends DaemonCommand {
     @Mixin
     ObjectHandle handle;

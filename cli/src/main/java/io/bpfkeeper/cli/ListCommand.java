@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "list", aliases = "ls", description = "List the objects that the daemon owns.")
+@Command(name = "list", aliases = "ls",
+        description = "List the objects that the daemon owns, and those it lost at its last start.")
 final class ListCommand extends DaemonCommand {
     @Option(names = "--kind", paramLabel = "KIND", description = "Only objects of this kind: map, prog, link.")
     Kind kind;

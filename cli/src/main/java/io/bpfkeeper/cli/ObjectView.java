@@ -13,8 +13,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** How an owned object looks to a person: a row of {@code list}, or the block that {@code get} prints. */
+/**
+ * How an owned object looks to a person: a row of {@code list}, or the block that {@code get} prints.
+ * An object the daemon lost at its last start says LOST where its lifetime would be, since the
+ * daemon holds it no longer, and why.
+ */
 final class ObjectView {
+    private static final String LOST = "LOST";
+
     private ObjectView() {
     }
 
@@ -25,12 +31,20 @@ final class ObjectView {
 
     static void printTable(List<BpfObject> objects, PrintWriter out) {
         Table table = new Table().row("KIND", "ID", "NAME", "TYPE", "LIFETIME", "OWNER", "PINS", "LABELS");
+        Table reasons = new Table();
         for (BpfObject object : objects) {
-            table.row(object.kind().wireName(), object.id(), object.name(), object.type(),
-                    object.lifetime().wireName(), object.owner().uid(), joined(object.pins()),
-                    joined(labels(object)));
+            table.row(object.kind().wireName(), object.id(), object.name(), object.type(), lifetime(object),
+                    object.owner().uid(), joined(object.pins()), joined(labels(object)));
+            if (object.lost() != null) {
+                reasons.row(object.kind().wireName() + " " + object.id() + ":", object.lost());
+            }
         }
         table.print(out);
+        if (!reasons.isEmpty()) {
+            out.println();
+            out.println(LOST + " at the daemon's last start, because:");
+            reasons.print(out);
+        }
     }
 
     /** Every field, one a line; pins and labels take a line each, so that long ones stay legible. */
@@ -40,9 +54,12 @@ final class ObjectView {
                 .row("id:", object.id())
                 .row("name:", object.name())
                 .row("type:", object.type())
-                .row("lifetime:", object.lifetime().wireName())
-                .row("owner:", "uid " + object.owner().uid() + ", gid " + object.owner().gid()
-                        + ", pid " + object.owner().pid())
+                .row("lifetime:", lifetime(object));
+        if (object.lost() != null) {
+            block.row("lost because:", object.lost());
+        }
+        block.row("owner:", "uid " + object.owner().uid() + ", gid " + object.owner().gid() + ", pid "
+                + object.owner().pid())
                 .row("created:", object.createdAt());
         block.listRows("pins:", object.pins()).listRows("labels:", labels(object));
         if (object.map() != null) {
@@ -72,6 +89,10 @@ final class ObjectView {
                     .row("held by:", attachment.heldBy());
         }
         block.print(out);
+    }
+
+    private static String lifetime(BpfObject object) {
+        return object.lost() != null ? LOST : object.lifetime().wireName();
     }
 
     /** {@code key=value}, sorted by key, so that the same labels always read the same. */

@@ -38,6 +38,10 @@ final class Table {
         return this;
     }
 
+    boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
     void print(PrintWriter out) {
         List<Integer> widths = columnWidths();
         for (List<String> row : rows) {

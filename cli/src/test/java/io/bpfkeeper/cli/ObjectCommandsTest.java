@@ -10,6 +10,13 @@ import org.junit.jupiter.api.Test;
 class ObjectCommandsTest extends CliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** As List and Get show an object the daemon could not take back at its last start. */
+    private static final String LOST_LINK = """
+            {"kind":"link","id":7,"name":"xdp_count","type":"xdp","lifetime":"daemon",
+              "owner":{"uid":0,"gid":0,"pid":99},"pins":[],"labels":{},"createdAt":"2025-01-02T03:04:05Z",
+              "lost":"systemd's fd store did not hand it back"}
+            """;
+
     @Test
     void getPrintsEveryFieldOfAMap() {
         daemon.answer(BpfkeeperInterface.GET, "{\"object\":" + MAP_OBJECT + "}");
@@ -80,6 +87,44 @@ class ObjectCommandsTest extends CliTest {
 
         assertThat(result.out().lines()).hasSize(2)
                 .allSatisfy(line -> assertThat(line).startsWith("{\"object\":{\"kind\":"));
+    }
+
+    /** A lost object is no longer held by any lifetime: it says LOST instead, and why below the table. */
+    @Test
+    void listMarksTheObjectsLostAtTheLastStartAndSaysWhy() {
+        daemon.answer(BpfkeeperInterface.LIST, "{\"object\":" + MAP_OBJECT + "}", "{\"object\":" + LOST_LINK + "}");
+
+        Result result = bpfkeeper("list");
+
+        assertThat(result.out()).isEqualTo("""
+                KIND  ID  NAME       TYPE  LIFETIME  OWNER  PINS                  LABELS
+                map   42  counters   hash  daemon    1000   /sys/fs/bpf/counters  app=demo,tier=web
+                link  7   xdp_count  xdp   LOST      0      -                     -
+
+                LOST at the daemon's last start, because:
+                link 7:  systemd's fd store did not hand it back
+                """);
+    }
+
+    @Test
+    void getSaysThatAnObjectIsLostAndWhy() {
+        daemon.answer(BpfkeeperInterface.GET, "{\"object\":" + LOST_LINK + "}");
+
+        Result result = bpfkeeper("get", "link", "7");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("""
+                kind:          link
+                id:            7
+                name:          xdp_count
+                type:          xdp
+                lifetime:      LOST
+                lost because:  systemd's fd store did not hand it back
+                owner:         uid 0, gid 0, pid 99
+                created:       2025-01-02T03:04:05Z
+                pins:          -
+                labels:        -
+                """);
     }
 
     @Test
