@@ -97,13 +97,23 @@ public final class Registry {
         return lastAttachmentId.incrementAndGet();
     }
 
+    /** The last id {@link #newAttachmentId} gave or had to skip; 0 before any. */
+    public int lastAttachmentId() {
+        return lastAttachmentId.get();
+    }
+
     /**
-     * Keeps {@link #newAttachmentId} from giving out an id that an attachment recovered at start has,
-     * or had, since the journal and the clients know it by that id.
+     * Keeps {@link #newAttachmentId} above {@code id}: an id that an attachment had before a restart,
+     * by which its owner may still call it, goes to no other.
      */
+    public void reserveAttachmentIdsUpTo(int id) {
+        lastAttachmentId.accumulateAndGet(id, Math::max);
+    }
+
+    /** An attachment recovered or lost at start keeps its id, which a new one must not get. */
     private void reserveAttachmentId(ObjectKey key) {
         if (key.kind() == Kind.ATTACHMENT) {
-            lastAttachmentId.accumulateAndGet(key.id(), Math::max);
+            reserveAttachmentIdsUpTo(key.id());
         }
     }
 

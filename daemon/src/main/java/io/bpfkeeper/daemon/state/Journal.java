@@ -38,17 +38,23 @@ public final class Journal {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** The file's layout; {@code version} changes when a reader of the old one would misread it. */
-    record Document(int version, List<JournalEntry> objects) {
+    /**
+     * The file's layout; {@code version} changes when a reader of the old one would misread it.
+     *
+     * @param lastAttachmentId the last id the daemon gave an attachment, so that the next run gives
+     *     none twice, even of an attachment detached since; 0 in version 1
+     */
+    record Document(int version, List<JournalEntry> objects, int lastAttachmentId) {
     }
 
     /**
      * What a start found.
      *
      * @param entries empty when there was no journal or it was unreadable
+     * @param lastAttachmentId 0 when there was no journal or it was unreadable
      * @param problem why the journal was unreadable and where it went, or null
      */
-    record Contents(List<JournalEntry> entries, String problem) {
+    record Contents(List<JournalEntry> entries, int lastAttachmentId, String problem) {
 
         boolean readable() {
             return problem == null;
@@ -73,7 +79,7 @@ public final class Journal {
         try {
             document = json.readValue(Files.readAllBytes(file), Document.class);
         } catch (NoSuchFileException e) {
-            return new Contents(List.of(), null);
+            return new Contents(List.of(), 0, null);
         } catch (IOException | RuntimeException e) {
             return unreadable(e.getMessage());
         }
@@ -89,7 +95,7 @@ public final class Journal {
                 return unreadable("a record lacks fields: " + entry);
             }
         }
-        return new Contents(List.copyOf(document.objects()), null);
+        return new Contents(List.copyOf(document.objects()), document.lastAttachmentId(), null);
     }
 
     private Contents unreadable(String why) {
@@ -97,17 +103,17 @@ public final class Journal {
         Path aside = file.resolveSibling(FILE_NAME + ".unreadable-" + ASIDE_SUFFIX.format(clock.instant()));
         try {
             Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-            return new Contents(List.of(), "the journal " + file + " is unreadable (" + firstLine + "); moved it to "
+            return new Contents(List.of(), 0, "the journal " + file + " is unreadable (" + firstLine + "); moved it to "
                     + aside);
         } catch (IOException e) {
-            return new Contents(List.of(), "the journal " + file + " is unreadable (" + firstLine
+            return new Contents(List.of(), 0, "the journal " + file + " is unreadable (" + firstLine
                     + ") and could not be moved aside (" + e.getMessage() + "); the next write replaces it");
         }
     }
 
     /** Replaces the journal with {@code entries}: temporary file, fsync, rename, fsync of the directory. */
-    synchronized void write(List<JournalEntry> entries) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(new Document(VERSION, entries));
+    synchronized void write(List<JournalEntry> entries, int lastAttachmentId) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(new Document(VERSION, entries, lastAttachmentId));
         Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
         Files.deleteIfExists(temporary);
         // Owners and pin paths are nobody else's business.

@@ -64,7 +64,7 @@ public final class JournalWriter implements AutoCloseable {
         List<JournalEntry> entries = registry.list(object -> object.lifetime() == Lifetime.DAEMON).stream()
                 .map(JournalEntry::of).toList();
         try {
-            journal.write(entries);
+            journal.write(entries, registry.lastAttachmentId());
         } catch (IOException | RuntimeException e) {
             log.error("cannot write the journal {}: {}; if the daemon restarts now, it cannot tell which objects"
                     + " were its own", journal.file(), e.toString());

@@ -64,6 +64,7 @@ public final class Recovery {
      */
     public void run(Journal journal, Map<ObjectKey, Fd> handedBack) {
         Journal.Contents contents = journal.load();
+        registry.reserveAttachmentIdsUpTo(contents.lastAttachmentId());
         Map<ObjectKey, Fd> unclaimed = new HashMap<>(handedBack);
         if (!contents.readable()) {
             log.error("{}. Pinned objects stay in bpffs and clients can Adopt them; fd store entries are kept,"

@@ -43,12 +43,13 @@ class JournalTest {
     @Test
     void whatIsWrittenIsReadBackAndOnlyTheJournalIsLeftBehind() throws IOException {
         Journal journal = new Journal(state, CLOCK);
-        journal.write(List.of(MAP));
-        journal.write(List.of(MAP, PROGRAM, LINK, ATTACHMENT));
+        journal.write(List.of(MAP), 0);
+        journal.write(List.of(MAP, PROGRAM, LINK, ATTACHMENT), 4);
 
         Journal.Contents contents = journal.load();
         assertThat(contents.readable()).isTrue();
         assertThat(contents.entries()).containsExactly(MAP, PROGRAM, LINK, ATTACHMENT);
+        assertThat(contents.lastAttachmentId()).isEqualTo(4);
         assertThat(files()).containsExactly("journal.json");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("journal.json"))))
                 .isEqualTo("rw-------");
@@ -91,7 +92,7 @@ class JournalTest {
                 new KernelFingerprint("t", "p", null, null, 17), target)).toList();
         Journal journal = new Journal(state, CLOCK);
 
-        journal.write(entries);
+        journal.write(entries, 0);
 
         assertThat(journal.load().entries()).isEqualTo(entries);
         assertThat(Files.readString(state.resolve("journal.json")))

@@ -272,8 +272,8 @@ class RestartTest {
 
     /**
      * A tc filter has no fd: the kernel keeps it through the restart, and the daemon takes back its
-     * record under the same id, so that Detach by that id still removes it. New attachments get new
-     * ids.
+     * record under the same id, so that Detach by that id still removes it. New attachments get ids
+     * that no attachment had before, not even one detached before the restart.
      */
     @Test
     void restartKeepsTheRecordOfATcFilterSoThatDetachStillRemovesIt() {
@@ -283,6 +283,10 @@ class RestartTest {
             Counters.Loaded tc = attached.counting();
             BpfObject filter = attached.attachment();
             assertThat(systemd.fdStoreNames()).doesNotContain("attachment-" + filter.id());
+            BpfObject detachedBefore = CountingAttachments.tcFilter(systemd, network, tc.program(), 4, 9);
+            try (BpfkeeperClient client = systemd.client()) {
+                client.detach(Kind.ATTACHMENT, detachedBefore.id());
+            }
 
             systemd.stop();
             assertThat(systemd.log()).contains("1 link-less attachments stay: the kernel holds them");
@@ -298,7 +302,7 @@ class RestartTest {
                 assertThat(client.get(Kind.ATTACHMENT, filter.id())).isEqualTo(filter);
                 BpfObject later = client.attach(AttachRequest.onInterface(tc.program().id(), Hook.TC,
                         network.deviceA()).inNetns(network.netnsA()).withDirection(Direction.INGRESS));
-                assertThat(later.id()).isGreaterThan(filter.id());
+                assertThat(later.id()).isGreaterThan(detachedBefore.id());
                 client.detach(Kind.ATTACHMENT, later.id());
 
                 client.detach(Kind.ATTACHMENT, filter.id());
