@@ -12,7 +12,8 @@ final class Benchmarks {
             new HeldObjectMemory(),
             new LookupLatency(),
             new LookupThroughput(),
-            new BatchUpdate());
+            new BatchUpdate(),
+            new ElfLoad());
 
     private Benchmarks() {
     }

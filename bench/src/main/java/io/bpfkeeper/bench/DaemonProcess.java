@@ -1,6 +1,7 @@
 package io.bpfkeeper.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -9,8 +10,9 @@ import java.nio.file.Path;
  * bin/bpfkeeperd, so that the launcher's JVM flags are part of what is measured.
  *
  * @param pid the daemon's JVM
+ * @param metrics the URL of its Prometheus metrics
  */
-record DaemonProcess(Path socket, long pid) implements ServerProcess {
+record DaemonProcess(Path socket, long pid, URI metrics) implements ServerProcess {
 
     /** MarkSweepAlwaysCompactCount: the serial collector compacts fully at least this often. */
     private static final int FULL_COLLECTIONS = 4;
