@@ -13,7 +13,8 @@ final class Benchmarks {
             new LookupLatency(),
             new LookupThroughput(),
             new BatchUpdate(),
-            new ElfLoad());
+            new ElfLoad(),
+            new ExplainLatency());
 
     private Benchmarks() {
     }
