@@ -14,7 +14,8 @@ final class Benchmarks {
             new LookupThroughput(),
             new BatchUpdate(),
             new ElfLoad(),
-            new ExplainLatency());
+            new ExplainLatency(),
+            new MetricsScrape());
 
     private Benchmarks() {
     }

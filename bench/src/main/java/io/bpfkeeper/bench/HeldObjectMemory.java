@@ -1,16 +1,13 @@
 package io.bpfkeeper.bench;
 
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
-import io.bpfkeeper.protocol.client.CreateMapRequest;
-import io.bpfkeeper.protocol.types.Kind;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * The daemon's memory while it holds many maps (array maps of one entry, created through the
- * daemon with its default daemon lifetime), against the same daemon holding none just before, and
- * the live heap that each held map costs, from the daemon's class histograms.
+ * The daemon's memory while it holds many maps ({@link HeldMaps}), against the same daemon holding
+ * none just before, and the live heap that each held map costs, from the daemon's class histograms.
  */
 final class HeldObjectMemory implements Benchmark {
 
@@ -38,16 +35,8 @@ final class HeldObjectMemory implements Benchmark {
         int count = context.options().heldMaps();
         Rounds.Paired<Snapshot> rounds = new Rounds.Paired<>(Rounds.run(context.options(), () -> {
             Snapshot empty = Snapshot.of(daemon);
-            try (BpfkeeperClient client = daemon.connect()) {
-                List<Long> ids = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    ids.add(client.createMap(CreateMapRequest.of("bench_held", "array", 4, 8, 1)).id());
-                }
-                Snapshot holding = Snapshot.of(daemon);
-                for (long id : ids) {
-                    client.release(Kind.MAP, id);
-                }
-                return new Rounds.Pair<>(holding, empty);
+            try (BpfkeeperClient client = daemon.connect(); HeldMaps maps = HeldMaps.create(client, count)) {
+                return new Rounds.Pair<>(Snapshot.of(daemon), empty);
             }
         }));
         String held = String.format("%,d", count);

@@ -104,7 +104,8 @@ public final class Main implements Callable<Integer> {
                 Duration.ofMillis(Math.round(throughputSeconds * 1000)), batchEntries, heldMaps, loads);
         String loadBefore = loadAverage();
         List<Report.Section> sections = new ArrayList<>();
-        DaemonProcess daemon = new DaemonProcess(socket, daemonPid, URI.create("http://" + metricsAddress + "/metrics"));
+        DaemonProcess daemon = new DaemonProcess(socket, daemonPid,
+                URI.create("http://" + metricsAddress + "/metrics"));
         try (BenchContext context = new BenchContext(options, daemon, bpffs, elfObject)) {
             for (Benchmark benchmark : benchmarks) {
                 System.err.println("bench: running " + benchmark.name());
