@@ -7,14 +7,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Which processes hold an fd on a BPF object, found the way bpftool's "pids" are: every fd of every
@@ -38,13 +39,15 @@ final class ProcessScan {
      */
     private static final int HELPERS = Math.min(Runtime.getRuntime().availableProcessors(), 4) - 1;
 
-    /** Shared by every scan, so that concurrent Explain calls queue for threads rather than make more. */
-    private static final ExecutorService HELPER_THREADS = HELPERS == 0 ? null
-            : Executors.newFixedThreadPool(HELPERS, runnable -> {
-                Thread thread = new Thread(runnable, "bpfkeeper-process-scan");
-                thread.setDaemon(true);
-                return thread;
-            });
+    /**
+     * Shared by every scan, so that concurrent Explain calls queue for threads rather than make more.
+     * It starts its threads on first use; a host with one core never does.
+     */
+    private static final Executor HELPER_THREADS = Executors.newFixedThreadPool(Math.max(HELPERS, 1), runnable -> {
+        Thread thread = new Thread(runnable, "bpfkeeper-process-scan");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** Each thread's native buffers, reused scan after scan. */
     private static final ThreadLocal<ProcessFds> SCANNER = ThreadLocal.withInitial(ProcessFds::new);
@@ -55,33 +58,18 @@ final class ProcessScan {
     /** Every fd of another process that refers to object {@code id}; the daemon's own are its record. */
     static List<Holder.ProcessFd> holding(ObjectKind kind, int id) {
         Scan scan = new Scan(kind, id, SCANNER.get().pids());
-        List<Future<List<Holder.ProcessFd>>> helpers = new ArrayList<>(HELPERS);
         for (int i = 0; i < HELPERS; i++) {
-            helpers.add(HELPER_THREADS.submit(scan::claimUntilDone));
+            // One still queued behind another scan when this one ends finds nothing left to claim.
+            HELPER_THREADS.execute(scan::claimUntilDone);
         }
-        List<Holder.ProcessFd> holders = scan.claimUntilDone();
-        for (Future<List<Holder.ProcessFd>> helper : helpers) {
-            // One still queued behind another scan would find nothing left to claim: drop it.
-            if (!helper.cancel(false)) {
-                holders.addAll(resultOf(helper));
-            }
-        }
-        holders.sort(Comparator.comparingInt(Holder.ProcessFd::pid).thenComparingInt(Holder.ProcessFd::fd));
-        return holders;
+        scan.claimUntilDone();
+        return scan.holders();
     }
 
-    private static List<Holder.ProcessFd> resultOf(Future<List<Holder.ProcessFd>> helper) {
-        try {
-            return helper.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a process scanner thread failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while scanning processes", e);
-        }
-    }
-
-    /** One scan's pids, which the threads claim in batches, and what each looks for. */
+    /**
+     * One scan's pids, which the threads claim in batches, and what they found. The scan is over
+     * once every batch is scanned, whichever thread claimed it.
+     */
     private static final class Scan {
 
         private final ObjectKind kind;
@@ -90,29 +78,53 @@ final class ProcessScan {
         private final List<byte[]> targets;
         private final long self = ProcessHandle.current().pid();
         private final AtomicInteger next = new AtomicInteger();
+        private final CountDownLatch batchesLeft;
+        private final List<Holder.ProcessFd> found = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
         Scan(ObjectKind kind, int id, int[] pids) {
             this.kind = kind;
             this.id = id;
             this.pids = pids;
             this.targets = kind.fdLinkTargets().stream().map(ProcessFds::target).toList();
+            this.batchesLeft = new CountDownLatch((pids.length + BATCH - 1) / BATCH);
         }
 
         /** Scans batches of pids with this thread's buffers until every pid is claimed. */
-        List<Holder.ProcessFd> claimUntilDone() {
+        void claimUntilDone() {
             ProcessFds scanner = SCANNER.get();
-            List<Holder.ProcessFd> holders = new ArrayList<>();
             for (int start = next.getAndAdd(BATCH); start < pids.length; start = next.getAndAdd(BATCH)) {
-                for (int i = start; i < Math.min(start + BATCH, pids.length); i++) {
-                    if (pids[i] != self) {
-                        scanProcess(scanner, pids[i], holders);
+                try {
+                    for (int i = start; i < Math.min(start + BATCH, pids.length); i++) {
+                        if (pids[i] != self) {
+                            scanProcess(scanner, pids[i]);
+                        }
                     }
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    batchesLeft.countDown();
                 }
             }
+        }
+
+        /** What every thread found, sorted by pid and fd, once the last batch is scanned. */
+        List<Holder.ProcessFd> holders() {
+            try {
+                batchesLeft.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while scanning processes", e);
+            }
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            List<Holder.ProcessFd> holders = new ArrayList<>(found);
+            holders.sort(Comparator.comparingInt(Holder.ProcessFd::pid).thenComparingInt(Holder.ProcessFd::fd));
             return holders;
         }
 
-        private void scanProcess(ProcessFds scanner, int pid, List<Holder.ProcessFd> holders) {
+        private void scanProcess(ProcessFds scanner, int pid) {
             String[] command = {null};
             scanner.eachLinkedTo(pid, targets, fd -> {
                 OptionalLong objectId = FdInfo.read(pid, fd).objectId(kind);
@@ -120,7 +132,7 @@ final class ProcessScan {
                     if (command[0] == null) {
                         command[0] = command(Path.of("/proc", Integer.toString(pid)));
                     }
-                    holders.add(new Holder.ProcessFd(pid, command[0], fd));
+                    found.add(new Holder.ProcessFd(pid, command[0], fd));
                 }
             });
         }
