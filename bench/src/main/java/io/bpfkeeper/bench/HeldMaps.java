@@ -20,6 +20,28 @@ final class HeldMaps implements AutoCloseable {
         this.ids = ids;
     }
 
+    /** What a benchmark measures of the daemon while it holds a number of maps. */
+    @FunctionalInterface
+    interface Measurement<T> {
+        T measure(int heldMaps) throws Exception;
+    }
+
+    /**
+     * Rounds that each measure the daemon holding no maps, then create {@code --held-maps} maps,
+     * measure it holding them and release them: each round's pair is (holding, none).
+     */
+    static <T> Rounds.Paired<T> holdingAgainstNone(BenchContext context, Measurement<T> measurement)
+            throws Exception {
+        DaemonProcess daemon = context.daemon();
+        int count = context.options().heldMaps();
+        return new Rounds.Paired<>(Rounds.run(context.options(), () -> {
+            T none = measurement.measure(0);
+            try (BpfkeeperClient client = daemon.connect(); HeldMaps maps = create(client, count)) {
+                return new Rounds.Pair<>(measurement.measure(count), none);
+            }
+        }));
+    }
+
     /** Creates {@code count} maps through {@code client}, which must stay open until this closes. */
     static HeldMaps create(BpfkeeperClient client, int count) {
         HeldMaps maps = new HeldMaps(client, new ArrayList<>(count));

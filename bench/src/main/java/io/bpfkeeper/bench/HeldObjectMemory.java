@@ -1,6 +1,5 @@
 package io.bpfkeeper.bench;
 
-import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,12 +32,7 @@ final class HeldObjectMemory implements Benchmark {
     public List<Figure> run(BenchContext context) throws Exception {
         DaemonProcess daemon = context.daemon();
         int count = context.options().heldMaps();
-        Rounds.Paired<Snapshot> rounds = new Rounds.Paired<>(Rounds.run(context.options(), () -> {
-            Snapshot empty = Snapshot.of(daemon);
-            try (BpfkeeperClient client = daemon.connect(); HeldMaps maps = HeldMaps.create(client, count)) {
-                return new Rounds.Pair<>(Snapshot.of(daemon), empty);
-            }
-        }));
+        Rounds.Paired<Snapshot> rounds = HeldMaps.holdingAgainstNone(context, heldMaps -> Snapshot.of(daemon));
         String held = String.format("%,d", count);
         List<Figure> figures = new ArrayList<>(List.of(
                 Figure.compared("RSS holding " + held + " maps", Unit.BYTES, rounds,

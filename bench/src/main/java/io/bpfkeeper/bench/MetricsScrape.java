@@ -1,6 +1,5 @@
 package io.bpfkeeper.bench;
 
-import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -37,14 +36,8 @@ final class MetricsScrape implements Benchmark {
     @Override
     public List<Figure> run(BenchContext context) throws Exception {
         DaemonProcess daemon = context.daemon();
-        int count = context.options().heldMaps();
-        Rounds.Paired<Sample> rounds = new Rounds.Paired<>(Rounds.run(context.options(), () -> {
-            Sample none = measure(daemon, 0);
-            try (BpfkeeperClient client = daemon.connect(); HeldMaps maps = HeldMaps.create(client, count)) {
-                return new Rounds.Pair<>(measure(daemon, count), none);
-            }
-        }));
-        String held = String.format("%,d", count);
+        Rounds.Paired<Sample> rounds = HeldMaps.holdingAgainstNone(context, heldMaps -> measure(daemon, heldMaps));
+        String held = String.format("%,d", context.options().heldMaps());
         return List.of(
                 Figure.compared("scrape holding " + held + " maps", Unit.NANOSECONDS, rounds, Sample::nanoseconds,
                         "scrape holding none", Target.ratioAtMost(10)),
