@@ -1,20 +1,30 @@
 package io.bpfkeeper.bench;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
- * What every benchmark gets: how much to do, the daemon under test, and the baselines' servers,
- * started the first time a benchmark asks for them and stopped when the run ends.
+ * What every benchmark gets: how much to do, the daemon under test, where baselines pin, the ELF
+ * object to load, and the baselines' servers, started the first time a benchmark asks for them and
+ * stopped when the run ends.
  */
 final class BenchContext implements AutoCloseable {
 
     private final RunOptions options;
     private final DaemonProcess daemon;
+    private final Path bpffs;
+    private final Path elfObject;
     private EchoServerProcess echo;
 
-    BenchContext(RunOptions options, DaemonProcess daemon) {
+    /**
+     * @param bpffs a bpffs mount of this run alone, the daemon's pin root too
+     * @param elfObject a small object compiled by clang -target bpf
+     */
+    BenchContext(RunOptions options, DaemonProcess daemon, Path bpffs, Path elfObject) {
         this.options = options;
         this.daemon = daemon;
+        this.bpffs = bpffs;
+        this.elfObject = elfObject;
     }
 
     RunOptions options() {
@@ -23,6 +33,15 @@ final class BenchContext implements AutoCloseable {
 
     DaemonProcess daemon() {
         return daemon;
+    }
+
+    /** A bpffs mount of this run alone, where baselines pin under directories of their own. */
+    Path bpffs() {
+        return bpffs;
+    }
+
+    Path elfObject() {
+        return elfObject;
     }
 
     EchoServerProcess echo() throws IOException, InterruptedException {

@@ -12,7 +12,10 @@ final class Benchmarks {
             new HeldObjectMemory(),
             new LookupLatency(),
             new LookupThroughput(),
-            new BatchUpdate());
+            new BatchUpdate(),
+            new ElfLoad(),
+            new ExplainLatency(),
+            new MetricsScrape());
 
     private Benchmarks() {
     }

@@ -1,19 +1,49 @@
 package io.bpfkeeper.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The daemon under test: a bpfkeeperd process of its own, started by scripts/bench through
  * bin/bpfkeeperd, so that the launcher's JVM flags are part of what is measured.
  *
  * @param pid the daemon's JVM
+ * @param metrics the URL of its Prometheus metrics
  */
-record DaemonProcess(Path socket, long pid) implements ServerProcess {
+record DaemonProcess(Path socket, long pid, URI metrics) implements ServerProcess {
 
     /** MarkSweepAlwaysCompactCount: the serial collector compacts fully at least this often. */
     private static final int FULL_COLLECTIONS = 4;
+
+    /** How long the daemon must stay nearly idle for {@link #awaitQuiet} to return. */
+    private static final Duration QUIET_WINDOW = Duration.ofMillis(250);
+    /** A tick of /proc/PID/stat's CPU times (10 ms) in a window: 4% of a core. */
+    private static final long QUIET_CPU_NANOSECONDS = 10_000_000;
+    private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * Waits until the daemon's background work after a burst of calls is done, such as the journal
+     * rewriting its snapshot of 10,000 objects after each batch of changes, so that it does not fall
+     * into what is measured next: until its CPU time grows by at most one tick in
+     * {@link #QUIET_WINDOW}. After {@link #QUIET_TIMEOUT} it says so and returns.
+     */
+    void awaitQuiet() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + QUIET_TIMEOUT.toNanos();
+        long before = cpuNanoseconds();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(QUIET_WINDOW.toMillis());
+            long after = cpuNanoseconds();
+            if (after - before <= QUIET_CPU_NANOSECONDS) {
+                return;
+            }
+            before = after;
+        }
+        System.err.println("bench: the daemon was still busy after " + QUIET_TIMEOUT.toSeconds()
+                + " s; measuring anyway");
+    }
 
     /** VmRSS: the daemon's memory that is resident in RAM, its JVM's own and the heap's. */
     long residentBytes() throws IOException {

@@ -1,16 +1,12 @@
 package io.bpfkeeper.bench;
 
-import io.bpfkeeper.protocol.client.BpfkeeperClient;
-import io.bpfkeeper.protocol.client.CreateMapRequest;
-import io.bpfkeeper.protocol.types.Kind;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * The daemon's memory while it holds many maps (array maps of one entry, created through the
- * daemon with its default daemon lifetime), against the same daemon holding none just before, and
- * the live heap that each held map costs, from the daemon's class histograms.
+ * The daemon's memory while it holds many maps ({@link HeldMaps}), against the same daemon holding
+ * none just before, and the live heap that each held map costs, from the daemon's class histograms.
  */
 final class HeldObjectMemory implements Benchmark {
 
@@ -36,20 +32,7 @@ final class HeldObjectMemory implements Benchmark {
     public List<Figure> run(BenchContext context) throws Exception {
         DaemonProcess daemon = context.daemon();
         int count = context.options().heldMaps();
-        Rounds.Paired<Snapshot> rounds = new Rounds.Paired<>(Rounds.run(context.options(), () -> {
-            Snapshot empty = Snapshot.of(daemon);
-            try (BpfkeeperClient client = daemon.connect()) {
-                List<Long> ids = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    ids.add(client.createMap(CreateMapRequest.of("bench_held", "array", 4, 8, 1)).id());
-                }
-                Snapshot holding = Snapshot.of(daemon);
-                for (long id : ids) {
-                    client.release(Kind.MAP, id);
-                }
-                return new Rounds.Pair<>(holding, empty);
-            }
-        }));
+        Rounds.Paired<Snapshot> rounds = HeldMaps.holdingAgainstNone(context, heldMaps -> Snapshot.of(daemon));
         String held = String.format("%,d", count);
         List<Figure> figures = new ArrayList<>(List.of(
                 Figure.compared("RSS holding " + held + " maps", Unit.BYTES, rounds,

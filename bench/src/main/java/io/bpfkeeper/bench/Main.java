@@ -3,6 +3,7 @@ package io.bpfkeeper.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,18 @@ public final class Main implements Callable<Integer> {
             description = "the daemon's process, whose CPU time, memory and JFR recordings are read")
     long daemonPid;
 
+    @Option(names = "--metrics-address", required = true, paramLabel = "HOST:PORT",
+            description = "where the daemon serves its Prometheus metrics (its --metrics-address)")
+    String metricsAddress;
+
+    @Option(names = "--bpffs", required = true, paramLabel = "DIR",
+            description = "a private bpffs mount, the daemon's pin root, where the baselines pin too")
+    Path bpffs;
+
+    @Option(names = "--elf-object", required = true, paramLabel = "FILE",
+            description = "the small ELF object (clang -target bpf) that the load benchmark loads")
+    Path elfObject;
+
     @Option(names = "--only", split = ",", paramLabel = "NAME",
             description = "run only these benchmarks (comma-separated): ${COMPLETION-CANDIDATES}",
             completionCandidates = BenchmarkNames.class)
@@ -61,9 +74,13 @@ public final class Main implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     int batchEntries = 100_000;
 
-    @Option(names = "--held-maps", paramLabel = "N", description = "maps the daemon holds while its memory is "
-            + "measured (default: ${DEFAULT-VALUE})")
+    @Option(names = "--held-maps", paramLabel = "N", description = "maps the daemon holds while its memory and "
+            + "its metrics scrapes are measured (default: ${DEFAULT-VALUE})")
     int heldMaps = 10_000;
+
+    @Option(names = "--loads", paramLabel = "N", description = "LoadObject calls per load round, shared by the "
+            + "clients of a concurrent round (default: ${DEFAULT-VALUE})")
+    int loads = 200;
 
     @Option(names = "--output", paramLabel = "FILE", description = "where the JSON results go "
             + "(default: ${DEFAULT-VALUE})")
@@ -84,11 +101,12 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Benchmark> benchmarks = Benchmarks.selected(only);
         RunOptions options = new RunOptions(rounds, warmupRounds, lookupCalls,
-                Duration.ofMillis(Math.round(throughputSeconds * 1000)), batchEntries, heldMaps);
+                Duration.ofMillis(Math.round(throughputSeconds * 1000)), batchEntries, heldMaps, loads);
         String loadBefore = loadAverage();
         List<Report.Section> sections = new ArrayList<>();
-        DaemonProcess daemon = new DaemonProcess(socket, daemonPid);
-        try (BenchContext context = new BenchContext(options, daemon)) {
+        DaemonProcess daemon = new DaemonProcess(socket, daemonPid,
+                URI.create("http://" + metricsAddress + "/metrics"));
+        try (BenchContext context = new BenchContext(options, daemon, bpffs, elfObject)) {
             for (Benchmark benchmark : benchmarks) {
                 System.err.println("bench: running " + benchmark.name());
                 DaemonProfile recording = profile

@@ -7,6 +7,10 @@ enum Unit {
     NANOSECONDS {
         @Override
         String format(double nanoseconds) {
+            // Milliseconds for the calls that fork a process or walk /proc, microseconds for round trips.
+            if (Math.abs(nanoseconds) >= 1_000_000) {
+                return String.format(Locale.ROOT, "%.2f ms", nanoseconds / 1_000_000);
+            }
             return String.format(Locale.ROOT, "%.1f µs", nanoseconds / 1_000);
         }
     },

@@ -2,7 +2,6 @@ package io.bpfkeeper.daemon.kernel;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /** Pins in the BPF filesystem: BPF_OBJ_PIN, BPF_OBJ_GET, and telling a bpffs from other filesystems. */
@@ -16,11 +15,10 @@ public final class BpfFs {
 
     /** Pins the object behind {@code fd} at {@code path}; the pin holds its own reference. */
     public static void pin(Fd fd, Path path) {
-        Pointer name = cString(path);
-        Pointer attr = BpfAttr.zeroed();
-        BpfAttr.Obj.PATHNAME.put(attr, name.address());
-        BpfAttr.Obj.BPF_FD.put(attr, fd.get());
-        try {
+        try (NativeBuffer name = cString(path)) {
+            Pointer attr = BpfAttr.zeroed();
+            BpfAttr.Obj.PATHNAME.put(attr, name.address());
+            BpfAttr.Obj.BPF_FD.put(attr, fd.get());
             Bpf.call(BpfCommand.OBJ_PIN, attr);
         } catch (BpfException e) {
             throw e.withContext("pin at " + path);
@@ -29,10 +27,9 @@ public final class BpfFs {
 
     /** Opens the object pinned at {@code path}, read-write. */
     public static Fd open(Path path) {
-        Pointer name = cString(path);
-        Pointer attr = BpfAttr.zeroed();
-        BpfAttr.Obj.PATHNAME.put(attr, name.address());
-        try {
+        try (NativeBuffer name = cString(path)) {
+            Pointer attr = BpfAttr.zeroed();
+            BpfAttr.Obj.PATHNAME.put(attr, name.address());
             return Bpf.callForFd(BpfCommand.OBJ_GET, attr);
         } catch (BpfException e) {
             throw e.withContext("open pin " + path);
@@ -44,10 +41,11 @@ public final class BpfFs {
         return FileSystemType.of(path).orElse(0) == BPF_FS_MAGIC;
     }
 
-    private static Pointer cString(Path path) {
-        byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
-        Pointer name = Memory.allocateDirect(LibC.RUNTIME, bytes.length + 1, true);
-        name.put(0, bytes, 0, bytes.length);
-        return name;
+    /**
+     * The path for the kernel, freed by the caller once the call returns: nothing reads jnr's own
+     * memory after the call, so the collector could unmap it while the kernel reads the path.
+     */
+    private static NativeBuffer cString(Path path) {
+        return NativeBuffer.copyOf(path.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -20,6 +20,7 @@ import io.bpfkeeper.protocol.types.HolderType;
 import io.bpfkeeper.protocol.types.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,43 @@ class ExplainTest {
                     .containsExactlyInAnyOrderElementsOf(pinnedByBpftool);
             assertThat(explanation.verdict()).contains("It dies when both are gone.")
                     .endsWith("bpfkeeper does not own it.");
+        }
+    }
+
+    @Test
+    void pinInASubdirectoryIsFoundAndASymlinkToItIsNot() throws Exception {
+        Path directory = Files.createDirectories(bpffs.path().resolve("nested/deeper"));
+        Path pin = directory.resolve("deep");
+        int id = Bpftool.createPinnedArrayMap(pin, "deep");
+        Files.createSymbolicLink(bpffs.path().resolve("shortcut"), pin);
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); BpfkeeperClient client = daemon.client()) {
+
+            Explanation explanation = client.explain(Kind.MAP, id);
+
+            List<String> pinnedByBpftool = texts(Bpftool.json("-f", "map", "show", "id", Integer.toString(id))
+                    .get("pinned"));
+            assertThat(pinnedByBpftool).containsExactly(pin.toString());
+            assertThat(explanation.holders()).extracting(Holder::path).containsExactlyElementsOf(pinnedByBpftool);
+        }
+    }
+
+    @Test
+    void pinReplacedBetweenTwoCallsIsIdentifiedAnew() throws Exception {
+        Path pin = bpffs.path().resolve("replaced");
+        int first = Bpftool.createPinnedArrayMap(pin, "first");
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); BpfkeeperClient client = daemon.client()) {
+            assertThat(client.explain(Kind.MAP, first).holders()).extracting(Holder::path)
+                    .containsExactly(pin.toString());
+            Path other = bpffs.path().resolve("other");
+            int second = Bpftool.createPinnedArrayMap(other, "second");
+            // Renamed over the first map's pin, which frees that map: a file name that the last
+            // Explain saw now pins another object.
+            Path replacement = bpffs.path().resolve("replacement");
+            Bpftool.json("map", "pin", "id", Integer.toString(second), replacement.toString());
+            Files.move(replacement, pin, StandardCopyOption.ATOMIC_MOVE);
+
+            assertThat(client.explain(Kind.MAP, second).holders()).extracting(Holder::path)
+                    .containsExactlyInAnyOrder(pin.toString(), other.toString());
         }
     }
 

@@ -46,13 +46,15 @@ public final class ElfLoader {
             throw new ElfObjectException("not an ELF object: it does not start with \\x7fELF", null, "");
         }
         // libbpf keeps pointers to the ELF bytes and the log buffer until the object is closed,
-        // which happens before these buffers are freed.
+        // which happens before these buffers are freed. The options too are freed here, not by the
+        // collector: jnr's own memory of an argument that nothing uses after the call can be unmapped
+        // while libbpf still reads it (8 concurrent loads crashed the daemon in bpf_object__open_mem).
         try (LibbpfLog.Capture messages = LibbpfLog.capture();
                 NativeBuffer elf = NativeBuffer.copyOf(spec.elf());
                 NativeBuffer verifierLog = NativeBuffer.allocate(VERIFIER_LOG_SIZE);
-                NativeBuffer name = NativeBuffer.copyOf(spec.name().getBytes(StandardCharsets.UTF_8))) {
-            Pointer object = libbpf.bpf_object__open_mem(elf.pointer(), spec.elf().length,
-                    openOptions(name.pointer(), verifierLog.pointer()));
+                NativeBuffer name = NativeBuffer.copyOf(spec.name().getBytes(StandardCharsets.UTF_8));
+                NativeBuffer options = openOptions(name.pointer(), verifierLog.pointer())) {
+            Pointer object = libbpf.bpf_object__open_mem(elf.pointer(), spec.elf().length, options.pointer());
             if (object == null) {
                 int errno = LibBpf.RUNTIME.getLastError();
                 throw new ElfObjectException("libbpf cannot open the object: " + describe(errno) + detail(messages),
@@ -80,15 +82,16 @@ public final class ElfLoader {
                 ELF_MAGIC.length);
     }
 
-    private static Pointer openOptions(Pointer name, Pointer verifierLog) {
-        Pointer options = Memory.allocateDirect(LibBpf.RUNTIME, OpenOptsLayout.SIZE, true);
+    private static NativeBuffer openOptions(Pointer name, Pointer verifierLog) {
+        NativeBuffer buffer = NativeBuffer.allocate(OpenOptsLayout.SIZE);
+        Pointer options = buffer.pointer();
         OpenOptsLayout.SZ.put(options, OpenOptsLayout.SIZE);
         OpenOptsLayout.OBJECT_NAME.put(options, name.address());
         // Level 0 with a buffer: programs load without a log, and libbpf retries a failing one at
         // level 1 into this buffer instead of printing it.
         OpenOptsLayout.KERNEL_LOG_BUF.put(options, verifierLog.address());
         OpenOptsLayout.KERNEL_LOG_SIZE.put(options, VERIFIER_LOG_SIZE);
-        return options;
+        return buffer;
     }
 
     private List<Pointer> programsOf(Pointer object, LibbpfLog.Capture messages) {
