@@ -1,6 +1,5 @@
 package io.bpfkeeper.daemon.kernel;
 
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /** getrlimit/setrlimit for the two limits a BPF daemon runs into. */
@@ -9,6 +8,8 @@ public final class ResourceLimits {
     private static final int RLIMIT_NOFILE = 7;
     private static final int RLIMIT_MEMLOCK = 8;
     private static final long RLIM_INFINITY = -1L;
+    /** struct rlimit: rlim_cur and rlim_max. */
+    private static final int RLIMIT_SIZE = 16;
 
     private ResourceLimits() {
     }
@@ -20,13 +21,16 @@ public final class ResourceLimits {
      * @return the new soft limit
      */
     public static long raiseOpenFilesToHardLimit() {
-        Pointer limit = get(RLIMIT_NOFILE);
-        long hard = limit.getLong(8);
-        if (limit.getLong(0) != hard) {
-            limit.putLong(0, hard);
-            set(RLIMIT_NOFILE, limit);
+        try (NativeBuffer buffer = NativeBuffer.allocate(RLIMIT_SIZE)) {
+            Pointer limit = buffer.pointer();
+            check("getrlimit", LibC.INSTANCE.getrlimit(RLIMIT_NOFILE, limit));
+            long hard = limit.getLong(8);
+            if (limit.getLong(0) != hard) {
+                limit.putLong(0, hard);
+                check("setrlimit", LibC.INSTANCE.setrlimit(RLIMIT_NOFILE, limit));
+            }
+            return hard;
         }
-        return hard;
     }
 
     /**
@@ -34,23 +38,16 @@ public final class ResourceLimits {
      * use the memory cgroup, where this is harmless. Returns false when the limit stayed.
      */
     public static boolean liftLockedMemoryLimit() {
-        Pointer limit = Memory.allocateDirect(LibC.RUNTIME, 16, true);
-        limit.putLong(0, RLIM_INFINITY);
-        limit.putLong(8, RLIM_INFINITY);
-        return LibC.INSTANCE.setrlimit(RLIMIT_MEMLOCK, limit) == 0;
-    }
-
-    private static Pointer get(int resource) {
-        Pointer limit = Memory.allocateDirect(LibC.RUNTIME, 16, true);
-        if (LibC.INSTANCE.getrlimit(resource, limit) != 0) {
-            throw new BpfException("getrlimit", LibC.errno());
+        try (NativeBuffer buffer = NativeBuffer.allocate(RLIMIT_SIZE)) {
+            buffer.pointer().putLong(0, RLIM_INFINITY);
+            buffer.pointer().putLong(8, RLIM_INFINITY);
+            return LibC.INSTANCE.setrlimit(RLIMIT_MEMLOCK, buffer.pointer()) == 0;
         }
-        return limit;
     }
 
-    private static void set(int resource, Pointer limit) {
-        if (LibC.INSTANCE.setrlimit(resource, limit) != 0) {
-            throw new BpfException("setrlimit", LibC.errno());
+    private static void check(String call, int result) {
+        if (result != 0) {
+            throw new BpfException(call, LibC.errno());
         }
     }
 }

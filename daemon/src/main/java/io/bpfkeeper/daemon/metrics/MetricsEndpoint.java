@@ -32,6 +32,9 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** Starts serving {@code scrape()} at {@code address}; port 0 picks a free one. */
     public static MetricsEndpoint start(InetSocketAddress address, Supplier<String> scrape) throws IOException {
+        // The JDK's server writes headers and body in two segments; with Nagle's algorithm a
+        // Prometheus connection kept alive waits a delayed ACK (about 40 ms) for every scrape.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(address, 0);
         MetricsEndpoint endpoint = new MetricsEndpoint(server);
         server.createContext(PATH, exchange -> endpoint.handle(exchange, scrape));

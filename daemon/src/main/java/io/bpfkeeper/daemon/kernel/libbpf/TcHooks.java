@@ -3,9 +3,9 @@ package io.bpfkeeper.daemon.kernel.libbpf;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.kernel.NativeBuffer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -32,8 +32,8 @@ public final class TcHooks {
 
     /** Adds a clsact qdisc to the device, unless it has one: the hooks live in it. */
     public static void createHook(int ifindex, int attachPoint) {
-        try (LibbpfLog.Capture messages = LibbpfLog.capture()) {
-            int result = libbpf.bpf_tc_hook_create(hook(ifindex, attachPoint));
+        try (LibbpfLog.Capture messages = LibbpfLog.capture(); NativeBuffer hook = hook(ifindex, attachPoint)) {
+            int result = libbpf.bpf_tc_hook_create(hook.pointer());
             if (result < 0 && result != -Errno.EEXIST) {
                 throw failure("bpf_tc_hook_create", result, messages);
             }
@@ -45,36 +45,37 @@ public final class TcHooks {
      * Fails with EEXIST where a filter has this priority and handle already.
      */
     public static Filter attach(int ifindex, int attachPoint, Fd program, int priority, int handle) {
-        Pointer options = options(priority, handle);
-        TcOptsLayout.PROG_FD.put(options, program.get());
-        try (LibbpfLog.Capture messages = LibbpfLog.capture()) {
-            int result = libbpf.bpf_tc_attach(hook(ifindex, attachPoint), options);
+        try (LibbpfLog.Capture messages = LibbpfLog.capture(); NativeBuffer hook = hook(ifindex, attachPoint);
+                NativeBuffer options = options(priority, handle)) {
+            TcOptsLayout.PROG_FD.put(options.pointer(), program.get());
+            int result = libbpf.bpf_tc_attach(hook.pointer(), options.pointer());
             if (result < 0) {
                 throw failure("bpf_tc_attach", result, messages);
             }
+            return filter(options.pointer());
         }
-        return filter(options);
     }
 
     /** The filter with this priority and handle, or null when the hook has none. */
     public static Filter query(int ifindex, int attachPoint, int priority, int handle) {
-        Pointer options = options(priority, handle);
-        try (LibbpfLog.Capture messages = LibbpfLog.capture()) {
-            int result = libbpf.bpf_tc_query(hook(ifindex, attachPoint), options);
+        try (LibbpfLog.Capture messages = LibbpfLog.capture(); NativeBuffer hook = hook(ifindex, attachPoint);
+                NativeBuffer options = options(priority, handle)) {
+            int result = libbpf.bpf_tc_query(hook.pointer(), options.pointer());
             if (result == -Errno.ENOENT) {
                 return null;
             }
             if (result < 0) {
                 throw failure("bpf_tc_query", result, messages);
             }
+            return filter(options.pointer());
         }
-        return filter(options);
     }
 
     /** Deletes the filter with this priority and handle. The qdisc stays: other filters may use it. */
     public static void detach(int ifindex, int attachPoint, int priority, int handle) {
-        try (LibbpfLog.Capture messages = LibbpfLog.capture()) {
-            int result = libbpf.bpf_tc_detach(hook(ifindex, attachPoint), options(priority, handle));
+        try (LibbpfLog.Capture messages = LibbpfLog.capture(); NativeBuffer hook = hook(ifindex, attachPoint);
+                NativeBuffer options = options(priority, handle)) {
+            int result = libbpf.bpf_tc_detach(hook.pointer(), options.pointer());
             if (result < 0) {
                 throw failure("bpf_tc_detach", result, messages);
             }
@@ -88,19 +89,23 @@ public final class TcHooks {
         return said.find() ? failure.withHint(failure.hint() + " (the kernel says: " + said.group(1) + ")") : failure;
     }
 
-    private static Pointer hook(int ifindex, int attachPoint) {
-        Pointer hook = Memory.allocateDirect(LibBpf.RUNTIME, TcHookLayout.SIZE, true);
-        TcHookLayout.SZ.put(hook, TcHookLayout.SIZE);
-        TcHookLayout.IFINDEX.put(hook, ifindex);
-        TcHookLayout.ATTACH_POINT.put(hook, attachPoint);
+    /**
+     * The structs libbpf reads during a call live in memory freed when the call is over, not when
+     * the collector sees their Pointer unused, which it may do while libbpf still reads them.
+     */
+    private static NativeBuffer hook(int ifindex, int attachPoint) {
+        NativeBuffer hook = NativeBuffer.allocate(TcHookLayout.SIZE);
+        TcHookLayout.SZ.put(hook.pointer(), TcHookLayout.SIZE);
+        TcHookLayout.IFINDEX.put(hook.pointer(), ifindex);
+        TcHookLayout.ATTACH_POINT.put(hook.pointer(), attachPoint);
         return hook;
     }
 
-    private static Pointer options(int priority, int handle) {
-        Pointer options = Memory.allocateDirect(LibBpf.RUNTIME, TcOptsLayout.SIZE, true);
-        TcOptsLayout.SZ.put(options, TcOptsLayout.SIZE);
-        TcOptsLayout.PRIORITY.put(options, priority);
-        TcOptsLayout.HANDLE.put(options, handle);
+    private static NativeBuffer options(int priority, int handle) {
+        NativeBuffer options = NativeBuffer.allocate(TcOptsLayout.SIZE);
+        TcOptsLayout.SZ.put(options.pointer(), TcOptsLayout.SIZE);
+        TcOptsLayout.PRIORITY.put(options.pointer(), priority);
+        TcOptsLayout.HANDLE.put(options.pointer(), handle);
         return options;
     }
 

@@ -5,7 +5,7 @@ import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.LibC;
-import jnr.ffi.Memory;
+import io.bpfkeeper.daemon.kernel.NativeBuffer;
 import jnr.ffi.Pointer;
 
 /**
@@ -35,14 +35,18 @@ final class PerfEvent {
      * @param config2 for kprobes, the offset into the function
      */
     static Fd open(int pmuType, long config, long config1, long config2) {
-        Pointer attr = Memory.allocateDirect(LibC.RUNTIME, PerfEventAttrLayout.SIZE, true);
-        PerfEventAttrLayout.TYPE.put(attr, pmuType);
-        PerfEventAttrLayout.SIZE_FIELD.put(attr, PerfEventAttrLayout.SIZE);
-        PerfEventAttrLayout.CONFIG.put(attr, config);
-        PerfEventAttrLayout.CONFIG1.put(attr, config1);
-        PerfEventAttrLayout.CONFIG2.put(attr, config2);
-        long fd = LibC.INSTANCE.syscall(LibC.SYS_PERF_EVENT_OPEN, attr.address(), ANY_PROCESS, CPU, NO_GROUP,
-                PERF_FLAG_FD_CLOEXEC, 0);
+        long fd;
+        // Passed by address only: memory that the collector could free during the call will not do.
+        try (NativeBuffer buffer = NativeBuffer.allocate(PerfEventAttrLayout.SIZE)) {
+            Pointer attr = buffer.pointer();
+            PerfEventAttrLayout.TYPE.put(attr, pmuType);
+            PerfEventAttrLayout.SIZE_FIELD.put(attr, PerfEventAttrLayout.SIZE);
+            PerfEventAttrLayout.CONFIG.put(attr, config);
+            PerfEventAttrLayout.CONFIG1.put(attr, config1);
+            PerfEventAttrLayout.CONFIG2.put(attr, config2);
+            fd = LibC.INSTANCE.syscall(LibC.SYS_PERF_EVENT_OPEN, attr.address(), ANY_PROCESS, CPU, NO_GROUP,
+                    PERF_FLAG_FD_CLOEXEC, 0);
+        }
         if (fd < 0) {
             throw new BpfException("perf_event_open", LibC.errno());
         }
