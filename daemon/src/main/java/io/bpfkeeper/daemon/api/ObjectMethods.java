@@ -12,6 +12,7 @@ import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.ObjectKey;
+import io.bpfkeeper.daemon.registry.ObjectKinds;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Connection;
@@ -170,7 +171,7 @@ final class ObjectMethods {
                 throw ApiErrors.invalidArgument(params.has("kind") ? "id" : "kind", "adopting by id needs kind and id");
             }
             Access.requireRoot(caller, "adopting an object by id");
-            fd = KernelIds.open(kernelKind(params.kind("kind")), params.id("id"));
+            fd = KernelIds.open(adoptableKind(params.kind("kind")), params.id("id"));
         }
         KernelObject object = wrap(fd, pin);
         Kind kind = object.kind() == ObjectKind.MAP ? Kind.MAP : Kind.PROGRAM;
@@ -201,15 +202,12 @@ final class ObjectMethods {
         }
     }
 
-    private static ObjectKind kernelKind(Kind kind) throws VarlinkError {
-        switch (kind) {
-            case MAP:
-                return ObjectKind.MAP;
-            case PROGRAM:
-                return ObjectKind.PROGRAM;
-            default:
-                throw ApiErrors.invalidArgument("kind", "only maps and programs can be adopted");
+    private static ObjectKind adoptableKind(Kind kind) throws VarlinkError {
+        ObjectKind kernel = ObjectKinds.kernelKind(kind);
+        if (kernel != ObjectKind.MAP && kernel != ObjectKind.PROGRAM) {
+            throw ApiErrors.invalidArgument("kind", "only maps and programs can be adopted");
         }
+        return kernel;
     }
 
     /** Wraps an fd of a map or a program; anything else is closed and refused. */

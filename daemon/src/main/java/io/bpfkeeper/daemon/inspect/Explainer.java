@@ -12,6 +12,7 @@ import io.bpfkeeper.daemon.kernel.ObjectInfo;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.kernel.ProgramInfo;
 import io.bpfkeeper.daemon.registry.ObjectKey;
+import io.bpfkeeper.daemon.registry.ObjectKinds;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.registry.Registry;
 import java.util.ArrayList;

@@ -13,6 +13,7 @@ import io.bpfkeeper.daemon.kernel.link.BpfLink;
 import io.bpfkeeper.daemon.kernel.link.TcFilter;
 import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.ObjectKey;
+import io.bpfkeeper.daemon.registry.ObjectKinds;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.registry.Owner;
 import io.bpfkeeper.daemon.registry.Registry;
@@ -209,7 +210,7 @@ public final class Recovery {
             problems.add("cannot identify what " + holder + " holds: " + e.getMessage());
             return null;
         }
-        if (identity == null || kindOf(identity.kind()) != entry.kind() || identity.id() != entry.id()) {
+        if (identity == null || identity.kind() != ObjectKinds.kernelKind(entry.kind()) || identity.id() != entry.id()) {
             problems.add(holder + " now holds " + (identity == null ? "no BPF object"
                     : identity.kind().label() + " " + identity.id()) + ", not the recorded " + entry.key());
             fd.close();
@@ -249,7 +250,7 @@ public final class Recovery {
     /** With no readable journal, an fd store entry is all that keeps its object alive: keep it. */
     private void keepWithoutRecord(ObjectKey key, Fd fd) {
         ObjectIdentity identity = ObjectIdentity.of(fd);
-        if (identity == null || kindOf(identity.kind()) != key.kind() || identity.id() != key.id()) {
+        if (identity == null || identity.kind() != ObjectKinds.kernelKind(key.kind()) || identity.id() != key.id()) {
             drop(key, fd);
             return;
         }
@@ -275,16 +276,4 @@ public final class Recovery {
         }
     }
 
-    private static Kind kindOf(ObjectKind kind) {
-        switch (kind) {
-            case MAP:
-                return Kind.MAP;
-            case PROGRAM:
-                return Kind.PROGRAM;
-            case LINK:
-                return Kind.LINK;
-            default:
-                return null;
-        }
-    }
 }

@@ -1,4 +1,4 @@
-package io.bpfkeeper.daemon.inspect;
+package io.bpfkeeper.daemon.registry;
 
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.protocol.types.Kind;
