@@ -50,12 +50,7 @@ public final class BpfMap implements KernelObject {
 
     /** Takes ownership of a map fd and reads what the kernel says about it. */
     public static BpfMap wrap(Fd fd) {
-        try {
-            return new BpfMap(fd, ObjectInfo.map(fd));
-        } catch (RuntimeException e) {
-            fd.close();
-            throw e;
-        }
+        return fd.into(owned -> new BpfMap(owned, ObjectInfo.map(owned)));
     }
 
     @Override

@@ -96,12 +96,7 @@ public final class BpfProgram implements KernelObject {
 
     /** Takes ownership of a program fd and reads what the kernel says about it. */
     public static BpfProgram wrap(Fd fd) {
-        try {
-            return new BpfProgram(fd, ObjectInfo.program(fd));
-        } catch (RuntimeException e) {
-            fd.close();
-            throw e;
-        }
+        return fd.into(owned -> new BpfProgram(owned, ObjectInfo.program(owned)));
     }
 
     @Override

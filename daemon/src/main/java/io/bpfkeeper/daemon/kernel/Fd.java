@@ -72,6 +72,19 @@ public final class Fd implements AutoCloseable {
         return raw;
     }
 
+    /**
+     * Hands this fd to the object that will own it. If making that object fails (reading the
+     * kernel's info about the fd, say), the fd is closed, so that a failed wrap never leaks it.
+     */
+    public <T> T into(java.util.function.Function<Fd, T> owner) {
+        try {
+            return owner.apply(this);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
     /** Whether a raw fd number is open in this process, for tests that look for leaks. */
     public static boolean isValid(int raw) {
         return LibC.INSTANCE.fcntl(raw, F_GETFD, 0) >= 0;

@@ -60,12 +60,7 @@ public final class BpfLink implements KernelObject {
      * @param options where the link was attached, as the daemon recorded it
      */
     public static BpfLink wrap(Fd fd, String programName, AttachOptions options) {
-        try {
-            return new BpfLink(fd, ObjectInfo.link(fd), programName, options);
-        } catch (RuntimeException e) {
-            fd.close();
-            throw e;
-        }
+        return fd.into(owned -> new BpfLink(owned, ObjectInfo.link(owned), programName, options));
     }
 
     @Override

@@ -92,21 +92,15 @@ public final class Cgroup {
             }
             throw new BpfException("open", errno).withContext("open cgroup " + cgroup);
         }
-        Fd directory = Fd.adopt(raw);
-        long type;
-        try {
-            type = FileSystemType.of(directory);
-        } catch (RuntimeException e) {
-            directory.close();
-            throw e;
-        }
-        if (type != CGROUP2_SUPER_MAGIC) {
-            directory.close();
-            throw new InvalidTargetException("cgroup", cgroup + " is not a cgroup v2 directory"
-                    + (type == CGROUP_SUPER_MAGIC ? " but a cgroup v1 one, to which BPF cannot attach" : "")
-                    + "; " + cgroupV2Mounts());
-        }
-        return directory;
+        return Fd.adopt(raw).into(directory -> {
+            long type = FileSystemType.of(directory);
+            if (type != CGROUP2_SUPER_MAGIC) {
+                throw new InvalidTargetException("cgroup", cgroup + " is not a cgroup v2 directory"
+                        + (type == CGROUP_SUPER_MAGIC ? " but a cgroup v1 one, to which BPF cannot attach" : "")
+                        + "; " + cgroupV2Mounts());
+            }
+            return directory;
+        });
     }
 
     private static String cgroupV2Mounts() {
