@@ -1,51 +1,73 @@
 package io.bpfkeeper.daemon.api;
 
-import java.util.HexFormat;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
-/** Keys and values travel as lowercase hex of the raw bytes. */
+/**
+ * Keys and values travel as hex of the raw bytes: lowercase when the daemon writes it, either case
+ * when it reads it. A MapUpdateBatch decodes hundreds of thousands of these strings, so both ways
+ * go through lookup tables rather than per-character arithmetic such as {@code Character.digit}.
+ */
 final class Hex {
 
-    private static final HexFormat FORMAT = HexFormat.of();
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+    /** The value of each ASCII hex digit, indexed by character; -1 for every other ASCII character. */
+    private static final byte[] DIGIT_VALUES = new byte[128];
+
+    static {
+        Arrays.fill(DIGIT_VALUES, (byte) -1);
+        for (int value = 0; value < 16; value++) {
+            DIGIT_VALUES[DIGITS[value]] = (byte) value;
+            DIGIT_VALUES[Character.toUpperCase(DIGITS[value])] = (byte) value;
+        }
+    }
 
     private Hex() {
     }
 
     static String encode(byte[] bytes) {
-        return FORMAT.formatHex(bytes);
+        return encode(bytes, 0, bytes.length);
     }
 
     static String encode(byte[] bytes, int offset, int length) {
-        return FORMAT.formatHex(bytes, offset, offset + length);
+        byte[] text = new byte[2 * length];
+        for (int i = 0; i < length; i++) {
+            int value = bytes[offset + i] & 0xff;
+            text[2 * i] = DIGITS[value >>> 4];
+            text[2 * i + 1] = DIGITS[value & 0xf];
+        }
+        // Hex digits are ASCII: a Latin-1 string takes the bytes as they are.
+        return new String(text, StandardCharsets.ISO_8859_1);
     }
 
     /** Decodes hex; null when the text is not an even number of hex digits. */
     static byte[] decode(String text) {
-        if ((text.length() & 1) != 0) {
-            return null;
-        }
-        try {
-            return FORMAT.parseHex(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        byte[] bytes = new byte[text.length() / 2];
+        return decodeInto(text.toCharArray(), 0, text.length(), bytes, 0) ? bytes : null;
     }
 
     /**
-     * Decodes hex straight into {@code target} at {@code offset}, for batches of many entries.
-     * Returns false when the text is not exactly {@code length} bytes of hex.
+     * Decodes {@code length} characters of hex from {@code text} at {@code offset} straight into
+     * {@code target} at {@code targetOffset}, which has room for {@code length / 2} bytes: for
+     * batches, whose strings the JSON parser hands over as characters. Returns false when the text
+     * is not an even number of hex digits; the bytes written before the bad digit are then garbage.
      */
-    static boolean decodeInto(String text, byte[] target, int offset, int length) {
-        if (text.length() != 2 * length) {
+    static boolean decodeInto(char[] text, int offset, int length, byte[] target, int targetOffset) {
+        if ((length & 1) != 0) {
             return false;
         }
-        for (int i = 0; i < length; i++) {
-            int high = Character.digit(text.charAt(2 * i), 16);
-            int low = Character.digit(text.charAt(2 * i + 1), 16);
-            if (high < 0 || low < 0) {
+        for (int i = 0; i < length / 2; i++) {
+            int high = digitValue(text[offset + 2 * i]);
+            int low = digitValue(text[offset + 2 * i + 1]);
+            if ((high | low) < 0) {
                 return false;
             }
-            target[offset + i] = (byte) ((high << 4) | low);
+            target[targetOffset + i] = (byte) ((high << 4) | low);
         }
         return true;
+    }
+
+    private static int digitValue(char c) {
+        return c < DIGIT_VALUES.length ? DIGIT_VALUES[c] : -1;
     }
 }

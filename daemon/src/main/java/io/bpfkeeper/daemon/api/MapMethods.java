@@ -83,8 +83,12 @@ final class MapMethods {
         Params params = new Params(call.parameters());
         BpfMap map = ownedMap(params, call);
         byte[] key = key(params, map);
-        byte[] value = new byte[map.info().valueBufferSize()];
-        decodeValue(params.string("value"), map.info(), value, 0, "value");
+        MapInfo info = map.info();
+        byte[] decoded = Hex.decode(params.string("value"));
+        byte[] value = new byte[info.valueBufferSize()];
+        if (decoded == null || !placeValue(decoded, 0, decoded.length, info, value, 0)) {
+            throw badValue("value", info);
+        }
         map.update(key, value, mode(params));
         Audit.changed(call.connection(), "wrote key " + params.string("key") + " of " + map);
         call.reply(Map.of());
@@ -152,11 +156,16 @@ final class MapMethods {
         byte[] values = new byte[count * valueSize];
         for (int i = 0; i < count; i++) {
             JsonNode entry = entries.get(i);
-            if (!Hex.decodeInto(entry.get("key").textValue(), keys, i * keySize, keySize)) {
+            byte[] key = Hex.decode(entry.get("key").textValue());
+            if (key == null || key.length != keySize) {
                 throw ApiErrors.invalidArgument("entries[" + i + "].key",
                         "map " + map.id() + " needs " + keySize + "-byte keys in hex");
             }
-            decodeValue(entry.get("value").textValue(), info, values, i * valueSize, "entries[" + i + "].value");
+            System.arraycopy(key, 0, keys, i * keySize, keySize);
+            byte[] value = Hex.decode(entry.get("value").textValue());
+            if (value == null || !placeValue(value, 0, value.length, info, values, i * valueSize)) {
+                throw badValue("entries[" + i + "].value", info);
+            }
         }
         int written;
         try {
@@ -186,22 +195,30 @@ final class MapMethods {
     }
 
     /**
-     * Decodes a value into {@code target} at {@code offset}. A per-CPU map takes either one value,
-     * which every CPU gets, or every CPU's value back to back, each padded to 8 bytes.
+     * Copies a decoded value of {@code length} bytes into {@code target} at {@code offset}, in the
+     * layout the kernel wants; false when its length does not fit the map. A per-CPU map takes
+     * either one value, which every CPU gets, or every CPU's value back to back, each padded to 8
+     * bytes.
      */
-    private static void decodeValue(String hex, MapInfo info, byte[] target, int offset, String parameter)
-            throws VarlinkError {
-        if (info.type().isPerCpu() && Hex.decodeInto(hex, target, offset, info.valueSize())) {
-            for (int cpu = 1; cpu < PossibleCpus.count(); cpu++) {
-                System.arraycopy(target, offset, target, offset + cpu * info.perCpuStride(), info.valueSize());
-            }
-            return;
+    private static boolean placeValue(byte[] value, int valueOffset, int length, MapInfo info, byte[] target,
+            int offset) {
+        if (length == info.valueBufferSize()) {
+            System.arraycopy(value, valueOffset, target, offset, length);
+            return true;
         }
-        if (!Hex.decodeInto(hex, target, offset, info.valueBufferSize())) {
-            throw ApiErrors.invalidArgument(parameter, "map " + info.id() + " needs " + info.valueSize()
-                    + "-byte values in hex" + (info.type().isPerCpu()
-                    ? " (or " + info.valueBufferSize() + " bytes: every CPU's value, each padded to 8)" : ""));
+        if (!info.type().isPerCpu() || length != info.valueSize()) {
+            return false;
         }
+        for (int cpu = 0; cpu < PossibleCpus.count(); cpu++) {
+            System.arraycopy(value, valueOffset, target, offset + cpu * info.perCpuStride(), length);
+        }
+        return true;
+    }
+
+    private static VarlinkError badValue(String parameter, MapInfo info) {
+        return ApiErrors.invalidArgument(parameter, "map " + info.id() + " needs " + info.valueSize()
+                + "-byte values in hex" + (info.type().isPerCpu()
+                ? " (or " + info.valueBufferSize() + " bytes: every CPU's value, each padded to 8)" : ""));
     }
 
     private static BpfMap.UpdateMode mode(Params params) {
