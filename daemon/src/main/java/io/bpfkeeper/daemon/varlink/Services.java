@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.varlink;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +11,19 @@ import java.util.Optional;
 final class Services {
 
     private final Map<String, VarlinkInterface> interfaces = new LinkedHashMap<>();
+    /** By fully qualified method name, for the decoder to find with one lookup per call. */
+    private final Map<String, ParameterReader> parameterReaders = new HashMap<>();
     private final long maxMessageBytes;
     private volatile boolean draining;
 
     Services(List<VarlinkInterface> served, long maxMessageBytes) {
         for (VarlinkInterface each : served) {
             interfaces.put(each.name(), each);
+            for (Method method : each.methods()) {
+                if (method.parameterReader() != null) {
+                    parameterReaders.put(each.name() + "." + method.name(), method.parameterReader());
+                }
+            }
         }
         this.maxMessageBytes = maxMessageBytes;
     }
@@ -41,9 +49,15 @@ final class Services {
         return Optional.ofNullable(interfaces.get(name));
     }
 
+    /** The reader of a served method's parameters; null when they stay a tree, or no such method is served. */
+    ParameterReader parameterReader(String qualifiedMethod) {
+        return parameterReaders.get(qualifiedMethod);
+    }
+
     /**
      * The method a call names, after checking the call against the IDL, so that handlers see only
-     * parameters of the declared types.
+     * parameters of the declared types. A method's {@link ParameterReader} checked its parameters
+     * as it read them.
      */
     Method resolve(VarlinkCall call) throws VarlinkError {
         VarlinkInterface target = interfaces.get(call.interfaceName());
@@ -54,9 +68,14 @@ final class Services {
         if (method == null) {
             throw VarlinkError.methodNotFound(call.method());
         }
-        Optional<String> invalid = target.invalidParameter(method.name(), call.parameters());
-        if (invalid.isPresent()) {
-            throw VarlinkError.invalidParameter(invalid.get());
+        if (call.parameters() instanceof CallParameters.Refused refused) {
+            throw refused.error();
+        }
+        if (call.parameters() instanceof CallParameters.Tree tree) {
+            Optional<String> invalid = target.invalidParameter(method.name(), tree.node());
+            if (invalid.isPresent()) {
+                throw VarlinkError.invalidParameter(invalid.get());
+            }
         }
         if (call.upgrade()) {
             throw VarlinkError.invalidParameter("upgrade");

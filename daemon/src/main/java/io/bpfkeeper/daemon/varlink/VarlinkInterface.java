@@ -2,8 +2,9 @@ package io.bpfkeeper.daemon.varlink;
 
 import io.bpfkeeper.protocol.idl.InterfaceDefinition;
 import io.bpfkeeper.protocol.idl.Validator;
-import java.util.LinkedHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -47,6 +48,10 @@ public final class VarlinkInterface {
     /** Checks call parameters against the IDL: the path of the first bad one, if any. */
     Optional<String> invalidParameter(String method, JsonNode parameters) {
         return validator.validateCall(method, parameters);
+    }
+
+    Collection<Method> methods() {
+        return methods.values();
     }
 
     /** The implementation of an unqualified method name, or null. */

@@ -125,7 +125,7 @@ public final class VarlinkServer implements AutoCloseable {
     }
 
     private ServerBootstrap bootstrap() {
-        CallDecoder decoder = new CallDecoder(json);
+        CallDecoder decoder = new CallDecoder(json, services::parameterReader);
         ReplyEncoder encoder = new ReplyEncoder(json);
         return new ServerBootstrap()
                 .group(eventLoops)
