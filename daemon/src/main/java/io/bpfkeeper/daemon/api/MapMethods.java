@@ -1,6 +1,5 @@
 package io.bpfkeeper.daemon.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +11,7 @@ import io.bpfkeeper.daemon.kernel.PartialBatchException;
 import io.bpfkeeper.daemon.kernel.PossibleCpus;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.protocol.types.UpdateMode;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Method;
@@ -41,7 +41,8 @@ final class MapMethods {
                 Method.onEventLoop("MapUpdate", Audit.changing(this::update)),
                 Method.onEventLoop("MapDelete", Audit.changing(this::delete)),
                 Method.streaming("MapEntries", this::entries),
-                Method.onWorker("MapUpdateBatch", Audit.changing(this::updateBatch)));
+                Method.onWorker("MapUpdateBatch", Audit.changing(this::updateBatch))
+                        .readingParametersWith(UpdateBatchParameters::read));
     }
 
     private void createMap(CallContext call) throws VarlinkError {
@@ -145,31 +146,27 @@ final class MapMethods {
     }
 
     private void updateBatch(CallContext call) throws VarlinkError {
-        Params params = new Params(call.parameters());
-        BpfMap map = ownedMap(params, call);
+        UpdateBatchParameters params = call.readParameters(UpdateBatchParameters.class);
+        BpfMap map = api.ownedForChange(Kind.MAP, Params.id("id", params.id()), call.connection()).kernelObject();
         MapInfo info = map.info();
-        JsonNode entries = params.node("entries");
-        int count = entries.size();
-        int keySize = info.keySize();
+        HexColumn keys = params.keys();
+        HexColumn values = params.values();
+        int count = keys.count();
         int valueSize = info.valueBufferSize();
-        byte[] keys = new byte[count * keySize];
-        byte[] values = new byte[count * valueSize];
+        byte[] valueBuffer = new byte[count * valueSize];
         for (int i = 0; i < count; i++) {
-            JsonNode entry = entries.get(i);
-            byte[] key = Hex.decode(entry.get("key").textValue());
-            if (key == null || key.length != keySize) {
+            if (keys.length(i) != info.keySize()) {
                 throw ApiErrors.invalidArgument("entries[" + i + "].key",
-                        "map " + map.id() + " needs " + keySize + "-byte keys in hex");
+                        "map " + map.id() + " needs " + info.keySize() + "-byte keys in hex");
             }
-            System.arraycopy(key, 0, keys, i * keySize, keySize);
-            byte[] value = Hex.decode(entry.get("value").textValue());
-            if (value == null || !placeValue(value, 0, value.length, info, values, i * valueSize)) {
+            if (!placeValue(values.bytes(), values.start(i), values.length(i), info, valueBuffer, i * valueSize)) {
                 throw badValue("entries[" + i + "].value", info);
             }
         }
         int written;
         try {
-            written = map.updateBatch(keys, values, count, mode(params));
+            // Every key has the map's size: back to back, they are the kernel's array of keys.
+            written = map.updateBatch(keys.joined(), valueBuffer, count, mode(params.mode()));
         } catch (PartialBatchException e) {
             throw ApiErrors.batchIncomplete(e);
         }
@@ -222,6 +219,11 @@ final class MapMethods {
     }
 
     private static BpfMap.UpdateMode mode(Params params) {
-        return BpfMap.UpdateMode.valueOf(params.string("mode", "any").toUpperCase(Locale.ROOT));
+        return mode(params.string("mode", UpdateMode.ANY.wireName()));
+    }
+
+    /** @param wireName the IDL's name of an UpdateMode, which the IDL check has made sure of */
+    private static BpfMap.UpdateMode mode(String wireName) {
+        return BpfMap.UpdateMode.valueOf(wireName.toUpperCase(Locale.ROOT));
     }
 }
