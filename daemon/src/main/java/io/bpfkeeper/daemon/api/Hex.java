@@ -11,14 +11,17 @@ import java.util.Arrays;
 final class Hex {
 
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
-    /** The value of each ASCII hex digit, indexed by character; -1 for every other ASCII character. */
-    private static final byte[] DIGIT_VALUES = new byte[128];
+    /**
+     * The value of each ASCII hex digit, indexed by character; -1 for every other ASCII character,
+     * so that a pair with a bad digit combines into a negative byte value.
+     */
+    private static final int[] DIGIT_VALUES = new int[128];
 
     static {
-        Arrays.fill(DIGIT_VALUES, (byte) -1);
+        Arrays.fill(DIGIT_VALUES, -1);
         for (int value = 0; value < 16; value++) {
-            DIGIT_VALUES[DIGITS[value]] = (byte) value;
-            DIGIT_VALUES[Character.toUpperCase(DIGITS[value])] = (byte) value;
+            DIGIT_VALUES[DIGITS[value]] = value;
+            DIGIT_VALUES[Character.toUpperCase(DIGITS[value])] = value;
         }
     }
 
@@ -57,17 +60,18 @@ final class Hex {
             return false;
         }
         for (int i = 0; i < length / 2; i++) {
-            int high = digitValue(text[offset + 2 * i]);
-            int low = digitValue(text[offset + 2 * i + 1]);
-            if ((high | low) < 0) {
+            char high = text[offset + 2 * i];
+            char low = text[offset + 2 * i + 1];
+            if ((high | low) >= DIGIT_VALUES.length) {
                 return false;
             }
-            target[targetOffset + i] = (byte) ((high << 4) | low);
+            // Negative when either is no digit: -1 shifted or or-ed stays negative.
+            int value = DIGIT_VALUES[high] << 4 | DIGIT_VALUES[low];
+            if (value < 0) {
+                return false;
+            }
+            target[targetOffset + i] = (byte) value;
         }
         return true;
-    }
-
-    private static int digitValue(char c) {
-        return c < DIGIT_VALUES.length ? DIGIT_VALUES[c] : -1;
     }
 }

@@ -8,7 +8,6 @@ import io.bpfkeeper.daemon.kernel.MapInfo;
 import io.bpfkeeper.daemon.kernel.MapSpec;
 import io.bpfkeeper.daemon.kernel.MapType;
 import io.bpfkeeper.daemon.kernel.PartialBatchException;
-import io.bpfkeeper.daemon.kernel.PossibleCpus;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.protocol.types.UpdateMode;
@@ -87,7 +86,7 @@ final class MapMethods {
         MapInfo info = map.info();
         byte[] decoded = Hex.decode(params.string("value"));
         byte[] value = new byte[info.valueBufferSize()];
-        if (decoded == null || !placeValue(decoded, 0, decoded.length, info, value, 0)) {
+        if (decoded == null || !ValueLayout.of(info).place(decoded, 0, decoded.length, value, 0)) {
             throw badValue("value", info);
         }
         map.update(key, value, mode(params));
@@ -152,14 +151,14 @@ final class MapMethods {
         HexColumn keys = params.keys();
         HexColumn values = params.values();
         int count = keys.count();
-        int valueSize = info.valueBufferSize();
-        byte[] valueBuffer = new byte[count * valueSize];
+        ValueLayout layout = ValueLayout.of(info);
+        byte[] valueBuffer = new byte[count * layout.bufferSize()];
         for (int i = 0; i < count; i++) {
             if (keys.length(i) != info.keySize()) {
                 throw ApiErrors.invalidArgument("entries[" + i + "].key",
                         "map " + map.id() + " needs " + info.keySize() + "-byte keys in hex");
             }
-            if (!placeValue(values.bytes(), values.start(i), values.length(i), info, valueBuffer, i * valueSize)) {
+            if (!layout.place(values.bytes(), values.start(i), values.length(i), valueBuffer, i * layout.bufferSize())) {
                 throw badValue("entries[" + i + "].value", info);
             }
         }
@@ -192,24 +191,34 @@ final class MapMethods {
     }
 
     /**
-     * Copies a decoded value of {@code length} bytes into {@code target} at {@code offset}, in the
-     * layout the kernel wants; false when its length does not fit the map. A per-CPU map takes
-     * either one value, which every CPU gets, or every CPU's value back to back, each padded to 8
-     * bytes.
+     * Where a decoded value goes in the kernel's buffer of a map's values, worked out once for a
+     * whole batch: {@code bufferSize} bytes a value; for a per-CPU map, a value of {@code size}
+     * bytes for each possible CPU, {@code stride} bytes apart.
      */
-    private static boolean placeValue(byte[] value, int valueOffset, int length, MapInfo info, byte[] target,
-            int offset) {
-        if (length == info.valueBufferSize()) {
-            System.arraycopy(value, valueOffset, target, offset, length);
+    private record ValueLayout(int bufferSize, int size, boolean perCpu, int stride) {
+
+        static ValueLayout of(MapInfo info) {
+            return new ValueLayout(info.valueBufferSize(), info.valueSize(), info.type().isPerCpu(), info.perCpuStride());
+        }
+
+        /**
+         * Copies a value of {@code length} bytes into {@code target} at {@code offset}; false when
+         * its length does not fit the map. A per-CPU map takes either one value, which every CPU
+         * gets, or every CPU's value back to back, each padded to 8 bytes.
+         */
+        boolean place(byte[] value, int valueOffset, int length, byte[] target, int offset) {
+            if (length == bufferSize) {
+                System.arraycopy(value, valueOffset, target, offset, length);
+                return true;
+            }
+            if (!perCpu || length != size) {
+                return false;
+            }
+            for (int cpuOffset = offset; cpuOffset < offset + bufferSize; cpuOffset += stride) {
+                System.arraycopy(value, valueOffset, target, cpuOffset, length);
+            }
             return true;
         }
-        if (!info.type().isPerCpu() || length != info.valueSize()) {
-            return false;
-        }
-        for (int cpu = 0; cpu < PossibleCpus.count(); cpu++) {
-            System.arraycopy(value, valueOffset, target, offset + cpu * info.perCpuStride(), length);
-        }
-        return true;
     }
 
     private static VarlinkError badValue(String parameter, MapInfo info) {
