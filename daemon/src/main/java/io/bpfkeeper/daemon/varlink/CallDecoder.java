@@ -20,37 +20,55 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Parses one NUL-delimited frame into a {@link VarlinkCall}, or rejects it as a protocol violation.
- * The message is read field by field into a tree, except the parameters of a method with a
- * {@link ParameterReader}, which that reader reads straight from the parser: a batch of 100,000
- * map entries then never becomes 100,000 small objects.
+ * Parses one NUL-delimited message into a {@link VarlinkCall}, or rejects it as a protocol
+ * violation. The message is read field by field into a tree, except the parameters of a method
+ * with a {@link ParameterReader}, which that reader reads straight from the parser: a batch of
+ * 100,000 map entries then never becomes 100,000 small objects. A whole message is parsed here, on
+ * its event loop; an {@link ArrivingMessage} on a {@link ParseAhead} thread, which the call waits
+ * for as a {@link PendingCall}.
  */
 @ChannelHandler.Sharable
-final class CallDecoder extends MessageToMessageDecoder<ByteBuf> {
+final class CallDecoder extends MessageToMessageDecoder<Object> {
 
     private final ObjectMapper json;
     /** The reader of a fully qualified method's parameters; null for a method whose parameters stay a tree. */
     private final Function<String, ParameterReader> parameterReaders;
+    private final ParseAhead parseAhead;
 
-    CallDecoder(ObjectMapper json, Function<String, ParameterReader> parameterReaders) {
-        super(ByteBuf.class);
+    CallDecoder(ObjectMapper json, Function<String, ParameterReader> parameterReaders, ParseAhead parseAhead) {
         this.json = json;
         this.parameterReaders = parameterReaders;
+        this.parseAhead = parseAhead;
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
-        out.add(parse(frame));
+    public boolean acceptInboundMessage(Object message) {
+        return message instanceof ByteBuf || message instanceof ArrivingMessage;
     }
 
-    private VarlinkCall parse(ByteBuf frame) {
-        int start = frame.readerIndex();
-        VarlinkCall call = parse(frame, true);
+    @Override
+    protected void decode(ChannelHandlerContext ctx, Object message, List<Object> out) {
+        if (message instanceof ArrivingMessage arriving) {
+            out.add(parseAhead.parse(arriving, each -> parse(() -> json.getFactory().createParser(each.open()))));
+        } else {
+            ByteBuf frame = (ByteBuf) message;
+            // A duplicate for each read, so that the frame reads again from its start.
+            out.add(parse(() -> json.getFactory().createParser((InputStream) new ByteBufInputStream(frame.duplicate()))));
+        }
+    }
+
+    /** A parser of the message from its start, which can be opened more than once. */
+    @FunctionalInterface
+    private interface MessageSource {
+        JsonParser open() throws IOException;
+    }
+
+    private VarlinkCall parse(MessageSource source) {
+        VarlinkCall call = parse(source, true);
         if (call == null) {
             // A second "method" after parameters that a reader read for the first: as in a tree,
             // the last one counts, so read the message again, keeping the parameters as a tree.
-            frame.readerIndex(start);
-            call = parse(frame, false);
+            call = parse(source, false);
         }
         return call;
     }
@@ -60,8 +78,8 @@ final class CallDecoder extends MessageToMessageDecoder<ByteBuf> {
      *     known, go to that reader straight from the message
      * @return null when "method" came again after such parameters
      */
-    private VarlinkCall parse(ByteBuf frame, boolean readAsTheyCome) {
-        try (JsonParser parser = json.getFactory().createParser((InputStream) new ByteBufInputStream(frame))) {
+    private VarlinkCall parse(MessageSource source, boolean readAsTheyCome) {
+        try (JsonParser parser = source.open()) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 parser.skipChildren();
                 requireEnd(parser);

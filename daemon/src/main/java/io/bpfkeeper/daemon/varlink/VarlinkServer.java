@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
 public final class VarlinkServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VarlinkServer.class);
+    /**
+     * Messages are parsed while they arrive from this length on: a message this long takes several
+     * reads, and parsing it takes far longer than handing it to another thread.
+     */
+    private static final int PARSE_AHEAD_FROM_BYTES = 256 * 1024;
 
     private final Services services;
     private final ServerOptions options;
@@ -50,6 +55,7 @@ public final class VarlinkServer implements AutoCloseable {
     private final CallObserver calls;
     private final EventLoopGroup eventLoops;
     private final ExecutorService workers;
+    private final ParseAhead parseAhead;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
@@ -93,6 +99,8 @@ public final class VarlinkServer implements AutoCloseable {
                 new DefaultThreadFactory("bpfkeeper-io", true), EpollIoHandler.newFactory());
         this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new DefaultThreadFactory("bpfkeeper-worker", true));
+        // As many as event loops: parsing is their work, moved aside while a message arrives.
+        this.parseAhead = new ParseAhead(options.eventLoopThreads(), PARSE_AHEAD_FROM_BYTES);
     }
 
     /**
@@ -125,7 +133,7 @@ public final class VarlinkServer implements AutoCloseable {
     }
 
     private ServerBootstrap bootstrap() {
-        CallDecoder decoder = new CallDecoder(json, services::parameterReader);
+        CallDecoder decoder = new CallDecoder(json, services::parameterReader, parseAhead);
         ReplyEncoder encoder = new ReplyEncoder(json);
         return new ServerBootstrap()
                 .group(eventLoops)
@@ -136,7 +144,7 @@ public final class VarlinkServer implements AutoCloseable {
                     protected void initChannel(EpollDomainSocketChannel channel) {
                         connections.add(channel);
                         channel.pipeline()
-                                .addLast("framing", new NulFrameDecoder(options.maxMessageBytes()))
+                                .addLast("framing", new NulFrameDecoder(options.maxMessageBytes(), parseAhead))
                                 .addLast("decoder", decoder)
                                 .addLast("encoder", encoder)
                                 .addLast("dispatcher", new CallDispatcher(services, workers, errors, observer, calls));
@@ -184,6 +192,7 @@ public final class VarlinkServer implements AutoCloseable {
         stopAccepting();
         workers.shutdownNow();
         connections.close().awaitUninterruptibly();
+        parseAhead.close();
         eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

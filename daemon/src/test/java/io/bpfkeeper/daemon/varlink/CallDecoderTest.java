@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,8 +27,18 @@ class CallDecoderTest {
     /** The one method of these tests whose parameters a {@link ParameterReader} reads. */
     private static final String READ = "a.b.Read";
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new NulFrameDecoder(1024),
-            new CallDecoder(new ObjectMapper(), method -> method.equals(READ) ? CallDecoderTest::readAsTree : null));
+    /** Where the channel that parses ahead starts to: every message of those tests is longer. */
+    private static final int PARSE_AHEAD_FROM = 16;
+
+    private final ParseAhead wholeMessages = new ParseAhead(1, 1025);
+    private final ParseAhead parseAhead = new ParseAhead(1, PARSE_AHEAD_FROM);
+    private final EmbeddedChannel channel = channel(wholeMessages);
+    private final EmbeddedChannel parsingAhead = channel(parseAhead);
+
+    private static EmbeddedChannel channel(ParseAhead parseAhead) {
+        return new EmbeddedChannel(new NulFrameDecoder(1024, parseAhead), new CallDecoder(new ObjectMapper(),
+                method -> method.equals(READ) ? CallDecoderTest::readAsTree : null, parseAhead));
+    }
 
     /** What {@link #readAsTree} read, and whether from the message itself or from a tree of it. */
     private record ReadParameters(JsonNode parameters, boolean fromATree) {
@@ -43,8 +54,11 @@ class CallDecoderTest {
     }
 
     @AfterEach
-    void closeChannel() {
+    void closeChannels() {
         channel.finishAndReleaseAll();
+        parsingAhead.finishAndReleaseAll();
+        wholeMessages.close();
+        parseAhead.close();
     }
 
     @Test
@@ -164,6 +178,59 @@ class CallDecoderTest {
                 .satisfies(violation -> assertThat(((ProtocolViolation) violation).isTooLarge()).isFalse());
     }
 
+    /**
+     * A long message is parsed while it arrives, in its turn: what it is comes once it has ended,
+     * and the messages after it are decoded meanwhile.
+     */
+    @Test
+    void aLongMessageIsParsedAsItArrivesAndKeepsItsTurn() throws Exception {
+        receive(parsingAhead, "{'method': 'a.b.Read', 'parameters': {'x': [1, 'two'");
+        PendingCall pending = parsingAhead.readInbound();
+        receive(parsingAhead, "]}, 'more': true}\0{'method': 'a.b.C'}\0");
+
+        assertThat(outcome(pending)).isEqualTo(new VarlinkCall(READ, read("{'x': [1, 'two']}", false), false, true, false));
+        assertThat(calls(parsingAhead)).containsExactly(new VarlinkCall("a.b.C", tree("{}"), false, false, false));
+    }
+
+    /** The parse of a long message reads it again from its start when it has to. */
+    @Test
+    void aLongMessageIsReadAgainForAMethodNamedTwice() throws Exception {
+        receive(parsingAhead, "{'method': 'a.b.Read', 'parameters': {'x': 1}");
+        receive(parsingAhead, ", 'method': 'a.b.C'}\0");
+
+        assertThat(outcome(parsingAhead.readInbound()))
+                .isEqualTo(new VarlinkCall("a.b.C", tree("{'x': 1}"), false, false, false));
+    }
+
+    /** A long message that is no call is one once it has ended, however early its parse found out. */
+    @Test
+    void aLongMalformedMessageIsAViolationOnceItEnds() throws Exception {
+        receive(parsingAhead, "{'method': 'a.b.C', 'parameters': [[[");
+        PendingCall pending = parsingAhead.readInbound();
+        assertThat(pending.isDone()).isFalse();
+        receive(parsingAhead, "]]]}\0");
+
+        assertThat(outcome(pending)).isInstanceOf(ProtocolViolation.class);
+    }
+
+    /** A long message that never ends is no call at all. */
+    @Test
+    void aLongMessageCutShortIsNoCall() throws Exception {
+        receive(parsingAhead, "{'method': 'a.b.C', 'parameters': {'x': 1");
+        PendingCall pending = parsingAhead.readInbound();
+        parsingAhead.close();
+
+        assertThat(outcome(pending)).isNull();
+    }
+
+    private static Object outcome(PendingCall pending) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        pending.whenDone(done::countDown);
+        done.await();
+        assertThat(pending.failure()).isNull();
+        return pending.outcome();
+    }
+
     private static CallParameters tree(String singleQuoted) {
         return new CallParameters.Tree(Json.object(singleQuoted));
     }
@@ -173,10 +240,18 @@ class CallDecoderTest {
     }
 
     private void receive(String singleQuoted) {
+        receive(channel, singleQuoted);
+    }
+
+    private static void receive(EmbeddedChannel channel, String singleQuoted) {
         channel.writeInbound(Unpooled.copiedBuffer(Json.text(singleQuoted), StandardCharsets.UTF_8));
     }
 
     private List<VarlinkCall> calls() {
+        return calls(channel);
+    }
+
+    private static List<VarlinkCall> calls(EmbeddedChannel channel) {
         List<VarlinkCall> calls = new ArrayList<>();
         for (VarlinkCall call; (call = channel.readInbound()) != null; ) {
             calls.add(call);
