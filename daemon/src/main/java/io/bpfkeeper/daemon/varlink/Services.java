@@ -11,18 +11,22 @@ import java.util.Optional;
 final class Services {
 
     private final Map<String, VarlinkInterface> interfaces = new LinkedHashMap<>();
-    /** By fully qualified method name, for the decoder to find with one lookup per call. */
-    private final Map<String, ParameterReader> parameterReaders = new HashMap<>();
+    /**
+     * Every served method by its fully qualified name, so that a call finds its method with one
+     * lookup, without cutting its name in two.
+     */
+    private final Map<String, ServedMethod> methods = new HashMap<>();
     private final long maxMessageBytes;
     private volatile boolean draining;
+
+    private record ServedMethod(VarlinkInterface owner, Method method) {
+    }
 
     Services(List<VarlinkInterface> served, long maxMessageBytes) {
         for (VarlinkInterface each : served) {
             interfaces.put(each.name(), each);
             for (Method method : each.methods()) {
-                if (method.parameterReader() != null) {
-                    parameterReaders.put(each.name() + "." + method.name(), method.parameterReader());
-                }
+                methods.put(each.name() + "." + method.name(), new ServedMethod(each, method));
             }
         }
         this.maxMessageBytes = maxMessageBytes;
@@ -51,7 +55,8 @@ final class Services {
 
     /** The reader of a served method's parameters; null when they stay a tree, or no such method is served. */
     ParameterReader parameterReader(String qualifiedMethod) {
-        return parameterReaders.get(qualifiedMethod);
+        ServedMethod served = methods.get(qualifiedMethod);
+        return served != null ? served.method().parameterReader() : null;
     }
 
     /**
@@ -60,14 +65,15 @@ final class Services {
      * as it read them.
      */
     Method resolve(VarlinkCall call) throws VarlinkError {
-        VarlinkInterface target = interfaces.get(call.interfaceName());
-        if (target == null) {
-            throw VarlinkError.interfaceNotFound(call.interfaceName());
-        }
-        Method method = target.method(call.memberName());
-        if (method == null) {
+        ServedMethod served = methods.get(call.method());
+        if (served == null) {
+            if (!interfaces.containsKey(call.interfaceName())) {
+                throw VarlinkError.interfaceNotFound(call.interfaceName());
+            }
             throw VarlinkError.methodNotFound(call.method());
         }
+        VarlinkInterface target = served.owner();
+        Method method = served.method();
         if (call.parameters() instanceof CallParameters.Refused refused) {
             throw refused.error();
         }

@@ -13,9 +13,4 @@ public record VarlinkCall(String method, CallParameters parameters, boolean onew
         int dot = method.lastIndexOf('.');
         return dot < 0 ? "" : method.substring(0, dot);
     }
-
-    /** "CreateMap" of "io.bpfkeeper.CreateMap". */
-    public String memberName() {
-        return method.substring(method.lastIndexOf('.') + 1);
-    }
 }

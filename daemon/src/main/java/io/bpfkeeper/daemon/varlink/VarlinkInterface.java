@@ -53,9 +53,4 @@ public final class VarlinkInterface {
     Collection<Method> methods() {
         return methods.values();
     }
-
-    /** The implementation of an unqualified method name, or null. */
-    public Method method(String name) {
-        return methods.get(name);
-    }
 }
