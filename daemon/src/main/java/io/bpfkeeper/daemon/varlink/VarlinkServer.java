@@ -2,6 +2,7 @@ package io.bpfkeeper.daemon.varlink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -139,6 +140,12 @@ public final class VarlinkServer implements AutoCloseable {
                 .group(eventLoops)
                 // A client that shuts down its sending side still reads the replies to its calls.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                // Netty 4.2's default, the adaptive allocator, hands out and takes back each call's
+                // read and reply buffers through shared queues: 8% of the daemon's Java samples in
+                // the throughput benchmark. The pooled one keeps a cache per event loop: three
+                // paired runs of 4 clients, 13.3, 12.4 and 13.0 us of daemon CPU a lookup against
+                // 14.7, 13.2 and 14.6 us.
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel channel) {
