@@ -1,6 +1,5 @@
 package io.bpfkeeper.daemon.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,9 +8,9 @@ import io.bpfkeeper.daemon.kernel.MapInfo;
 import io.bpfkeeper.daemon.kernel.MapSpec;
 import io.bpfkeeper.daemon.kernel.MapType;
 import io.bpfkeeper.daemon.kernel.PartialBatchException;
-import io.bpfkeeper.daemon.kernel.PossibleCpus;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.protocol.types.UpdateMode;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Method;
@@ -41,7 +40,8 @@ final class MapMethods {
                 Method.onEventLoop("MapUpdate", Audit.changing(this::update)),
                 Method.onEventLoop("MapDelete", Audit.changing(this::delete)),
                 Method.streaming("MapEntries", this::entries),
-                Method.onWorker("MapUpdateBatch", Audit.changing(this::updateBatch)));
+                Method.onWorker("MapUpdateBatch", Audit.changing(this::updateBatch))
+                        .readingParametersWith(UpdateBatchParameters::read));
     }
 
     private void createMap(CallContext call) throws VarlinkError {
@@ -83,8 +83,12 @@ final class MapMethods {
         Params params = new Params(call.parameters());
         BpfMap map = ownedMap(params, call);
         byte[] key = key(params, map);
-        byte[] value = new byte[map.info().valueBufferSize()];
-        decodeValue(params.string("value"), map.info(), value, 0, "value");
+        MapInfo info = map.info();
+        byte[] decoded = Hex.decode(params.string("value"));
+        byte[] value = new byte[info.valueBufferSize()];
+        if (decoded == null || !ValueLayout.of(info).place(decoded, 0, decoded.length, value, 0)) {
+            throw badValue("value", info);
+        }
         map.update(key, value, mode(params));
         Audit.changed(call.connection(), "wrote key " + params.string("key") + " of " + map);
         call.reply(Map.of());
@@ -141,26 +145,27 @@ final class MapMethods {
     }
 
     private void updateBatch(CallContext call) throws VarlinkError {
-        Params params = new Params(call.parameters());
-        BpfMap map = ownedMap(params, call);
+        UpdateBatchParameters params = call.readParameters(UpdateBatchParameters.class);
+        BpfMap map = api.ownedForChange(Kind.MAP, Params.id("id", params.id()), call.connection()).kernelObject();
         MapInfo info = map.info();
-        JsonNode entries = params.node("entries");
-        int count = entries.size();
-        int keySize = info.keySize();
-        int valueSize = info.valueBufferSize();
-        byte[] keys = new byte[count * keySize];
-        byte[] values = new byte[count * valueSize];
+        HexColumn keys = params.keys();
+        HexColumn values = params.values();
+        int count = keys.count();
+        ValueLayout layout = ValueLayout.of(info);
+        byte[] valueBuffer = new byte[count * layout.bufferSize()];
         for (int i = 0; i < count; i++) {
-            JsonNode entry = entries.get(i);
-            if (!Hex.decodeInto(entry.get("key").textValue(), keys, i * keySize, keySize)) {
+            if (keys.length(i) != info.keySize()) {
                 throw ApiErrors.invalidArgument("entries[" + i + "].key",
-                        "map " + map.id() + " needs " + keySize + "-byte keys in hex");
+                        "map " + map.id() + " needs " + info.keySize() + "-byte keys in hex");
             }
-            decodeValue(entry.get("value").textValue(), info, values, i * valueSize, "entries[" + i + "].value");
+            if (!layout.place(values.bytes(), values.start(i), values.length(i), valueBuffer, i * layout.bufferSize())) {
+                throw badValue("entries[" + i + "].value", info);
+            }
         }
         int written;
         try {
-            written = map.updateBatch(keys, values, count, mode(params));
+            // Every key has the map's size: back to back, they are the kernel's array of keys.
+            written = map.updateBatch(keys.joined(), valueBuffer, count, mode(params.mode()));
         } catch (PartialBatchException e) {
             throw ApiErrors.batchIncomplete(e);
         }
@@ -186,25 +191,48 @@ final class MapMethods {
     }
 
     /**
-     * Decodes a value into {@code target} at {@code offset}. A per-CPU map takes either one value,
-     * which every CPU gets, or every CPU's value back to back, each padded to 8 bytes.
+     * Where a decoded value goes in the kernel's buffer of a map's values, worked out once for a
+     * whole batch: {@code bufferSize} bytes a value; for a per-CPU map, a value of {@code size}
+     * bytes for each possible CPU, {@code stride} bytes apart.
      */
-    private static void decodeValue(String hex, MapInfo info, byte[] target, int offset, String parameter)
-            throws VarlinkError {
-        if (info.type().isPerCpu() && Hex.decodeInto(hex, target, offset, info.valueSize())) {
-            for (int cpu = 1; cpu < PossibleCpus.count(); cpu++) {
-                System.arraycopy(target, offset, target, offset + cpu * info.perCpuStride(), info.valueSize());
-            }
-            return;
+    private record ValueLayout(int bufferSize, int size, boolean perCpu, int stride) {
+
+        static ValueLayout of(MapInfo info) {
+            return new ValueLayout(info.valueBufferSize(), info.valueSize(), info.type().isPerCpu(), info.perCpuStride());
         }
-        if (!Hex.decodeInto(hex, target, offset, info.valueBufferSize())) {
-            throw ApiErrors.invalidArgument(parameter, "map " + info.id() + " needs " + info.valueSize()
-                    + "-byte values in hex" + (info.type().isPerCpu()
-                    ? " (or " + info.valueBufferSize() + " bytes: every CPU's value, each padded to 8)" : ""));
+
+        /**
+         * Copies a value of {@code length} bytes into {@code target} at {@code offset}; false when
+         * its length does not fit the map. A per-CPU map takes either one value, which every CPU
+         * gets, or every CPU's value back to back, each padded to 8 bytes.
+         */
+        boolean place(byte[] value, int valueOffset, int length, byte[] target, int offset) {
+            if (length == bufferSize) {
+                System.arraycopy(value, valueOffset, target, offset, length);
+                return true;
+            }
+            if (!perCpu || length != size) {
+                return false;
+            }
+            for (int cpuOffset = offset; cpuOffset < offset + bufferSize; cpuOffset += stride) {
+                System.arraycopy(value, valueOffset, target, cpuOffset, length);
+            }
+            return true;
         }
     }
 
+    private static VarlinkError badValue(String parameter, MapInfo info) {
+        return ApiErrors.invalidArgument(parameter, "map " + info.id() + " needs " + info.valueSize()
+                + "-byte values in hex" + (info.type().isPerCpu()
+                ? " (or " + info.valueBufferSize() + " bytes: every CPU's value, each padded to 8)" : ""));
+    }
+
     private static BpfMap.UpdateMode mode(Params params) {
-        return BpfMap.UpdateMode.valueOf(params.string("mode", "any").toUpperCase(Locale.ROOT));
+        return mode(params.string("mode", UpdateMode.ANY.wireName()));
+    }
+
+    /** @param wireName the IDL's name of an UpdateMode, which the IDL check has made sure of */
+    private static BpfMap.UpdateMode mode(String wireName) {
+        return BpfMap.UpdateMode.valueOf(wireName.toUpperCase(Locale.ROOT));
     }
 }

@@ -53,7 +53,11 @@ final class Params {
 
     /** A kernel id: positive and at most Integer.MAX_VALUE, as the kernel's idr hands them out. */
     int id(String name) throws VarlinkError {
-        long value = node.get(name).asLong();
+        return id(name, node.get(name).asLong());
+    }
+
+    /** {@link #id(String)} of a value read without a tree. */
+    static int id(String name, long value) throws VarlinkError {
         if (value <= 0 || value > Integer.MAX_VALUE) {
             throw ApiErrors.invalidArgument(name, "not a kernel id: " + value);
         }

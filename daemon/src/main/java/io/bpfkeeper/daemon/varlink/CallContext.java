@@ -32,7 +32,18 @@ public final class CallContext {
 
     /** Validated against the IDL before the handler runs. */
     public ObjectNode parameters() {
-        return call.parameters();
+        if (call.parameters() instanceof CallParameters.Tree tree) {
+            return tree.node();
+        }
+        throw new IllegalStateException(call.method() + " has a ParameterReader: its handler takes readParameters");
+    }
+
+    /** What the method's {@link ParameterReader} made of the parameters. */
+    public <T> T readParameters(Class<T> type) {
+        if (call.parameters() instanceof CallParameters.Read read) {
+            return type.cast(read.value());
+        }
+        throw new IllegalStateException(call.method() + " has no ParameterReader: its handler takes parameters");
     }
 
     public Connection connection() {

@@ -41,7 +41,10 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private final ErrorTranslator errors;
     private final ConnectionObserver observer;
     private final CallObserver calls;
-    /** VarlinkCall, or the ProtocolViolation that ends the connection after the calls before it. */
+    /**
+     * VarlinkCall, PendingCall, or the ProtocolViolation that ends the connection after the calls
+     * before it.
+     */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
 
     private ChannelHandlerContext ctx;
@@ -136,6 +139,10 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         if (item instanceof ProtocolViolation) {
             violated = true;
         }
+        if (item instanceof PendingCall pending) {
+            // Its turn may have come by the time its parse is done.
+            pending.whenDone(() -> ctx.executor().execute(this::drain));
+        }
         queue.add(item);
         updateAutoRead();
         drain();
@@ -149,7 +156,23 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private void drain() {
         // A closed channel may not have reported itself inactive yet; its calls must not run either.
         while (!busy && !inactive && ctx.channel().isActive() && !queue.isEmpty()) {
-            Object item = queue.poll();
+            Object item = queue.peek();
+            if (item instanceof PendingCall pending) {
+                if (!pending.isDone()) {
+                    break;
+                }
+                if (pending.failure() != null) {
+                    log.warn("closing connection {} after an unexpected error", connection, pending.failure());
+                    ctx.close();
+                    return;
+                }
+                item = pending.outcome();
+            }
+            queue.poll();
+            if (item == null) {
+                // A message that never ended: the connection is closing, or its input has.
+                continue;
+            }
             if (item instanceof ProtocolViolation) {
                 VarlinkError error = errors.translate((ProtocolViolation) item);
                 ctx.writeAndFlush(VarlinkReply.error(error)).addListener(ChannelFutureListener.CLOSE);

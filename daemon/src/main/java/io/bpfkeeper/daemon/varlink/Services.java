@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.varlink;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +11,23 @@ import java.util.Optional;
 final class Services {
 
     private final Map<String, VarlinkInterface> interfaces = new LinkedHashMap<>();
+    /**
+     * Every served method by its fully qualified name, so that a call finds its method with one
+     * lookup, without cutting its name in two.
+     */
+    private final Map<String, ServedMethod> methods = new HashMap<>();
     private final long maxMessageBytes;
     private volatile boolean draining;
+
+    private record ServedMethod(VarlinkInterface owner, Method method) {
+    }
 
     Services(List<VarlinkInterface> served, long maxMessageBytes) {
         for (VarlinkInterface each : served) {
             interfaces.put(each.name(), each);
+            for (Method method : each.methods()) {
+                methods.put(each.name() + "." + method.name(), new ServedMethod(each, method));
+            }
         }
         this.maxMessageBytes = maxMessageBytes;
     }
@@ -41,22 +53,35 @@ final class Services {
         return Optional.ofNullable(interfaces.get(name));
     }
 
+    /** The reader of a served method's parameters; null when they stay a tree, or no such method is served. */
+    ParameterReader parameterReader(String qualifiedMethod) {
+        ServedMethod served = methods.get(qualifiedMethod);
+        return served != null ? served.method().parameterReader() : null;
+    }
+
     /**
      * The method a call names, after checking the call against the IDL, so that handlers see only
-     * parameters of the declared types.
+     * parameters of the declared types. A method's {@link ParameterReader} checked its parameters
+     * as it read them.
      */
     Method resolve(VarlinkCall call) throws VarlinkError {
-        VarlinkInterface target = interfaces.get(call.interfaceName());
-        if (target == null) {
-            throw VarlinkError.interfaceNotFound(call.interfaceName());
-        }
-        Method method = target.method(call.memberName());
-        if (method == null) {
+        ServedMethod served = methods.get(call.method());
+        if (served == null) {
+            if (!interfaces.containsKey(call.interfaceName())) {
+                throw VarlinkError.interfaceNotFound(call.interfaceName());
+            }
             throw VarlinkError.methodNotFound(call.method());
         }
-        Optional<String> invalid = target.invalidParameter(method.name(), call.parameters());
-        if (invalid.isPresent()) {
-            throw VarlinkError.invalidParameter(invalid.get());
+        VarlinkInterface target = served.owner();
+        Method method = served.method();
+        if (call.parameters() instanceof CallParameters.Refused refused) {
+            throw refused.error();
+        }
+        if (call.parameters() instanceof CallParameters.Tree tree) {
+            Optional<String> invalid = target.invalidParameter(method.name(), tree.node());
+            if (invalid.isPresent()) {
+                throw VarlinkError.invalidParameter(invalid.get());
+            }
         }
         if (call.upgrade()) {
             throw VarlinkError.invalidParameter("upgrade");

@@ -1,23 +1,16 @@
 package io.bpfkeeper.daemon.varlink;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
  * One decoded call message.
  *
  * @param method fully qualified, such as {@code io.bpfkeeper.CreateMap}
  * @param parameters never null: a missing or null "parameters" is an empty object
  */
-public record VarlinkCall(String method, ObjectNode parameters, boolean oneway, boolean more, boolean upgrade) {
+public record VarlinkCall(String method, CallParameters parameters, boolean oneway, boolean more, boolean upgrade) {
 
     /** "io.bpfkeeper" of "io.bpfkeeper.CreateMap". */
     public String interfaceName() {
         int dot = method.lastIndexOf('.');
         return dot < 0 ? "" : method.substring(0, dot);
-    }
-
-    /** "CreateMap" of "io.bpfkeeper.CreateMap". */
-    public String memberName() {
-        return method.substring(method.lastIndexOf('.') + 1);
     }
 }

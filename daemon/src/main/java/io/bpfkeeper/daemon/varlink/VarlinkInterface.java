@@ -2,8 +2,9 @@ package io.bpfkeeper.daemon.varlink;
 
 import io.bpfkeeper.protocol.idl.InterfaceDefinition;
 import io.bpfkeeper.protocol.idl.Validator;
-import java.util.LinkedHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -49,8 +50,7 @@ public final class VarlinkInterface {
         return validator.validateCall(method, parameters);
     }
 
-    /** The implementation of an unqualified method name, or null. */
-    public Method method(String name) {
-        return methods.get(name);
+    Collection<Method> methods() {
+        return methods.values();
     }
 }

@@ -2,6 +2,7 @@ package io.bpfkeeper.daemon.varlink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
 public final class VarlinkServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VarlinkServer.class);
+    /**
+     * Messages are parsed while they arrive from this length on: a message this long takes several
+     * reads, and parsing it takes far longer than handing it to another thread.
+     */
+    private static final int PARSE_AHEAD_FROM_BYTES = 256 * 1024;
 
     private final Services services;
     private final ServerOptions options;
@@ -50,6 +56,7 @@ public final class VarlinkServer implements AutoCloseable {
     private final CallObserver calls;
     private final EventLoopGroup eventLoops;
     private final ExecutorService workers;
+    private final ParseAhead parseAhead;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
@@ -93,6 +100,8 @@ public final class VarlinkServer implements AutoCloseable {
                 new DefaultThreadFactory("bpfkeeper-io", true), EpollIoHandler.newFactory());
         this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new DefaultThreadFactory("bpfkeeper-worker", true));
+        // As many as event loops: parsing is their work, moved aside while a message arrives.
+        this.parseAhead = new ParseAhead(options.eventLoopThreads(), PARSE_AHEAD_FROM_BYTES);
     }
 
     /**
@@ -125,18 +134,24 @@ public final class VarlinkServer implements AutoCloseable {
     }
 
     private ServerBootstrap bootstrap() {
-        CallDecoder decoder = new CallDecoder(json);
+        CallDecoder decoder = new CallDecoder(json, services::parameterReader, parseAhead);
         ReplyEncoder encoder = new ReplyEncoder(json);
         return new ServerBootstrap()
                 .group(eventLoops)
                 // A client that shuts down its sending side still reads the replies to its calls.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                // Netty 4.2's default, the adaptive allocator, hands out and takes back each call's
+                // read and reply buffers through shared queues: 8% of the daemon's Java samples in
+                // the throughput benchmark. The pooled one keeps a cache per event loop: three
+                // paired runs of 4 clients, 13.3, 12.4 and 13.0 us of daemon CPU a lookup against
+                // 14.7, 13.2 and 14.6 us.
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel channel) {
                         connections.add(channel);
                         channel.pipeline()
-                                .addLast("framing", new NulFrameDecoder(options.maxMessageBytes()))
+                                .addLast("framing", new NulFrameDecoder(options.maxMessageBytes(), parseAhead))
                                 .addLast("decoder", decoder)
                                 .addLast("encoder", encoder)
                                 .addLast("dispatcher", new CallDispatcher(services, workers, errors, observer, calls));
@@ -184,6 +199,7 @@ public final class VarlinkServer implements AutoCloseable {
         stopAccepting();
         workers.shutdownNow();
         connections.close().awaitUninterruptibly();
+        parseAhead.close();
         eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

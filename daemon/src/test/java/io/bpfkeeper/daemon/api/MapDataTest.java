@@ -3,21 +3,29 @@ package io.bpfkeeper.daemon.api;
 import static io.bpfkeeper.daemon.testing.CallErrors.expectError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bpfkeeper.daemon.kernel.PossibleCpus;
 import io.bpfkeeper.daemon.testing.Bpftool;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
 import io.bpfkeeper.daemon.testing.TestDaemon;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
+import io.bpfkeeper.protocol.VarlinkService;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
 import io.bpfkeeper.protocol.client.MapValue;
+import io.bpfkeeper.protocol.client.VarlinkClient;
 import io.bpfkeeper.protocol.types.Entry;
 import io.bpfkeeper.protocol.types.UpdateMode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MapDataTest {
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     final PrivateBpffs bpffs = new PrivateBpffs();
@@ -116,6 +125,22 @@ class MapDataTest {
                 .get("values")).hasSize(PossibleCpus.count());
     }
 
+    /** A batch gives a per-CPU map one value for every CPU, or every CPU's own; and its mode counts. */
+    @Test
+    void perCpuBatchValuesAreOneForAllOrOneForEachAndTheModeCounts() {
+        int id = (int) client.createMap(CreateMapRequest.of("percpu", "percpu_hash", 4, 4, 4)).id();
+        List<String> eachCpusOwn = IntStream.range(0, PossibleCpus.count())
+                .mapToObj(cpu -> String.format("%02x000000", cpu)).toList();
+        String paddedToEight = eachCpusOwn.stream().map(value -> value + "00000000").collect(Collectors.joining());
+        List<Entry> entries = List.of(new Entry("01000000", "2a000000"), new Entry("02000000", paddedToEight));
+
+        assertThat(client.mapUpdateBatch(id, entries, UpdateMode.NOEXIST)).isEqualTo(2);
+        assertThat(client.mapLookup(id, "01000000").orElseThrow().perCpu())
+                .hasSize(PossibleCpus.count()).containsOnly("2a000000");
+        assertThat(client.mapLookup(id, "02000000").orElseThrow().perCpu()).isEqualTo(eachCpusOwn);
+        expectError(BpfkeeperInterface.BATCH_INCOMPLETE, () -> client.mapUpdateBatch(id, entries, UpdateMode.NOEXIST));
+    }
+
     @Test
     void keysAndValuesOfTheWrongSizeAreRefusedWithTheSizeTheMapNeeds() {
         int id = hashMap(16);
@@ -141,6 +166,61 @@ class MapDataTest {
         long written = failure.parameters().get("written").asLong();
         assertThat(written).isEqualTo(2);
         assertThat(Bpftool.mapLookup(id, HEX.parseHex("01000000"))).isEqualTo(HEX.parseHex("0100000000000000"));
+    }
+
+    /**
+     * MapUpdateBatch reads its parameters from the message when "method" comes first and from their
+     * tree otherwise: both orders write the same entries.
+     */
+    @Test
+    void batchParametersWorkBeforeAndAfterTheMethod() {
+        int id = hashMap(16);
+        ObjectNode methodFirst = JSON.createObjectNode().put("method", BpfkeeperInterface.MAP_UPDATE_BATCH);
+        methodFirst.putObject("parameters").put("id", id).putArray("entries")
+                .addObject().put("key", "01000000").put("value", "0100000000000000");
+        ObjectNode parametersFirst = JSON.createObjectNode();
+        parametersFirst.putObject("parameters").put("id", id).putArray("entries")
+                .addObject().put("key", "02000000").put("value", "0200000000000000");
+        parametersFirst.put("method", BpfkeeperInterface.MAP_UPDATE_BATCH);
+        try (VarlinkClient raw = daemon.rawClient()) {
+            raw.sendRaw(concat(methodFirst, parametersFirst));
+
+            ObjectNode oneWritten = JSON.createObjectNode().set("parameters", JSON.createObjectNode().put("count", 1));
+            assertThat(raw.readMessage()).isEqualTo(oneWritten);
+            assertThat(raw.readMessage()).isEqualTo(oneWritten);
+        }
+        assertThat(Bpftool.mapLookup(id, HEX.parseHex("01000000"))).isEqualTo(HEX.parseHex("0100000000000000"));
+        assertThat(Bpftool.mapLookup(id, HEX.parseHex("02000000"))).isEqualTo(HEX.parseHex("0200000000000000"));
+    }
+
+    /** Parameters the batch's reader refuses are that call's error, answered in turn. */
+    @Test
+    void refusedBatchParametersAreThatCallsErrorInTurn() {
+        int id = hashMap(16);
+        try (VarlinkClient raw = daemon.rawClient()) {
+            ObjectNode badBatch = JSON.createObjectNode().put("method", BpfkeeperInterface.MAP_UPDATE_BATCH);
+            ArrayNode entries = badBatch.putObject("parameters").put("id", id).putArray("entries");
+            entries.addObject().put("key", "01000000").put("value", "0100000000000000");
+            entries.addObject().put("key", 2).put("value", "0200000000000000");
+            ObjectNode lookup = JSON.createObjectNode().put("method", BpfkeeperInterface.MAP_LOOKUP);
+            lookup.putObject("parameters").put("id", id).put("key", "01000000");
+            raw.sendRaw(concat(badBatch, lookup));
+
+            assertThat(raw.readMessage()).isEqualTo(JSON.createObjectNode()
+                    .put("error", VarlinkService.INVALID_PARAMETER)
+                    .set("parameters", JSON.createObjectNode().put("parameter", "entries[1].key")));
+            assertThat(raw.readMessage()).isEqualTo(JSON.createObjectNode().set("parameters", JSON.createObjectNode()));
+        }
+        assertThat(Bpftool.json("map", "dump", "id", Integer.toString(id))).isEmpty();
+    }
+
+    /** The calls as they travel, for one write. */
+    private static byte[] concat(ObjectNode... calls) {
+        StringBuilder stream = new StringBuilder();
+        for (ObjectNode call : calls) {
+            stream.append(call).append('\0');
+        }
+        return stream.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
