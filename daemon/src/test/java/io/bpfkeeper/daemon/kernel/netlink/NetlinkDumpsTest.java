@@ -39,9 +39,8 @@ class NetlinkDumpsTest {
     @Test
     void devicesAreIpLinksOwnWithTheXdpProgramOfEachMode() throws Exception {
         try (TestNetwork network = TestNetwork.create()) {
-            network.inNetns(network.netnsA(), "ip", "link", "set", "dev", network.deviceA(), "xdpgeneric", "obj",
-                    BpfTestObjects.path("xdp_count").toString(), "sec", "xdp");
-            int programId = network.netShow(network.netnsA()).get("xdp").get(0).get("id").asInt();
+            int programId = network.setXdpThroughNetlink(network.netnsA(), network.deviceA(),
+                    BpfTestObjects.path("xdp_count")).get("id").asInt();
 
             List<NetDevices.Device> devices = dump(network.netnsA(), NetDevices::of);
 
@@ -80,12 +79,10 @@ class NetlinkDumpsTest {
         try (TestNetwork network = TestNetwork.create()) {
             String netns = network.netnsA();
             String device = network.deviceA();
-            String object = BpfTestObjects.path("tc_count").toString();
-            network.inNetns(netns, "tc", "qdisc", "add", "dev", device, "clsact");
-            network.inNetns(netns, "tc", "filter", "add", "dev", device, "ingress", "pref", "3", "handle", "0x7", "bpf",
-                    "da", "obj", object, "sec", "tc");
+            Path object = BpfTestObjects.path("tc_count");
+            network.addTcIngressFilter(netns, device, object, "pref", "3", "handle", "0x7");
             network.inNetns(netns, "tc", "filter", "add", "dev", device, "egress", "chain", "2", "pref", "5", "handle",
-                    "0x9", "bpf", "obj", object, "sec", "tc");
+                    "0x9", "bpf", "obj", object.toString(), "sec", "tc");
             int ifindex = ifindex(network, netns, device);
             JsonNode tc = network.netShow(netns).get("tc");
 
