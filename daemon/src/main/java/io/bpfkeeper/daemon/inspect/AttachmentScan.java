@@ -23,13 +23,12 @@ import java.util.Map;
  * Hooks that hold a program without a link, found with BPF_PROG_QUERY: cgroups of the cgroup v2
  * tree, and the tcx hooks of the devices in the daemon's network namespace. Only the hooks that a
  * program of this type can be attached to are asked, so a program that no cgroup can hold costs
- * nothing here. tc cls_bpf filters and netlink XDP are not visible this way: they need netlink.
+ * nothing here. tc cls_bpf filters and netlink XDP do not answer BPF_PROG_QUERY: {@link TcFilterScan}
+ * and {@link NetlinkXdpScan} find them through netlink.
  */
 final class AttachmentScan {
 
     private static final Path NET_DEVICES = Path.of("/sys/class/net");
-
-    private static final ProgramType SCHED_ACT = type("sched_act");
 
     /** The attach types that the cgroup program types can use. */
     private static final Map<ProgramType, List<String>> CGROUP_HOOKS = Map.of(
@@ -51,17 +50,12 @@ final class AttachmentScan {
     private AttachmentScan() {
     }
 
-    /** Program types that tc filters or netlink XDP can hold, which this scan cannot see. */
-    static boolean mayBeHeldUnseen(ProgramType type) {
-        return type.equals(ProgramType.XDP) || type.equals(ProgramType.SCHED_CLS) || type.equals(SCHED_ACT);
-    }
-
     /**
      * Attachments of program {@code programId} that no link explains: a link attaches through the
      * same hook, and BPF_PROG_QUERY reports both alike.
      */
-    static List<Holder.Attachment> of(int programId, ProgramType type, List<LinkInfo> links) {
-        List<Holder.Attachment> found = new ArrayList<>();
+    static List<Holder.ProgAttachment> of(int programId, ProgramType type, List<LinkInfo> links) {
+        List<Holder.ProgAttachment> found = new ArrayList<>();
         List<AttachType> cgroupHooks = hooks(CGROUP_HOOKS.getOrDefault(type, List.of()));
         if (!cgroupHooks.isEmpty()) {
             for (Path root : Mounts.ofType("cgroup2")) {
@@ -83,7 +77,7 @@ final class AttachmentScan {
     }
 
     private static void scanCgroups(Path root, int programId, List<AttachType> hooks, List<LinkInfo> links,
-            List<Holder.Attachment> found) {
+            List<Holder.ProgAttachment> found) {
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
@@ -103,13 +97,13 @@ final class AttachmentScan {
     }
 
     private static void queryCgroup(Path directory, int programId, List<AttachType> hooks, List<LinkInfo> links,
-            List<Holder.Attachment> found) {
+            List<Holder.ProgAttachment> found) {
         try (Fd cgroup = ProgQuery.openCgroup(directory)) {
             // On cgroup v2 a cgroup's id is its directory's inode number, which cgroup links report.
             long cgroupId = (Long) Files.getAttribute(directory, "unix:ino", LinkOption.NOFOLLOW_LINKS);
             for (AttachType hook : hooks) {
                 if (contains(ProgQuery.cgroup(cgroup, hook), programId) && !linked(links, programId, cgroupId, hook)) {
-                    found.add(new Holder.Attachment("cgroup " + directory, hook.name()));
+                    found.add(new Holder.ProgAttachment("cgroup " + directory, hook.name()));
                 }
             }
         } catch (BpfException | IOException e) {
@@ -118,14 +112,14 @@ final class AttachmentScan {
     }
 
     private static void scanDevices(int programId, List<AttachType> hooks, List<LinkInfo> links,
-            List<Holder.Attachment> found) {
+            List<Holder.ProgAttachment> found) {
         try (DirectoryStream<Path> devices = Files.newDirectoryStream(NET_DEVICES)) {
             for (Path device : devices) {
                 int ifindex = Integer.parseInt(Files.readString(device.resolve("ifindex")).strip());
                 for (AttachType hook : hooks) {
                     if (contains(ProgQuery.device(ifindex, hook), programId)
                             && !linked(links, programId, ifindex, hook)) {
-                        found.add(new Holder.Attachment("device " + device.getFileName() + " (ifindex " + ifindex
+                        found.add(new Holder.ProgAttachment("device " + device.getFileName() + " (ifindex " + ifindex
                                 + ")", hook.name()));
                     }
                 }

@@ -80,10 +80,8 @@ public final class Explainer {
                 links.stream().filter(link -> link.programId() == id)
                         .forEach(link -> holders.add(new Holder.Link(link.id(), link.type().name(), link.target())));
                 holders.addAll(AttachmentScan.of(id, info.type(), links));
-                if (AttachmentScan.mayBeHeldUnseen(info.type())) {
-                    notes.add("bpfkeeper cannot see tc filters or netlink XDP attachments, which need netlink;"
-                            + " bpftool net shows them.");
-                }
+                holders.addAll(TcFilterScan.of(id, info.type()));
+                holders.addAll(NetlinkXdpScan.of(id, info.type(), links));
                 break;
             }
             case LINK: {

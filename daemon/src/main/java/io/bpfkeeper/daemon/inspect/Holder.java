@@ -1,7 +1,12 @@
 package io.bpfkeeper.daemon.inspect;
 
+import io.bpfkeeper.daemon.kernel.libbpf.XdpQuery;
+import io.bpfkeeper.daemon.kernel.link.NetDevice;
+import io.bpfkeeper.daemon.kernel.link.Xdp;
+import io.bpfkeeper.daemon.kernel.netlink.TcFilters;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Something that holds a reference to a BPF object and so keeps it alive, as the lifetime model
@@ -54,8 +59,22 @@ public sealed interface Holder {
         }
     }
 
-    /** A hook that holds a program attached without a link: legacy cgroup attach, tcx. */
-    record Attachment(String target, String hook) implements Holder {
+    /**
+     * A hook that holds a program without a link. The kernel holds it there for as long as it is
+     * attached: it outlives bpfkeeper and every process, until it is removed or what it is attached
+     * to goes away.
+     */
+    sealed interface Attachment extends Holder {
+
+        /** What it is attached to, such as "cgroup /sys/fs/cgroup/x" or "veth0 in network namespace blue". */
+        String target();
+
+        /** Where on that, such as "cgroup_inet_ingress" or "tc ingress pref 1 handle 0x1". */
+        String hook();
+    }
+
+    /** Attached with BPF_PROG_ATTACH, which BPF_PROG_QUERY reports: a legacy cgroup attach, or tcx. */
+    record ProgAttachment(String target, String hook) implements Attachment {
         @Override
         public String description() {
             return "attached to " + target + " at " + hook + " without a link";
@@ -64,6 +83,68 @@ public sealed interface Holder {
         @Override
         public String endsWhen() {
             return "it is detached or " + target + " goes away";
+        }
+    }
+
+    /** An attachment to a network device, which it goes away with. */
+    sealed interface DeviceAttachment extends Attachment {
+
+        NetDevice device();
+
+        /** Such as "veth0 in network namespace blue": device names are unique only within one. */
+        @Override
+        default String target() {
+            return device().name() + " in " + device().netns();
+        }
+    }
+
+    /** A tc cls_bpf filter: the kernel's tc subsystem holds its program. */
+    record TcFilter(NetDevice device, TcFilters.BpfFilter filter) implements DeviceAttachment {
+        @Override
+        public String hook() {
+            return "tc " + filter.direction().label() + place();
+        }
+
+        @Override
+        public String description() {
+            return "the tc subsystem holds it as filter" + place() + " on " + filter.direction().label() + " of "
+                    + target() + " (cls_bpf" + (filter.name().isEmpty() ? "" : " " + filter.name())
+                    + (filter.directAction() ? ", direct-action" : "") + ")";
+        }
+
+        @Override
+        public String endsWhen() {
+            return "`" + device.command("tc", "filter del dev " + device.name() + " " + filter.direction().label()
+                    + place() + " bpf") + "` deletes the filter or " + device.name() + " goes away";
+        }
+
+        /** Such as " pref 1 handle 0x1", as tc names a filter, with its chain unless that is chain 0. */
+        private String place() {
+            return (filter.chain() == 0 ? "" : " chain " + filter.chain()) + " pref " + filter.priority()
+                    + " handle 0x" + Integer.toHexString(filter.handle());
+        }
+    }
+
+    /** An XDP program that a device runs because netlink put it there, as {@code ip link set … xdp} does. */
+    record NetlinkXdp(NetDevice device, XdpQuery.Mode mode) implements DeviceAttachment {
+        @Override
+        public String hook() {
+            return "xdp (" + modeName() + ")";
+        }
+
+        @Override
+        public String description() {
+            return target() + " runs it as its XDP program in " + modeName() + " mode, attached through netlink";
+        }
+
+        @Override
+        public String endsWhen() {
+            return "`" + device.command("ip", "link set dev " + device.name() + " " + Xdp.netlinkKeyword(mode)
+                    + " off") + "` removes it or " + device.name() + " goes away";
+        }
+
+        private String modeName() {
+            return mode.name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -71,6 +71,15 @@ public interface LibC {
     int fstatfs(int fd, Pointer buf);
 
     @SaveError
+    int socket(int domain, int type, int protocol);
+
+    @SaveError
+    long send(int fd, Pointer buf, long length, int flags);
+
+    @SaveError
+    long recv(int fd, Pointer buf, long length, int flags);
+
+    @SaveError
     int mount(String source, String target, String filesystemType, long flags, Pointer data);
 
     /** The process-wide instance; loading libc once is cheap and thread-safe afterwards. */

@@ -19,6 +19,14 @@ public record LinkInfo(int id, LinkType type, int programId, long targetId, Atta
         return what + " " + targetId + " " + (attachType != null ? attachType.name() : type.name());
     }
 
+    /**
+     * Whether this is an XDP link of {@code programId} on the device {@code ifindex}. An XDP link
+     * names its device by index alone, which is unique only within a network namespace.
+     */
+    public boolean isXdpLinkOf(int programId, int ifindex) {
+        return type.equals(LinkType.XDP) && this.programId == programId && targetId == ifindex;
+    }
+
     /** Whether this link is what attaches {@code programId} at {@code attachType} of {@code targetId}. */
     public boolean attaches(int programId, long targetId, AttachType attachType) {
         return this.programId == programId && this.targetId == targetId && attachType.equals(this.attachType);

@@ -3,8 +3,11 @@ package io.bpfkeeper.daemon.kernel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +56,40 @@ public final class NetworkNamespace {
                     "\"" + spec + "\" is neither a name under " + NAMED + " nor an absolute path");
         }
         return new NetworkNamespace(spec, path);
+    }
+
+    /**
+     * Every namespace named under /run/netns, by name, as {@code ip netns list} shows them; none when
+     * nothing was ever named there.
+     */
+    public static List<NetworkNamespace> named() {
+        try (Stream<Path> names = Files.list(NAMED)) {
+            return names.map(name -> name.getFileName().toString()).sorted().map(NetworkNamespace::of).toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The inode of this namespace, as {@link #currentInode} has it; for the daemon's own, of the
+     * calling thread's, which is the daemon's own on all of its threads.
+     *
+     * @throws InvalidTargetException when there is no such namespace
+     */
+    public long inode() {
+        if (path == null) {
+            return currentInode();
+        }
+        try {
+            // A name under /run/netns is the namespace's file bind-mounted there; stat follows it.
+            return (Long) Files.getAttribute(path, "unix:ino");
+        } catch (NoSuchFileException e) {
+            throw new InvalidTargetException("netns", "no network namespace " + spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The namespace as the client named it; null for the daemon's own. */

@@ -22,6 +22,7 @@ import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
 import io.bpfkeeper.daemon.testing.TestCgroup;
 import io.bpfkeeper.daemon.testing.TestDaemon;
+import io.bpfkeeper.daemon.testing.TestNetwork;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
 import io.bpfkeeper.protocol.client.LoadProgramRequest;
@@ -112,8 +113,7 @@ class HolderVerdictTest {
             assertThat(client.explain(Kind.PROGRAM, programId).verdict()).isEqualTo("program " + programId
                     + " (xdp_count) stays alive while pinned at " + programs.resolve("xdp_count") + " until the pin"
                     + " is removed or its bpffs is unmounted (at the latest at reboot). It dies when that is gone."
-                    + " bpfkeeper does not own it. bpfkeeper cannot see tc filters or netlink XDP attachments, which"
-                    + " need netlink; bpftool net shows them.");
+                    + " bpfkeeper does not own it.");
 
             BpfObject tailCalls = client.createMap(CreateMapRequest.of("jumps", "prog_array", 4, 4, 4));
             assertThat(client.explain(Kind.MAP, tailCalls.id()).verdict()).endsWith("bpfkeeper owns it. When its"
@@ -157,7 +157,8 @@ class HolderVerdictTest {
                     + linkId + " is freed: its last fd and pin are gone;"
                     + " attached to cgroup " + attached.path() + " at cgroup_inet_ingress without a link until it is"
                     + " detached or cgroup " + attached.path() + " goes away."
-                    + " It dies when all 3 are gone. bpfkeeper owns it.");
+                    + " It dies when all 3 are gone. bpfkeeper owns it. The attachment outlives bpfkeeper and every"
+                    + " process: only removing it, or what it is attached to, ends its hold.");
             assertThat(client.explain(Kind.LINK, linkId).verdict()).isEqualTo("link " + linkId + " (cgroup, cgroup "
                     + cgroupId + " cgroup_inet_ingress, holding program " + id + ") stays alive while pinned at "
                     + linkPin + " until the pin is removed or its bpffs is unmounted (at the latest at reboot)."
@@ -166,6 +167,56 @@ class HolderVerdictTest {
             Bpftool.json("cgroup", "detach", attached.path().toString(), "cgroup_inet_ingress", "id",
                     Integer.toString(id));
             Files.delete(linkPin);
+        }
+    }
+
+    @Test
+    void tcFiltersOnBothHooksOfADeviceInANamedNamespace() throws Exception {
+        try (TestNetwork network = TestNetwork.create();
+                TestDaemon daemon = TestDaemon.start(bpffs.path());
+                BpfkeeperClient client = daemon.client()) {
+            String netns = network.netnsA();
+            String device = network.deviceA();
+            int id = network.addTcIngressFilter(netns, device, BpfTestObjects.path("tc_count"), "pref", "1", "handle",
+                    "0x1").get("id").asInt();
+            // The same program on egress too, through a pin that goes once the filter holds it.
+            Path pin = bpffs.path().resolve("tc_count");
+            Bpftool.json("prog", "pin", "id", Integer.toString(id), pin.toString());
+            network.inNetns(netns, "tc", "filter", "add", "dev", device, "egress", "pref", "2", "handle", "0x5", "bpf",
+                    "object-pinned", pin.toString());
+            Files.delete(pin);
+
+            JsonNode shown = network.netShow(netns).get("tc");
+            assertThat(shown).extracting(filter -> filter.get("id").asInt()).containsExactly(id, id);
+            assertThat(client.explain(Kind.PROGRAM, id).verdict()).isEqualTo("program " + id + " (tc_count) stays"
+                    + " alive while any of: the tc subsystem holds it as filter pref 1 handle 0x1 on ingress of " + device
+                    + " in network namespace " + netns + " (cls_bpf tc_count.bpf.o:[tc], direct-action) until `tc -n "
+                    + netns + " filter del dev " + device + " ingress pref 1 handle 0x1 bpf` deletes the filter or "
+                    + device + " goes away; the tc subsystem holds it as filter pref 2 handle 0x5 on egress of " + device
+                    + " in network namespace " + netns + " (cls_bpf " + shown.get(1).get("name").asText() + ") until `tc -n " + netns + " filter del"
+                    + " dev " + device + " egress pref 2 handle 0x5 bpf` deletes the filter or " + device + " goes away."
+                    + " It dies when both are gone. bpfkeeper does not own it. The 2 attachments outlive bpfkeeper and"
+                    + " every process: only removing them, or what they are attached to, ends their hold.");
+        }
+    }
+
+    @Test
+    void netlinkXdpProgramInANamedNamespace() {
+        try (TestNetwork network = TestNetwork.create();
+                TestDaemon daemon = TestDaemon.start(bpffs.path());
+                BpfkeeperClient client = daemon.client()) {
+            String netns = network.netnsB();
+            String device = network.deviceB();
+            JsonNode shown = network.setXdpThroughNetlink(netns, device, BpfTestObjects.path("xdp_count"));
+            int id = shown.get("id").asInt();
+
+            assertThat(shown.get("mode").asText()).isEqualTo("generic");
+            assertThat(client.explain(Kind.PROGRAM, id).verdict()).isEqualTo("program " + id + " (xdp_count) stays"
+                    + " alive while " + device + " in network namespace " + netns + " runs it as its XDP program in"
+                    + " generic mode, attached through netlink until `ip -n " + netns + " link set dev " + device
+                    + " xdpgeneric off` removes it or " + device + " goes away. It dies when that is gone. bpfkeeper"
+                    + " does not own it. The attachment outlives bpfkeeper and every process: only removing it, or"
+                    + " what it is attached to, ends its hold.");
         }
     }
 

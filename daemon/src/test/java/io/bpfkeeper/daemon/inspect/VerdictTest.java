@@ -31,7 +31,7 @@ class VerdictTest {
     void withoutVisibleHoldersItSaysWhatItCannotSee() {
         assertThat(Verdict.of("program 5", List.of(), false, List.of("A note.")))
                 .startsWith("program 5 exists, but bpfkeeper sees nothing that holds it")
-                .contains("a tc filter, a netlink XDP attachment")
+                .contains("a tc filter or XDP program in a network namespace not named under /run/netns")
                 .endsWith("bpfkeeper does not own it. A note.");
     }
 

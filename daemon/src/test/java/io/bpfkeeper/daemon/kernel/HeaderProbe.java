@@ -13,20 +13,22 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Asks the installed {@code <linux/bpf.h>} for numbers by compiling C with gcc, so that the tests
- * compare our hand-written constants with what the C compiler computes instead of with a second
- * hand-written copy.
+ * Asks the installed {@code <linux/bpf.h>} and the netlink headers for numbers by compiling C with
+ * gcc, so that the tests compare our hand-written constants with what the C compiler computes
+ * instead of with a second hand-written copy.
  */
-final class HeaderProbe {
+public final class HeaderProbe {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final String INCLUDES = "#include <stddef.h>\n#include <stdio.h>\n#include <linux/bpf.h>\n";
+    private static final String INCLUDES = "#include <stddef.h>\n#include <stdio.h>\n#include <sys/socket.h>\n"
+            + "#include <linux/bpf.h>\n#include <linux/netlink.h>\n#include <linux/rtnetlink.h>\n"
+            + "#include <linux/if_link.h>\n#include <linux/pkt_sched.h>\n#include <linux/pkt_cls.h>\n";
 
     private HeaderProbe() {
     }
 
     /** The value of each integer constant expression, such as {@code offsetof(union bpf_attr, key)}. */
-    static List<Long> evaluate(List<String> expressions) {
+    public static List<Long> evaluate(List<String> expressions) {
         String printfs = expressions.stream()
                 .map(expression -> "    printf(\"%lld\\n\", (long long) (" + expression + "));\n")
                 .collect(Collectors.joining());
@@ -39,7 +41,7 @@ final class HeaderProbe {
     }
 
     /** Whether an expression compiles against the header, e.g. whether a struct has a member. */
-    static boolean compiles(String expression) {
+    public static boolean compiles(String expression) {
         String source = INCLUDES + "long long probe(void) { return (long long) (" + expression + "); }\n";
         return inTemporaryDirectory(directory -> {
             Path file = write(directory, source);

@@ -131,6 +131,33 @@ public final class TestNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs section "xdp" of {@code object} on {@code device} in generic mode, attached through
+     * netlink as {@code ip link set … xdpgeneric obj} attaches it rather than by a link, and returns
+     * what {@code bpftool net show} says of it: devname, ifindex, mode and the program's id.
+     */
+    public JsonNode setXdpThroughNetlink(String netns, String device, Path object) {
+        inNetns(netns, "ip", "link", "set", "dev", device, "xdpgeneric", "obj", object.toString(), "sec", "xdp");
+        return netShow(netns).get("xdp").get(0);
+    }
+
+    /**
+     * Adds a clsact qdisc to {@code device} and, on its ingress hook, a cls_bpf filter that runs
+     * section "tc" of {@code object} in direct-action mode, as {@code tc filter add … bpf da obj}
+     * does, and returns what {@code bpftool net show} says of it: devname, ifindex, kind, name and
+     * the program's id.
+     *
+     * @param place such as "pref", "1", "handle", "0x1"; none lets the kernel pick
+     */
+    public JsonNode addTcIngressFilter(String netns, String device, Path object, String... place) {
+        inNetns(netns, "tc", "qdisc", "add", "dev", device, "clsact");
+        List<String> command = new ArrayList<>(List.of("tc", "filter", "add", "dev", device, "ingress"));
+        command.addAll(List.of(place));
+        command.addAll(List.of("bpf", "da", "obj", object.toString(), "sec", "tc"));
+        inNetns(netns, command.toArray(String[]::new));
+        return netShow(netns).get("tc").get(0);
+    }
+
     /** Runs a command in a namespace and returns its output; it must succeed. */
     public String inNetns(String netns, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", netns));

@@ -28,10 +28,10 @@ public record NetDevice(String name, NetworkNamespace netns) {
 
     /**
      * A command line of {@code ip} or {@code tc} that acts in the device's namespace, for the hints
-     * of errors: the daemon's own namespace is the one users are in, a named one takes {@code -n},
-     * any other nsenter.
+     * of errors and Explain: the daemon's own namespace is the one users are in, a named one takes
+     * {@code -n}, any other nsenter.
      */
-    String command(String tool, String arguments) {
+    public String command(String tool, String arguments) {
         if (netns.spec() == null) {
             return tool + " " + arguments;
         }

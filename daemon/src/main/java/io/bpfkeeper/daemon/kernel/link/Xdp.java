@@ -6,8 +6,6 @@ import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.KernelIds;
-import io.bpfkeeper.daemon.kernel.LinkInfo;
-import io.bpfkeeper.daemon.kernel.LinkType;
 import io.bpfkeeper.daemon.kernel.ObjectInfo;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.kernel.ProgramType;
@@ -97,8 +95,7 @@ public final class Xdp {
         for (OptionalInt id = KernelIds.next(ObjectKind.LINK, 0); id.isPresent();
                 id = KernelIds.next(ObjectKind.LINK, id.getAsInt())) {
             try (Fd fd = KernelIds.open(ObjectKind.LINK, id.getAsInt())) {
-                LinkInfo info = ObjectInfo.link(fd);
-                if (info.type().equals(LinkType.XDP) && info.programId() == programId && info.targetId() == ifindex) {
+                if (ObjectInfo.link(fd).isXdpLinkOf(programId, ifindex)) {
                     return id;
                 }
             } catch (BpfException gone) {
@@ -109,7 +106,7 @@ public final class Xdp {
     }
 
     /** The word of ip-link(8) for the XDP mode. */
-    private static String netlinkKeyword(XdpQuery.Mode mode) {
+    public static String netlinkKeyword(XdpQuery.Mode mode) {
         switch (mode) {
             case DRIVER:
                 return "xdpdrv";
