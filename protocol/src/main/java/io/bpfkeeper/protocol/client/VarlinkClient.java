@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ProtocolException;
 import java.nio.file.Path;
@@ -37,25 +37,74 @@ public final class VarlinkClient implements AutoCloseable {
     /** Strict about trailing bytes, since each message must be exactly one JSON object. */
     private static final ObjectMapper JSON =
             JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    private static final int PIECE_BYTES = 64 * 1024;
 
-    /** Exposes its array, so that a message is written without copying it. */
-    private static final class OutputBuffer extends ByteArrayOutputStream {
-        OutputBuffer() {
-            super(4096);
+    /**
+     * Sends a message in pieces while it is being written, so that the service reads and parses a
+     * long one (a MapUpdateBatch of 100,000 entries is 4.6 MB) while the rest is still being
+     * serialized. A message shorter than a piece still goes with one write.
+     */
+    private final class MessageOutput extends OutputStream {
+        private final byte[] piece = new byte[PIECE_BYTES];
+        private int size;
+
+        @Override
+        public void write(int b) throws IOException {
+            if (size == piece.length) {
+                send();
+            }
+            piece[size++] = (byte) b;
         }
 
-        byte[] array() {
-            return buf;
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            while (length > 0) {
+                if (size == piece.length) {
+                    send();
+                }
+                int chunk = Math.min(length, piece.length - size);
+                System.arraycopy(bytes, offset, piece, size, chunk);
+                size += chunk;
+                offset += chunk;
+                length -= chunk;
+            }
+        }
+
+        /** Sends what the piece holds. */
+        void send() throws ServiceStoppedReading {
+            try {
+                channel.write(piece, size);
+            } catch (IOException e) {
+                throw new ServiceStoppedReading(e);
+            }
+            size = 0;
+        }
+
+        /** Drops what a failed message left in the piece, so that it does not lead the next one. */
+        void discard() {
+            size = 0;
+        }
+    }
+
+    /** The socket refused a piece of a call: the service closed the connection, perhaps with an error first. */
+    private static final class ServiceStoppedReading extends IOException {
+        ServiceStoppedReading(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
         }
     }
 
     @FunctionalInterface
     private interface JsonWriter {
-        void writeTo(OutputBuffer out) throws IOException;
+        void writeTo(OutputStream out) throws IOException;
     }
 
     private final MessageChannel channel;
-    private final OutputBuffer out = new OutputBuffer();
+    private final MessageOutput out = new MessageOutput();
     private Duration readTimeout = Duration.ZERO;
 
     private VarlinkClient(MessageChannel channel) {
@@ -121,7 +170,11 @@ public final class VarlinkClient implements AutoCloseable {
 
     /** Sends a whole call message as it is, without waiting for a reply; for pipelining. */
     public void send(ObjectNode callMessage) {
-        frame(buffer -> JSON.writeValue(buffer, callMessage));
+        try {
+            frame(buffer -> JSON.writeValue(buffer, callMessage));
+        } catch (ServiceStoppedReading e) {
+            throw new UncheckedIOException(e.getCause());
+        }
     }
 
     /** Writes bytes exactly as given, with no NUL added; for tests that break the protocol. */
@@ -177,49 +230,52 @@ public final class VarlinkClient implements AutoCloseable {
      * @param flag {@code "more"}, {@code "oneway"} or {@code null}
      */
     private void sendCall(String method, Object parameters, String flag) {
+        Objects.requireNonNull(method, "method");
         try {
-            writeCall(method, parameters, flag);
-        } catch (UncheckedIOException writeFailure) {
+            frame(buffer -> {
+                try (JsonGenerator generator = JSON.createGenerator(buffer)) {
+                    generator.writeStartObject();
+                    generator.writeStringField("method", method);
+                    if (parameters != null) {
+                        generator.writeFieldName("parameters");
+                        JSON.writeValue(generator, parameters);
+                    }
+                    if (flag != null) {
+                        generator.writeBooleanField(flag, true);
+                    }
+                    generator.writeEndObject();
+                }
+            });
+        } catch (ServiceStoppedReading writeFailure) {
             JsonNode answer;
             try {
                 answer = readMessage();
             } catch (UncheckedIOException nothingToRead) {
-                throw writeFailure;
+                throw new UncheckedIOException(writeFailure.getCause());
             }
             if (answer.hasNonNull("error")) {
                 throw new VarlinkCallException(answer.get("error").asText(), parametersOf(answer));
             }
-            throw writeFailure;
+            throw new UncheckedIOException(writeFailure.getCause());
         }
     }
 
-    private void writeCall(String method, Object parameters, String flag) {
-        Objects.requireNonNull(method, "method");
-        frame(buffer -> {
-            try (JsonGenerator generator = JSON.createGenerator(buffer)) {
-                generator.writeStartObject();
-                generator.writeStringField("method", method);
-                if (parameters != null) {
-                    generator.writeFieldName("parameters");
-                    JSON.writeValue(generator, parameters);
-                }
-                if (flag != null) {
-                    generator.writeBooleanField(flag, true);
-                }
-                generator.writeEndObject();
-            }
-        });
-    }
-
-    /** Writes a message and its NUL with one write, from a buffer reused across calls. */
-    private void frame(JsonWriter message) {
-        out.reset();
+    /**
+     * Writes a message and its NUL, in pieces as it grows.
+     *
+     * @throws ServiceStoppedReading if the socket refused a piece
+     */
+    private void frame(JsonWriter message) throws ServiceStoppedReading {
         try {
             message.writeTo(out);
             out.write(0);
-            channel.write(out.array(), out.size());
+            out.send();
+        } catch (ServiceStoppedReading e) {
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            out.discard();
         }
     }
 

@@ -164,6 +164,30 @@ class VarlinkClientTest {
     }
 
     @Test
+    void sendsCallsLongerThanOnePieceWholeAndInOrder() throws Exception {
+        String big = "y".repeat(300_000);
+        connect(call -> Answer.replies("{}"));
+
+        client.call("org.example.Big", Map.of("big", big));
+        client.call("org.example.Small", null);
+
+        assertThat(nextReceived()).isEqualTo("{\"method\":\"org.example.Big\",\"parameters\":{\"big\":\"" + big + "\"}}");
+        assertThat(nextReceived()).isEqualTo("{\"method\":\"org.example.Small\"}");
+    }
+
+    @Test
+    void aCallThatCannotBeWrittenLeavesNothingBeforeTheNext() throws Exception {
+        connect(call -> Answer.replies("{}"));
+        Map<String, Object> unwritable = Map.of("stream", new Object());
+
+        assertThatThrownBy(() -> client.call("org.example.Broken", unwritable))
+                .isInstanceOf(UncheckedIOException.class);
+        client.call("org.example.Next", null);
+
+        assertThat(nextReceived()).isEqualTo("{\"method\":\"org.example.Next\"}");
+    }
+
+    @Test
     void reportsAServerThatClosesMidReply() throws Exception {
         connect(call -> Answer.closeAfter("{\"parameters\":{\"half"));
 
