@@ -17,7 +17,7 @@ public final class BpfTestObjects {
         URL url = BpfTestObjects.class.getClassLoader().getResource(resource);
         if (url == null) {
             throw new IllegalStateException(resource + " is not on the test classpath: does daemon/src/test/bpf/" + name
-                    + ".bpf.c exist, and has Maven run src/test/bpf/build.sh (process-test-resources) since?");
+                    + ".bpf.c exist, and has Maven run src/main/bpf/build.sh (process-test-resources) since?");
         }
         try {
             return Path.of(url.toURI());

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Compiles the BPF test programs: every SOURCE_DIR/NAME.bpf.c becomes
-# OUTPUT_DIR/NAME.bpf.o. Maven runs it in process-test-resources; it can be run
-# by hand with the same arguments:
+# Compiles BPF programs: every SOURCE_DIR/NAME.bpf.c becomes
+# OUTPUT_DIR/NAME.bpf.o. Maven runs it twice: in generate-resources for the
+# daemon's own program (src/main/bpf, into the daemon's classes), and in
+# process-test-resources for the test programs (src/test/bpf). It can be run by
+# hand with the same arguments:
 #
-#   daemon/src/test/bpf/build.sh SOURCE_DIR GENERATED_DIR OUTPUT_DIR
+#   daemon/src/main/bpf/build.sh SOURCE_DIR GENERATED_DIR OUTPUT_DIR
 #
 # GENERATED_DIR receives vmlinux.h, the running kernel's types for CO-RE
 # programs (#include "vmlinux.h"). It is generated once and kept until
@@ -22,7 +24,7 @@ fail() {
 }
 
 command -v clang >/dev/null ||
-	fail "clang is not installed, and the BPF test programs need it (run scripts/host-setup, or apt-get install clang llvm libbpf-dev)"
+	fail "clang is not installed, and the BPF programs need it (run scripts/host-setup, or apt-get install clang llvm libbpf-dev)"
 
 kernel_btf=/sys/kernel/btf/vmlinux
 vmlinux_h=$generated_dir/vmlinux.h
