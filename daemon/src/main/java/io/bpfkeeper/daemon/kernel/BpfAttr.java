@@ -190,6 +190,15 @@ public final class BpfAttr {
         }
     }
 
+    /** BPF_ITER_CREATE. */
+    public static final class IterCreate {
+        public static final StructField LINK_FD = u32("iter_create.link_fd", 0);
+        public static final StructField FLAGS = u32("iter_create.flags", 4);
+
+        private IterCreate() {
+        }
+    }
+
     /** BPF_LINK_DETACH. */
     public static final class LinkDetach {
         public static final StructField LINK_FD = u32("link_detach.link_fd", 0);

@@ -31,6 +31,7 @@ public enum BpfCommand {
     LINK_GET_FD_BY_ID(30),
     LINK_GET_NEXT_ID(31),
     ENABLE_STATS(32),
+    ITER_CREATE(33),
     LINK_DETACH(34),
     PROG_BIND_MAP(35);
 

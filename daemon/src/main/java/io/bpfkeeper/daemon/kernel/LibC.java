@@ -77,6 +77,9 @@ public interface LibC {
     long send(int fd, Pointer buf, long length, int flags);
 
     @SaveError
+    long read(int fd, Pointer buf, long count);
+
+    @SaveError
     long recv(int fd, Pointer buf, long length, int flags);
 
     @SaveError
