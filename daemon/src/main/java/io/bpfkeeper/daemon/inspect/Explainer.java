@@ -29,6 +29,7 @@ public final class Explainer {
     private final Registry registry;
     private final FdStoreLookup fdStore;
     private final PinScan pins = new PinScan();
+    private final ProcessScan processes = ProcessScan.preferringIterator();
 
     public Explainer(Registry registry, FdStoreLookup fdStore) {
         this.registry = registry;
@@ -60,7 +61,7 @@ public final class Explainer {
         owned.ifPresent(object -> holders.add(
                 new Holder.Daemon(object.owner().uid(), object.owner().pid(), object.lifetime())));
         fdStore.entryOf(key).ifPresent(entry -> holders.add(new Holder.FdStore(entry)));
-        holders.addAll(ProcessScan.holding(kind, id));
+        holders.addAll(processes.holding(kind, id));
         holders.addAll(pins.pinsOf(new ObjectIdentity(kind, id)));
         List<String> notes = new ArrayList<>();
         String subject;

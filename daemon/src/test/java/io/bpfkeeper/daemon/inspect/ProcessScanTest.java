@@ -2,6 +2,8 @@ package io.bpfkeeper.daemon.inspect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bpfkeeper.daemon.kernel.BpfFs;
+import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.testing.Bpftool;
 import io.bpfkeeper.daemon.testing.HoldingProcess;
@@ -11,28 +13,42 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The scan of every process for fds of one object, which several threads share. */
+/** The two ways of finding the processes that hold an object: the BPF iterator and /proc. */
 @KernelTest
 class ProcessScanTest {
-
-    /**
-     * Scans enough times that the holder's batch of pids falls to each of the scanning threads, and
-     * to one that is still busy with it when the others are done.
-     */
-    private static final int SCANS = 200;
 
     @RegisterExtension
     final PrivateBpffs bpffs = new PrivateBpffs();
 
+    private final ProcessScan iterator = ProcessScan.preferringIterator();
+    private final ProcessScan proc = ProcessScan.fromProc();
+
     @Test
-    void findsTheHolderInEveryScanWhicheverThreadScansIt() {
+    void theIteratorAndProcFindTheSameHoldersWithoutThisProcess() {
+        // Else the first case would compare /proc with itself.
+        assertThat(ProcessHolderIterator.shared()).as("the iterator loads on this kernel").isPresent();
+        Path pin = bpffs.path().resolve("held");
+        int id = Bpftool.createPinnedArrayMap(pin, "held");
+        try (HoldingProcess first = HoldingProcess.holding(pin);
+                HoldingProcess second = HoldingProcess.holding(pin);
+                Fd ours = BpfFs.open(pin)) {
+            assertThat(iterator.holding(ObjectKind.MAP, id))
+                    .containsExactlyElementsOf(proc.holding(ObjectKind.MAP, id))
+                    .containsExactlyInAnyOrder(new Holder.ProcessFd((int) first.pid(), "java", first.fd()),
+                            new Holder.ProcessFd((int) second.pid(), "java", second.fd()));
+        }
+    }
+
+    @Test
+    void aKilledHolderIsGoneFromTheNextScan() {
         Path pin = bpffs.path().resolve("held");
         int id = Bpftool.createPinnedArrayMap(pin, "held");
         try (HoldingProcess holder = HoldingProcess.holding(pin)) {
-            for (int scan = 0; scan < SCANS; scan++) {
-                assertThat(ProcessScan.holding(ObjectKind.MAP, id)).as("scan %d", scan)
-                        .containsExactly(new Holder.ProcessFd((int) holder.pid(), "java", holder.fd()));
-            }
+            assertThat(iterator.holding(ObjectKind.MAP, id))
+                    .containsExactly(new Holder.ProcessFd((int) holder.pid(), "java", holder.fd()));
+            holder.kill();
+            assertThat(iterator.holding(ObjectKind.MAP, id)).isEmpty();
+            assertThat(proc.holding(ObjectKind.MAP, id)).isEmpty();
         }
     }
 }

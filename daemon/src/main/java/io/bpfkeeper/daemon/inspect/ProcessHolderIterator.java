@@ -1,0 +1,144 @@
+package io.bpfkeeper.daemon.inspect;
+
+import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.kernel.FdReader;
+import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.daemon.kernel.libbpf.ElfLoadSpec;
+import io.bpfkeeper.daemon.kernel.libbpf.ElfLoader;
+import io.bpfkeeper.daemon.kernel.libbpf.LoadedElfObject;
+import io.bpfkeeper.daemon.kernel.link.BpfIterator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's iter/task_file program ({@code src/main/bpf/process_holders.bpf.c}), attached once
+ * as an iterator link. Each {@link #read} runs it over every open file of every process, in the
+ * kernel, and returns the BPF map, program and link fds among them: a few read() calls where a scan
+ * of /proc makes a readlink per fd of every process.
+ *
+ * <p>The program and its link stay for the life of the daemon, and show in ListAll as program
+ * {@code bpfkeeper_pids} (type tracing) and an iter link.
+ */
+final class ProcessHolderIterator {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessHolderIterator.class);
+
+    private static final String OBJECT = "process_holders.bpf.o";
+
+    /** struct holder_record of the program: tgid, fd, kind, id (u32 each), then comm[16]. */
+    private static final int RECORD_SIZE = 32;
+    private static final int COMMAND_OFFSET = 16;
+    private static final int COMMAND_LENGTH = 16;
+    /** The program's KIND_* numbers, in this order from 1. */
+    private static final ObjectKind[] KINDS = {ObjectKind.MAP, ObjectKind.PROGRAM, ObjectKind.LINK};
+
+    /** An fd that a process holds on a BPF object. @param command the comm of the process (its leader) */
+    record HeldFd(int pid, int fd, ObjectKind kind, int id, String command) {
+    }
+
+    private final Fd link;
+
+    private ProcessHolderIterator(Fd link) {
+        this.link = link;
+    }
+
+    /**
+     * The daemon's iterator, loaded on first use; empty where the kernel or the daemon's privileges
+     * do not allow one, which one log line says at that first use.
+     */
+    static Optional<ProcessHolderIterator> shared() {
+        return Shared.ITERATOR;
+    }
+
+    /** Loaded when first named, once, whichever thread names it first. */
+    private static final class Shared {
+        static final Optional<ProcessHolderIterator> ITERATOR = loadOrSayWhyNot();
+    }
+
+    private static Optional<ProcessHolderIterator> loadOrSayWhyNot() {
+        try {
+            ProcessHolderIterator iterator = load();
+            log.info("process holders from the BPF task_file iterator");
+            return Optional.of(iterator);
+        } catch (RuntimeException | LinkageError e) {
+            log.info("process holders from /proc: BPF task_file iterator unavailable: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Loads and attaches the program, and checks that it finds the daemon's own link fd: it would
+     * not where the daemon's pid namespace is not the host's, whose pids the kernel reports.
+     */
+    private static ProcessHolderIterator load() {
+        byte[] elf = objectBytes();
+        Fd link;
+        try (LoadedElfObject loaded = new ElfLoader().load(
+                new ElfLoadSpec("bpfkeeper", elf, Map.of(), Map.of(), Map.of()))) {
+            // The link holds the program; the program's own fd can go.
+            link = BpfIterator.attach(loaded.programs().get(0).program());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("load process-holder iterator: " + e.getMessage(), e);
+        }
+        ProcessHolderIterator iterator = new ProcessHolderIterator(link);
+        try {
+            int self = (int) ProcessHandle.current().pid();
+            boolean seesOwnLink = iterator.read().stream()
+                    .anyMatch(held -> held.pid() == self && held.fd() == link.get() && held.kind() == ObjectKind.LINK);
+            if (!seesOwnLink) {
+                throw new IllegalStateException("the iterator does not report the daemon's own link fd " + link.get()
+                        + " in process " + self + "; is the daemon in a pid namespace of its own?");
+            }
+            return iterator;
+        } catch (RuntimeException e) {
+            link.close();
+            throw e;
+        }
+    }
+
+    private static byte[] objectBytes() {
+        try (InputStream object = ProcessHolderIterator.class.getResourceAsStream(OBJECT)) {
+            if (object == null) {
+                throw new IllegalStateException("the daemon's jar has no " + OBJECT
+                        + " (was it built without src/main/bpf/build.sh?)");
+            }
+            return object.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("read " + OBJECT + " from the daemon's jar: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every BPF fd of every process (the daemon's included), as the kernel has them now. */
+    List<HeldFd> read() {
+        byte[] records;
+        try (Fd pass = BpfIterator.open(link)) {
+            records = FdReader.readAll(pass, "process-holder iterator");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(records).order(ByteOrder.nativeOrder());
+        List<HeldFd> held = new ArrayList<>(records.length / RECORD_SIZE);
+        for (int at = 0; at + RECORD_SIZE <= records.length; at += RECORD_SIZE) {
+            int kind = buffer.getInt(at + 8);
+            held.add(new HeldFd(buffer.getInt(at), buffer.getInt(at + 4), KINDS[kind - 1], buffer.getInt(at + 12),
+                    command(records, at + COMMAND_OFFSET)));
+        }
+        return held;
+    }
+
+    private static String command(byte[] records, int start) {
+        int end = start;
+        while (end < start + COMMAND_LENGTH && records[end] != 0) {
+            end++;
+        }
+        // Stripped as the /proc scan strips comm, so that both name a process alike.
+        return new String(records, start, end - start, StandardCharsets.UTF_8).strip();
+    }
+}
