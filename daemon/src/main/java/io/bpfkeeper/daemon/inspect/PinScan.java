@@ -91,9 +91,19 @@ final class PinScan {
 
     /**
      * What a directory held when it was read, and its version just before: reusable while the
-     * directory keeps that version, if it had settled when read.
+     * directory keeps that version, if it had settled when read. Its pins are also grouped by
+     * object, so that a scan that reuses it finds an object's pins without going through them all.
      */
-    private record Listing(DirectoryVersion version, boolean settled, List<Pin> pins, List<Path> subdirectories) {
+    private record Listing(DirectoryVersion version, boolean settled, List<Pin> pins,
+            Map<ObjectIdentity, List<Path>> pinsByObject, List<Path> subdirectories) {
+
+        static Listing of(DirectoryVersion version, boolean settled, List<Pin> pins, List<Path> subdirectories) {
+            Map<ObjectIdentity, List<Path>> pinsByObject = new HashMap<>();
+            for (Pin pin : pins) {
+                pinsByObject.computeIfAbsent(pin.identity(), object -> new ArrayList<>()).add(pin.path());
+            }
+            return new Listing(version, settled, pins, pinsByObject, subdirectories);
+        }
 
         boolean isCurrentAt(DirectoryVersion now) {
             return settled && version.equals(now);
@@ -137,10 +147,8 @@ final class PinScan {
                 listing = list(path, version, listing);
             }
             current.put(path, listing);
-            for (Pin pin : listing.pins()) {
-                if (wanted.equals(pin.identity())) {
-                    pins.add(new Holder.Pin(pin.path()));
-                }
+            for (Path pin : listing.pinsByObject().getOrDefault(wanted, List.of())) {
+                pins.add(new Holder.Pin(pin));
             }
             for (Path subdirectory : listing.subdirectories()) {
                 directory(subdirectory);
@@ -167,7 +175,7 @@ final class PinScan {
                     }
                 }
             });
-            return new Listing(version, version.lastTouchedMillis() < settledBeforeMillis, found, subdirectories);
+            return Listing.of(version, version.lastTouchedMillis() < settledBeforeMillis, found, subdirectories);
         }
 
         private Pin pin(Path parent, int directory, int start, int end, Map<FileVersion, ObjectIdentity> known) {
