@@ -35,11 +35,13 @@ public final class DirectoryReader {
     private static final int DIRENT_TYPE = 18;
     private static final int DIRENT_NAME = 19;
 
-    /** struct stat of x86-64: where st_dev, st_ino, st_mtime and st_mtime_nsec are, and its size. */
+    /** struct stat of x86-64: where st_dev, st_ino, st_mtime, st_ctime and their nanoseconds are, and its size. */
     private static final int STAT_DEV = 0;
     private static final int STAT_INO = 8;
     private static final int STAT_MTIME = 88;
     private static final int STAT_MTIME_NSEC = 96;
+    private static final int STAT_CTIME = 104;
+    private static final int STAT_CTIME_NSEC = 112;
     private static final int STAT_SIZE = 144;
 
     /** Hundreds of entries per getdents64 call; a bigger directory takes more calls. */
@@ -69,16 +71,29 @@ public final class DirectoryReader {
     }
 
     /**
+     * Which directory, and which version of its entries: its device and inode, and when it was last
+     * modified and last changed. Creating, removing or renaming an entry sets both times; setting
+     * the modification time by hand still sets the change time.
+     */
+    public record DirectoryVersion(long device, long inode, long modifiedSeconds, long modifiedNanoseconds,
+            long changedSeconds, long changedNanoseconds) {
+
+        /** The later of the two times, in milliseconds since the epoch, truncated. */
+        public long lastTouchedMillis() {
+            return Math.max(modifiedSeconds * 1000 + modifiedNanoseconds / 1_000_000,
+                    changedSeconds * 1000 + changedNanoseconds / 1_000_000);
+        }
+    }
+
+    /**
      * Calls {@code visitor} with each entry of the directory whose path is the first {@code length}
      * bytes of {@code path}. Nothing when it cannot be opened (it is gone, or not a directory, or
      * not ours to read); when a read fails midway (a process exited), the entries so far stand.
      */
     public void list(byte[] pathBytes, int length, EntryVisitor visitor) {
-        if (length >= PATH_BUFFER) {
+        if (!putPath(pathBytes, length)) {
             return;
         }
-        path.put(0, pathBytes, 0, length);
-        path.putByte(length, (byte) 0);
         long directory = LibC.INSTANCE.syscall(SYS_OPENAT, AT_FDCWD, path.address(), O_RDONLY_DIRECTORY_CLOEXEC,
                 0, 0, 0);
         if (directory < 0) {
@@ -142,6 +157,30 @@ public final class DirectoryReader {
         }
         return new FileVersion(stat.getLong(STAT_DEV), stat.getLong(STAT_INO), stat.getLong(STAT_MTIME),
                 stat.getLong(STAT_MTIME_NSEC));
+    }
+
+    /** stat of the directory at {@code directoryPath}, not following a symlink; null when it is gone. */
+    public DirectoryVersion directoryVersion(String directoryPath) {
+        byte[] bytes = directoryPath.getBytes(StandardCharsets.UTF_8);
+        if (!putPath(bytes, bytes.length)) {
+            return null;
+        }
+        if (LibC.INSTANCE.syscall(SYS_NEWFSTATAT, AT_FDCWD, path.address(), stat.address(), AT_SYMLINK_NOFOLLOW, 0,
+                0) < 0) {
+            return null;
+        }
+        return new DirectoryVersion(stat.getLong(STAT_DEV), stat.getLong(STAT_INO), stat.getLong(STAT_MTIME),
+                stat.getLong(STAT_MTIME_NSEC), stat.getLong(STAT_CTIME), stat.getLong(STAT_CTIME_NSEC));
+    }
+
+    /** Copies a path into the native path buffer with its NUL; false when it is longer than PATH_MAX allows. */
+    private boolean putPath(byte[] pathBytes, int length) {
+        if (length >= PATH_BUFFER) {
+            return false;
+        }
+        path.put(0, pathBytes, 0, length);
+        path.putByte(length, (byte) 0);
+        return true;
     }
 
     private long getdents(long directory) {
