@@ -19,12 +19,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * Answers "who keeps this alive?" for any map, program or link on the host, owned or not: it finds
  * every holder of the lifetime model that the kernel lets it see, and says what that means.
  */
 public final class Explainer {
+
+    /**
+     * Runs each Explain's process scan beside the rest of its work. Threads are made as concurrent
+     * Explain calls need them and end after a minute idle.
+     */
+    private static final Executor PROCESS_SCANS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "bpfkeeper-explain-processes");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final Registry registry;
     private final FdStoreLookup fdStore;
@@ -55,23 +69,27 @@ public final class Explainer {
     }
 
     private Explanation explainOpen(ObjectKind kind, int id, Fd fd) {
+        // On a busy host the process scan is most of an Explain, and it waits on the kernel alone:
+        // the rest is found meanwhile, on this thread.
+        CompletableFuture<List<Holder.ProcessFd>> processHolders =
+                CompletableFuture.supplyAsync(() -> processes.holding(kind, id), PROCESS_SCANS);
         ObjectKey key = new ObjectKey(ObjectKinds.wireKind(kind), id);
         Optional<OwnedObject> owned = registry.get(key);
         List<Holder> holders = new ArrayList<>();
         owned.ifPresent(object -> holders.add(
                 new Holder.Daemon(object.owner().uid(), object.owner().pid(), object.lifetime())));
         fdStore.entryOf(key).ifPresent(entry -> holders.add(new Holder.FdStore(entry)));
-        holders.addAll(processes.holding(kind, id));
-        holders.addAll(pins.pinsOf(new ObjectIdentity(kind, id)));
-        List<String> notes = new ArrayList<>();
+        List<Holder.Pin> pinned = pins.pinsOf(new ObjectIdentity(kind, id));
+        // Holders that the object's kind adds: programs that use a map, links and attachments of a program.
+        List<Holder> byKind = new ArrayList<>();
+        MapType mapType = null;
         String subject;
         switch (kind) {
             case MAP: {
                 MapInfo info = ObjectInfo.map(fd);
                 subject = named("map " + id, info.name());
-                boolean userReferences = !holders.isEmpty();
-                holders.addAll(programsUsing(id));
-                userReferenceNote(info.type(), userReferences).ifPresent(notes::add);
+                mapType = info.type();
+                byKind.addAll(programsUsing(id));
                 break;
             }
             case PROGRAM: {
@@ -79,10 +97,10 @@ public final class Explainer {
                 subject = named("program " + id, info.name());
                 List<LinkInfo> links = KernelWalk.links();
                 links.stream().filter(link -> link.programId() == id)
-                        .forEach(link -> holders.add(new Holder.Link(link.id(), link.type().name(), link.target())));
-                holders.addAll(AttachmentScan.of(id, info.type(), links));
-                holders.addAll(TcFilterScan.of(id, info.type()));
-                holders.addAll(NetlinkXdpScan.of(id, info.type(), links));
+                        .forEach(link -> byKind.add(new Holder.Link(link.id(), link.type().name(), link.target())));
+                byKind.addAll(AttachmentScan.of(id, info.type(), links));
+                byKind.addAll(TcFilterScan.of(id, info.type()));
+                byKind.addAll(NetlinkXdpScan.of(id, info.type(), links));
                 break;
             }
             case LINK: {
@@ -94,8 +112,30 @@ public final class Explainer {
             default:
                 throw new IllegalArgumentException("Explain covers maps, programs and links, not " + kind);
         }
+        holders.addAll(joined(processHolders));
+        holders.addAll(pinned);
+        List<String> notes = new ArrayList<>();
+        if (mapType != null) {
+            userReferenceNote(mapType, !holders.isEmpty()).ifPresent(notes::add);
+        }
+        holders.addAll(byKind);
         return new Explanation(true, owned.isPresent(), holders,
                 Verdict.of(subject, holders, owned.isPresent(), notes));
+    }
+
+    /** The scan's result, or the exception it failed with, as if it had run on this thread. */
+    private static <T> T joined(CompletableFuture<T> scan) {
+        try {
+            return scan.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     private static List<Holder> programsUsing(int mapId) {
