@@ -13,17 +13,24 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's iter/task_file program ({@code src/main/bpf/process_holders.bpf.c}), attached once
- * as an iterator link. Each {@link #read} runs it over every open file of every process, in the
- * kernel, and returns the BPF map, program and link fds among them: a few read() calls where a scan
- * of /proc makes a readlink per fd of every process.
+ * The daemon's iter/task program ({@code src/main/bpf/process_holders.bpf.c}), attached once as an
+ * iterator link. Each {@link #read} runs it on every task, in the kernel; for every process it walks
+ * the open fds of its fd table and returns the BPF map, program and link fds among them: a few
+ * read() calls where a scan of /proc makes a readlink per fd of every process. It needs kernel 5.17
+ * or later (bpf_loop); on an older one it does not load, and one log line says why.
+ *
+ * <p>A process with more than the program covers (more than 1,000 BPF fds, or an fd table over
+ * 536,870,912 fds) is reported as {@linkplain Pass#incomplete incomplete} rather than with some of
+ * its holders missing; {@link ProcessScan} then asks /proc.
  *
  * <p>The program and its link stay for the life of the daemon, and show in ListAll as program
  * {@code bpfkeeper_pids} (type tracing) and an iter link.
@@ -40,9 +47,21 @@ final class ProcessHolderIterator {
     private static final int COMMAND_LENGTH = 16;
     /** The program's KIND_* numbers, in this order from 1. */
     private static final ObjectKind[] KINDS = {ObjectKind.MAP, ObjectKind.PROGRAM, ObjectKind.LINK};
+    /** The program's KIND_INCOMPLETE: not a holder, a process whose fds it did not all look at. */
+    private static final int KIND_INCOMPLETE = 4;
 
     /** An fd that a process holds on a BPF object. @param command the comm of the process (its leader) */
     record HeldFd(int pid, int fd, ObjectKind kind, int id, String command) {
+    }
+
+    /**
+     * What one pass found.
+     *
+     * @param held the BPF fds of every process (the daemon's included)
+     * @param incomplete the processes whose fds the program did not all look at, so that some of
+     *     their holders may be missing from {@code held}
+     */
+    record Pass(List<HeldFd> held, Set<Integer> incomplete) {
     }
 
     private final Fd link;
@@ -67,10 +86,11 @@ final class ProcessHolderIterator {
     private static Optional<ProcessHolderIterator> loadOrSayWhyNot() {
         try {
             ProcessHolderIterator iterator = load();
-            log.info("process holders from the BPF task_file iterator");
+            log.info("process holders from the BPF task iterator");
             return Optional.of(iterator);
         } catch (RuntimeException | LinkageError e) {
-            log.info("process holders from /proc: BPF task_file iterator unavailable: {}", e.getMessage());
+            log.info("process holders from /proc: BPF task iterator unavailable"
+                    + " (it needs kernel 5.17 or later, for bpf_loop): {}", e.getMessage());
             return Optional.empty();
         }
     }
@@ -92,9 +112,11 @@ final class ProcessHolderIterator {
         ProcessHolderIterator iterator = new ProcessHolderIterator(link);
         try {
             int self = (int) ProcessHandle.current().pid();
-            boolean seesOwnLink = iterator.read().stream()
+            Pass pass = iterator.read();
+            boolean seesOwnLink = pass.held().stream()
                     .anyMatch(held -> held.pid() == self && held.fd() == link.get() && held.kind() == ObjectKind.LINK);
-            if (!seesOwnLink) {
+            // A daemon holding more BPF fds than the program reports per process is still seen.
+            if (!seesOwnLink && !pass.incomplete().contains(self)) {
                 throw new IllegalStateException("the iterator does not report the daemon's own link fd " + link.get()
                         + " in process " + self + "; is the daemon in a pid namespace of its own?");
             }
@@ -118,19 +140,24 @@ final class ProcessHolderIterator {
     }
 
     /** Every BPF fd of every process (the daemon's included), as the kernel has them now. */
-    List<HeldFd> read() {
+    Pass read() {
         byte[] records;
         try (Fd pass = BpfIterator.open(link)) {
             records = FdReader.readAll(pass, "process-holder iterator");
         }
         ByteBuffer buffer = ByteBuffer.wrap(records).order(ByteOrder.nativeOrder());
         List<HeldFd> held = new ArrayList<>(records.length / RECORD_SIZE);
+        Set<Integer> incomplete = new HashSet<>();
         for (int at = 0; at + RECORD_SIZE <= records.length; at += RECORD_SIZE) {
             int kind = buffer.getInt(at + 8);
+            if (kind == KIND_INCOMPLETE) {
+                incomplete.add(buffer.getInt(at));
+                continue;
+            }
             held.add(new HeldFd(buffer.getInt(at), buffer.getInt(at + 4), KINDS[kind - 1], buffer.getInt(at + 12),
                     command(records, at + COMMAND_OFFSET)));
         }
-        return held;
+        return new Pass(held, incomplete);
     }
 
     private static String command(byte[] records, int start) {

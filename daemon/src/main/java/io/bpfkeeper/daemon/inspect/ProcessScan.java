@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which processes hold an fd on a BPF object: read with the daemon's BPF task_file iterator
+ * Which processes hold an fd on a BPF object: read with the daemon's BPF task iterator
  * ({@link ProcessHolderIterator}) where the kernel and the daemon's privileges allow it, else
- * from /proc ({@link ProcfsScan}). Both give the same holders, sorted by pid and fd, without the
+ * from /proc ({@link ProcfsScan}), as also for a scan in which the iterator did not cover every
+ * process. Both give the same holders, sorted by pid and fd, without the
  * daemon's own process, whose fds are its record.
  */
 final class ProcessScan {
@@ -42,7 +43,10 @@ final class ProcessScan {
         Optional<ProcessHolderIterator> available = iterator.get();
         if (available.isPresent()) {
             try {
-                return fromIterator(available.get(), kind, id);
+                Optional<List<Holder.ProcessFd>> holders = fromIterator(available.get(), kind, id);
+                if (holders.isPresent()) {
+                    return holders.get();
+                }
             } catch (RuntimeException e) {
                 // Such as ENOMEM; the next scan tries the iterator again.
                 log.warn("process holders of {} {} from /proc: {}", kind.label(), id, e.getMessage());
@@ -51,12 +55,21 @@ final class ProcessScan {
         return ProcfsScan.holding(kind, id);
     }
 
-    private static List<Holder.ProcessFd> fromIterator(ProcessHolderIterator iterator, ObjectKind kind, int id) {
+    /** Empty where another process has more fds than the iterator covers. */
+    private static Optional<List<Holder.ProcessFd>> fromIterator(ProcessHolderIterator iterator, ObjectKind kind,
+            int id) {
         int self = (int) ProcessHandle.current().pid();
-        return iterator.read().stream()
+        ProcessHolderIterator.Pass pass = iterator.read();
+        List<Integer> uncovered = pass.incomplete().stream().filter(pid -> pid != self).sorted().toList();
+        if (!uncovered.isEmpty()) {
+            log.info("process holders of {} {} from /proc: the BPF iterator did not cover every fd of process(es) {}"
+                    + " (over 1,000 BPF fds, or over 536,870,912 fds)", kind.label(), id, uncovered);
+            return Optional.empty();
+        }
+        return Optional.of(pass.held().stream()
                 .filter(held -> held.kind() == kind && held.id() == id && held.pid() != self)
                 .map(held -> new Holder.ProcessFd(held.pid(), held.command(), held.fd()))
                 .sorted(BY_PID_AND_FD)
-                .toList();
+                .toList());
     }
 }

@@ -10,8 +10,8 @@ import io.bpfkeeper.daemon.kernel.Fd;
 import jnr.ffi.Pointer;
 
 /**
- * BPF iterators: a tracing program loaded for an iterator, such as one from SEC("iter/task_file"),
- * is attached as a link once; every {@link #open} of the link makes a file that runs the program
+ * BPF iterators: a tracing program loaded for an iterator, such as one from SEC("iter/task"), is
+ * attached as a link once; every {@link #open} of the link makes a file that runs the program
  * over the kernel's objects as it is read, and reads what the program wrote.
  */
 public final class BpfIterator {
