@@ -40,6 +40,35 @@ class ProcessScanTest {
     }
 
     @Test
+    void theIteratorFindsAHolderAtAHighFdWhereProcDoes() {
+        // Far past the first word of the open_fds bitmap, which the program walks a word at a time.
+        assertThat(ProcessHolderIterator.shared()).as("the iterator loads on this kernel").isPresent();
+        Path pin = bpffs.path().resolve("held");
+        int id = Bpftool.createPinnedArrayMap(pin, "held");
+        try (HoldingProcess holder = HoldingProcess.holding(pin, 5000)) {
+            assertThat(holder.fd()).isEqualTo(5000);
+            assertThat(iterator.holding(ObjectKind.MAP, id))
+                    .containsExactlyElementsOf(proc.holding(ObjectKind.MAP, id))
+                    .containsExactly(new Holder.ProcessFd((int) holder.pid(), "java", 5000));
+        }
+    }
+
+    @Test
+    void aProcessWithMoreBpfFdsThanTheIteratorReportsIsLeftToProc() {
+        assertThat(ProcessHolderIterator.shared()).as("the iterator loads on this kernel").isPresent();
+        Path pin = bpffs.path().resolve("held");
+        int id = Bpftool.createPinnedArrayMap(pin, "held");
+        // More than the program's MAX_RECORDS (1,000) for one process.
+        try (HoldingProcess holder = HoldingProcess.holding(pin, 0, 1100)) {
+            assertThat(ProcessHolderIterator.shared().orElseThrow().read().incomplete()).contains((int) holder.pid());
+            assertThat(iterator.holding(ObjectKind.MAP, id))
+                    .hasSize(1100)
+                    .containsExactlyElementsOf(proc.holding(ObjectKind.MAP, id))
+                    .contains(new Holder.ProcessFd((int) holder.pid(), "java", holder.fd()));
+        }
+    }
+
+    @Test
     void aKilledHolderIsGoneFromTheNextScan() {
         Path pin = bpffs.path().resolve("held");
         int id = Bpftool.createPinnedArrayMap(pin, "held");
