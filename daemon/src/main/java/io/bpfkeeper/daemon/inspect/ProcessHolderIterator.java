@@ -25,12 +25,16 @@ import org.slf4j.LoggerFactory;
  * The daemon's iter/task program ({@code src/main/bpf/process_holders.bpf.c}), attached once as an
  * iterator link. Each {@link #read} runs it on every task, in the kernel; for every process it walks
  * the open fds of its fd table and returns the BPF map, program and link fds among them: a few
- * read() calls where a scan of /proc makes a readlink per fd of every process. It needs kernel 5.17
- * or later (bpf_loop); on an older one it does not load, and one log line says why.
+ * read() calls where a scan of /proc makes a readlink per fd of every process.
  *
- * <p>A process with more than the program covers (more than 1,000 BPF fds, or an fd table over
- * 536,870,912 fds) is reported as {@linkplain Pass#incomplete incomplete} rather than with some of
- * its holders missing; {@link ProcessScan} then asks /proc.
+ * <p>That program needs kernel 6.17 or later (bpf_rdonly_cast to void). Where it does not load, the
+ * daemon loads the iter/task_file program of {@code process_holders_task_file.bpf.c} instead (kernel
+ * 5.8 or later), which writes the same records but costs 3 to 4 times as much a pass; where neither
+ * does, one log line says why and {@link ProcessScan} reads /proc.
+ *
+ * <p>A process with more than the iter/task program covers (more than 1,000 BPF fds, or an fd table
+ * over 536,870,912 fds) is reported as {@linkplain Pass#incomplete incomplete} rather than with some
+ * of its holders missing; {@link ProcessScan} then asks /proc.
  *
  * <p>The program and its link stay for the life of the daemon, and show in ListAll as program
  * {@code bpfkeeper_pids} (type tracing) and an iter link.
@@ -39,7 +43,9 @@ final class ProcessHolderIterator {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessHolderIterator.class);
 
-    private static final String OBJECT = "process_holders.bpf.o";
+    /** The iter/task program, and the iter/task_file one for kernels where that does not load. */
+    static final String TASK_OBJECT = "process_holders.bpf.o";
+    static final String TASK_FILE_OBJECT = "process_holders_task_file.bpf.o";
 
     /** struct holder_record of the program: tgid, fd, kind, id (u32 each), then comm[16]. */
     private static final int RECORD_SIZE = 32;
@@ -84,30 +90,40 @@ final class ProcessHolderIterator {
     }
 
     private static Optional<ProcessHolderIterator> loadOrSayWhyNot() {
+        String taskFailure;
         try {
-            ProcessHolderIterator iterator = load();
+            ProcessHolderIterator iterator = load(TASK_OBJECT);
             log.info("process holders from the BPF task iterator");
             return Optional.of(iterator);
         } catch (RuntimeException | LinkageError e) {
-            log.info("process holders from /proc: BPF task iterator unavailable"
-                    + " (it needs kernel 5.17 or later, for bpf_loop): {}", e.getMessage());
+            taskFailure = e.getMessage();
+        }
+        try {
+            ProcessHolderIterator iterator = load(TASK_FILE_OBJECT);
+            log.info("process holders from the BPF task_file iterator; the faster task iterator"
+                    + " (kernel 6.17 or later) is unavailable: {}", taskFailure);
+            return Optional.of(iterator);
+        } catch (RuntimeException | LinkageError e) {
+            log.info("process holders from /proc: BPF task iterator unavailable (kernel 6.17 or later): {};"
+                    + " BPF task_file iterator unavailable (kernel 5.8 or later): {}", taskFailure, e.getMessage());
             return Optional.empty();
         }
     }
 
     /**
-     * Loads and attaches the program, and checks that it finds the daemon's own link fd: it would
-     * not where the daemon's pid namespace is not the host's, whose pids the kernel reports.
+     * Loads and attaches the program of {@code object}, one of this class's *_OBJECT, and checks that
+     * it finds the daemon's own link fd: it would not where the daemon's pid namespace is not the
+     * host's, whose pids the kernel reports. For the daemon, {@link #shared} is the one to use.
      */
-    private static ProcessHolderIterator load() {
-        byte[] elf = objectBytes();
+    static ProcessHolderIterator load(String object) {
+        byte[] elf = objectBytes(object);
         Fd link;
         try (LoadedElfObject loaded = new ElfLoader().load(
                 new ElfLoadSpec("bpfkeeper", elf, Map.of(), Map.of(), Map.of()))) {
             // The link holds the program; the program's own fd can go.
             link = BpfIterator.attach(loaded.programs().get(0).program());
         } catch (RuntimeException e) {
-            throw new IllegalStateException("load process-holder iterator: " + e.getMessage(), e);
+            throw new IllegalStateException("load process-holder iterator " + object + ": " + e.getMessage(), e);
         }
         ProcessHolderIterator iterator = new ProcessHolderIterator(link);
         try {
@@ -127,16 +143,21 @@ final class ProcessHolderIterator {
         }
     }
 
-    private static byte[] objectBytes() {
-        try (InputStream object = ProcessHolderIterator.class.getResourceAsStream(OBJECT)) {
+    private static byte[] objectBytes(String name) {
+        try (InputStream object = ProcessHolderIterator.class.getResourceAsStream(name)) {
             if (object == null) {
-                throw new IllegalStateException("the daemon's jar has no " + OBJECT
+                throw new IllegalStateException("the daemon's jar has no " + name
                         + " (was it built without src/main/bpf/build.sh?)");
             }
             return object.readAllBytes();
         } catch (IOException e) {
-            throw new IllegalStateException("read " + OBJECT + " from the daemon's jar: " + e.getMessage(), e);
+            throw new IllegalStateException("read " + name + " from the daemon's jar: " + e.getMessage(), e);
         }
+    }
+
+    /** Detaches the program (tests only; the daemon's stays for its life). */
+    void close() {
+        link.close();
     }
 
     /** Every BPF fd of every process (the daemon's included), as the kernel has them now. */

@@ -33,6 +33,11 @@ final class ProcessScan {
         return new ProcessScan(ProcessHolderIterator::shared);
     }
 
+    /** Always {@code iterator} (falling back to /proc as the daemon's does), for tests of one program. */
+    static ProcessScan using(ProcessHolderIterator iterator) {
+        return new ProcessScan(() -> Optional.of(iterator));
+    }
+
     /** /proc always, for comparing the two ways. */
     static ProcessScan fromProc() {
         return new ProcessScan(Optional::empty);

@@ -69,6 +69,25 @@ class ProcessScanTest {
     }
 
     @Test
+    void theTaskFileProgramForOlderKernelsFindsTheSameHoldersAsProc() {
+        ProcessHolderIterator taskFile = ProcessHolderIterator.load(ProcessHolderIterator.TASK_FILE_OBJECT);
+        try {
+            ProcessScan older = ProcessScan.using(taskFile);
+            Path pin = bpffs.path().resolve("held");
+            int id = Bpftool.createPinnedArrayMap(pin, "held");
+            try (HoldingProcess low = HoldingProcess.holding(pin);
+                    HoldingProcess high = HoldingProcess.holding(pin, 5000)) {
+                assertThat(older.holding(ObjectKind.MAP, id))
+                        .containsExactlyElementsOf(proc.holding(ObjectKind.MAP, id))
+                        .containsExactlyInAnyOrder(new Holder.ProcessFd((int) low.pid(), "java", low.fd()),
+                                new Holder.ProcessFd((int) high.pid(), "java", 5000));
+            }
+        } finally {
+            taskFile.close();
+        }
+    }
+
+    @Test
     void aKilledHolderIsGoneFromTheNextScan() {
         Path pin = bpffs.path().resolve("held");
         int id = Bpftool.createPinnedArrayMap(pin, "held");
