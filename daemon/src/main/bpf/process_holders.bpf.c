@@ -12,10 +12,12 @@
  * iter/task program ~0.4 ms. Here each process's table is read directly:
  * task->files->fdt, whose open_fds bitmap is walked a word at a time with
  * bpf_loop, and only its set bits are looked at. The program runs under
- * rcu_read_lock(), as every iterator program does, and fd tables and files
- * are freed after an RCU grace period, so what it reads is what the kernel
- * had; a process exiting meanwhile gives at worst fewer records, as it would
- * to /proc.
+ * rcu_read_lock(), as every iterator program does, and fd tables are freed
+ * after an RCU grace period (struct files are SLAB_TYPESAFE_BY_RCU), but a
+ * process's files_struct is not, nor is the table locked: this reads what
+ * /proc would read without file_lock, and a process that exits or closes
+ * fds meanwhile can be missed or, at worst, show a fd it just closed, as a
+ * racing /proc scan could. Every load is fault-safe, so nothing worse.
  *
  * Every read is a direct load, which the verifier makes fault-safe: the
  * bitmap and the fd array are not typed in BTF (pointers to scalars), so
@@ -40,7 +42,7 @@
  *    limit is 1 << 23 iterations, so 1 << 23 words of 64 fds: 536,870,912
  *    fds, 512 times the kernel's default fs.nr_open (1,048,576).
  *  - MAX_RECORDS: the kernel buffers what the program writes for one task in
- *    one page-sized seq_file buffer of 8 pages (32 KiB) and fails the whole
+ *    one seq_file buffer of 8 pages (32 KiB) and fails the whole
  *    read with E2BIG when a single task's output does not fit, so a process
  *    gets at most MAX_RECORDS records (then the marker), 32 bytes each.
  *
