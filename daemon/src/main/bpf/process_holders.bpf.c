@@ -27,13 +27,8 @@
  * older kernel this program does not load and the daemon loads
  * process_holders_task_file.bpf.c instead (see ProcessHolderIterator).
  *
- * A file is a BPF object's when it is an anonymous inode named as the kernel
- * names them ("bpf-map", "bpf-prog", "bpf_link" or "bpf-link"), the very names
- * that /proc shows as anon_inode:NAME. bpftool compares file->f_op with the
- * kernel symbols bpf_map_fops and the like instead, but libbpf finds their
- * addresses in /proc/kallsyms, which shows zeros to a daemon without
- * CAP_SYSLOG (bpfkeeper.service has none) wherever perf_event_paranoid > 1,
- * and then nothing would ever match.
+ * How a BPF object's file is told apart, and the kernel types read, are in
+ * process_holders.h, shared with process_holders_task_file.bpf.c.
  *
  * Limits, each of which makes the program write a KIND_INCOMPLETE record for
  * the process instead of leaving its holders out silently (the reader then
@@ -45,19 +40,9 @@
  *    one seq_file buffer of 8 pages (32 KiB) and fails the whole
  *    read with E2BIG when a single task's output does not fit, so a process
  *    gets at most MAX_RECORDS records (then the marker), 32 bytes each.
- *
- * The kernel types are declared here, with only the fields read, for CO-RE:
- * libbpf moves every access to where the running kernel has the field, so the
- * object does not depend on the build host's kernel.
  */
-#include <linux/types.h>
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_core_read.h>
+#include "process_holders.h"
 
-/* include/uapi/linux/magic.h; not in every distribution's uapi headers. */
-#define ANON_INODE_FS_MAGIC 0x09041934
-#define NAME_LENGTH 16
-#define COMM_LENGTH 16
 #define BITS_PER_WORD 64
 
 /* bpf_loop's own limit (BPF_MAX_LOOPS): words of the open_fds bitmap. */
@@ -65,91 +50,10 @@
 /* Records of one process, and its marker, well within the 32 KiB buffer. */
 #define MAX_RECORDS 1000
 
-/* The record's kind; ProcessHolderIterator reads the same numbers. */
-#define KIND_MAP 1
-#define KIND_PROGRAM 2
-#define KIND_LINK 3
-/* Not a holder: the process has more than the program covers. */
-#define KIND_INCOMPLETE 4
-
-struct super_block {
-	unsigned long s_magic;
-} __attribute__((preserve_access_index));
-
-struct inode {
-	struct super_block *i_sb;
-} __attribute__((preserve_access_index));
-
-struct qstr {
-	const unsigned char *name;
-} __attribute__((preserve_access_index));
-
-struct dentry {
-	struct qstr d_name;
-} __attribute__((preserve_access_index));
-
-struct path {
-	struct dentry *dentry;
-} __attribute__((preserve_access_index));
-
-struct file {
-	struct path f_path;
-	struct inode *f_inode;
-	void *private_data;
-} __attribute__((preserve_access_index));
-
-struct fdtable {
-	unsigned int max_fds;
-	struct file **fd;
-	unsigned long *open_fds;
-} __attribute__((preserve_access_index));
-
-struct files_struct {
-	struct fdtable *fdt;
-} __attribute__((preserve_access_index));
-
-struct task_struct {
-	int pid;
-	int tgid;
-	struct files_struct *files;
-	char comm[COMM_LENGTH];
-} __attribute__((preserve_access_index));
-
-struct bpf_map {
-	__u32 id;
-} __attribute__((preserve_access_index));
-
-struct bpf_prog_aux {
-	__u32 id;
-} __attribute__((preserve_access_index));
-
-struct bpf_prog {
-	struct bpf_prog_aux *aux;
-} __attribute__((preserve_access_index));
-
-struct bpf_link {
-	__u32 id;
-} __attribute__((preserve_access_index));
-
-struct seq_file;
-
-struct bpf_iter_meta {
-	struct seq_file *seq;
-} __attribute__((preserve_access_index));
-
 struct bpf_iter__task {
 	struct bpf_iter_meta *meta;
 	struct task_struct *task;
 } __attribute__((preserve_access_index));
-
-/* 32 bytes, no padding; ProcessHolderIterator reads this layout. */
-struct holder_record {
-	__u32 tgid;
-	__u32 fd;
-	__u32 kind;
-	__u32 id;
-	char comm[COMM_LENGTH];
-};
 
 /* Casts to untrusted, read-only memory whose loads the verifier makes fault-safe. */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
@@ -166,19 +70,6 @@ struct walk {
 	__u32 records;
 	struct holder_record record;	/* tgid filled in once, comm at the first BPF fd */
 };
-
-static __always_inline int named(const char *name, const char *expected)
-{
-	/* Every name compared is at most 8 characters: 9 bytes include its end. */
-#pragma unroll
-	for (int i = 0; i < 9; i++) {
-		if (name[i] != expected[i])
-			return 0;
-		if (expected[i] == '\0')
-			return 1;
-	}
-	return 1;
-}
 
 /* The index of the lowest set bit of a word that has one. */
 static __always_inline __u32 lowest_bit(__u64 word)
@@ -208,8 +99,6 @@ static long visit_fd(__u32 index, void *context)
 {
 	struct walk *walk = context;
 	struct file *file = NULL;
-	char name[NAME_LENGTH];
-	void *object;
 	__u32 fd;
 
 	if (!walk->word)
@@ -223,24 +112,8 @@ static long visit_fd(__u32 index, void *context)
 	if (!file)
 		return 0;
 	file = bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));
-	if (file->f_inode->i_sb->s_magic != ANON_INODE_FS_MAGIC)
+	if (!identify_bpf_file(file, &walk->record))
 		return 0;
-
-	__builtin_memset(name, 0, sizeof(name));
-	bpf_probe_read_kernel_str(name, sizeof(name), file->f_path.dentry->d_name.name);
-	object = file->private_data;
-	if (named(name, "bpf-map")) {
-		walk->record.kind = KIND_MAP;
-		walk->record.id = BPF_CORE_READ((struct bpf_map *)object, id);
-	} else if (named(name, "bpf-prog")) {
-		walk->record.kind = KIND_PROGRAM;
-		walk->record.id = BPF_CORE_READ((struct bpf_prog *)object, aux, id);
-	} else if (named(name, "bpf_link") || named(name, "bpf-link")) {
-		walk->record.kind = KIND_LINK;
-		walk->record.id = BPF_CORE_READ((struct bpf_link *)object, id);
-	} else {
-		return 0;
-	}
 	if (walk->records == 0)
 		bpf_probe_read_kernel_str(walk->record.comm, sizeof(walk->record.comm), walk->task->comm);
 	if (walk->records >= MAX_RECORDS) {
