@@ -8,13 +8,11 @@ import io.bpfkeeper.daemon.kernel.LibC;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.testing.Bpftool;
 import io.bpfkeeper.daemon.testing.Counters;
+import io.bpfkeeper.daemon.testing.DaemonOnPrivateBpffs;
 import io.bpfkeeper.daemon.testing.Eventually;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.PrivateBpffs;
-import io.bpfkeeper.daemon.testing.TestDaemon;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.AttachRequest;
-import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.VarlinkCallException;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Hook;
@@ -22,41 +20,20 @@ import io.bpfkeeper.protocol.types.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tracepoint, kprobe and fentry links count the system calls this test's thread makes (the
  * programs count no other thread's), and stop once released.
  */
 @KernelTest
-class AttachTracingTest {
+class AttachTracingTest extends DaemonOnPrivateBpffs {
 
     private static final Duration FREED = Duration.ofSeconds(10);
     private static final int CALLS = 10;
     /** x86-64 getpgid(2), whose kernel function __x64_sys_getpgid the kprobe and fentry programs watch. */
     private static final long SYS_GETPGID = 121;
     private static final String GETPGID_FUNCTION = "__x64_sys_getpgid";
-
-    @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
-
-    private TestDaemon daemon;
-    private BpfkeeperClient client;
-
-    @BeforeEach
-    void start() {
-        daemon = TestDaemon.start(bpffs.path());
-        client = daemon.client();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        daemon.close();
-    }
 
     @Test
     void tracepointLinkCountsTheGetpidCallsOfThisThreadUntilReleased() {

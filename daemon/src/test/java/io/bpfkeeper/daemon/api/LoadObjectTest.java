@@ -7,10 +7,9 @@ import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.testing.BpfTestObjects;
 import io.bpfkeeper.daemon.testing.Bpftool;
+import io.bpfkeeper.daemon.testing.DaemonOnPrivateBpffs;
 import io.bpfkeeper.daemon.testing.Eventually;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.PrivateBpffs;
-import io.bpfkeeper.daemon.testing.TestDaemon;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.LoadObjectRequest;
@@ -21,37 +20,16 @@ import io.bpfkeeper.protocol.types.ProgramOptions;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ELF objects compiled by clang load through libbpf, run, share maps, and go away as a group. */
 @KernelTest
-class LoadObjectTest {
+class LoadObjectTest extends DaemonOnPrivateBpffs {
 
     /** An Ethernet frame's worth of zeros: XDP test runs need at least a header. */
     private static final String PACKET = "00".repeat(64);
     private static final int XDP_DROP = 1;
     private static final int XDP_PASS = 2;
-
-    @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
-
-    private TestDaemon daemon;
-    private BpfkeeperClient client;
-
-    @BeforeEach
-    void start() {
-        daemon = TestDaemon.start(bpffs.path());
-        client = daemon.client();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        daemon.close();
-    }
 
     private LoadedObject load(LoadObjectRequest request) {
         return client.loadObject(request);

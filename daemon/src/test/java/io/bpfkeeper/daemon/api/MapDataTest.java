@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bpfkeeper.daemon.kernel.PossibleCpus;
 import io.bpfkeeper.daemon.testing.Bpftool;
+import io.bpfkeeper.daemon.testing.DaemonOnPrivateBpffs;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.PrivateBpffs;
-import io.bpfkeeper.daemon.testing.TestDaemon;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.VarlinkService;
-import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
 import io.bpfkeeper.protocol.client.MapValue;
 import io.bpfkeeper.protocol.client.VarlinkClient;
@@ -26,35 +24,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Map data through the daemon agrees with what bpftool reads and writes in the kernel. */
 @KernelTest
-class MapDataTest {
+class MapDataTest extends DaemonOnPrivateBpffs {
 
     private static final HexFormat HEX = HexFormat.of();
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
-
-    private TestDaemon daemon;
-    private BpfkeeperClient client;
-
-    @BeforeEach
-    void start() {
-        daemon = TestDaemon.start(bpffs.path());
-        client = daemon.client();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        daemon.close();
-    }
 
     private int hashMap(int maxEntries) {
         return (int) client.createMap(CreateMapRequest.of("data", "hash", 4, 8, maxEntries)).id();
