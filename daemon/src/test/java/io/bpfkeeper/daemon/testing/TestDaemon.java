@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -28,6 +29,7 @@ public final class TestDaemon implements AutoCloseable {
     private final Path directory;
     private final Path pinRoot;
     private final Daemon daemon;
+    private String socketGroup;
 
     private TestDaemon(Path directory, Path pinRoot, Daemon daemon) {
         this.directory = directory;
@@ -132,6 +134,21 @@ public final class TestDaemon implements AutoCloseable {
         Files.setPosixFilePermissions(socket(), PosixFilePermissions.fromString("rw-rw-rw-"));
     }
 
+    /**
+     * Lets {@code user} connect the way a deployment does: the socket keeps the daemon's own mode
+     * (0660) and gets a group of its own, which the user joins, as the {@code bpfkeeper} group of the
+     * package. The group is deleted with the daemon.
+     */
+    public void admit(TestUser user) throws IOException {
+        if (socketGroup == null) {
+            socketGroup = "bpfkts" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            Processes.run(Duration.ofSeconds(30), "groupadd", "--system", socketGroup).requireSuccess();
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
+            Processes.run(Duration.ofSeconds(30), "chgrp", socketGroup, socket().toString()).requireSuccess();
+        }
+        user.joinGroup(socketGroup);
+    }
+
     /** Stops the daemon as SIGTERM would; the directory stays for a successor. */
     public void stop() {
         daemon.close();
@@ -140,6 +157,9 @@ public final class TestDaemon implements AutoCloseable {
     @Override
     public void close() {
         daemon.close();
+        if (socketGroup != null) {
+            Processes.run(Duration.ofSeconds(30), "groupdel", socketGroup);
+        }
         try (var files = Files.walk(directory)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
