@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.api;
 
 import io.bpfkeeper.daemon.kernel.BpfException;
+import io.bpfkeeper.daemon.kernel.ClosedFdException;
 import io.bpfkeeper.daemon.kernel.libbpf.ElfObjectException;
 import io.bpfkeeper.daemon.registry.SessionClosedException;
 import io.bpfkeeper.daemon.varlink.ErrorTranslator;
@@ -27,6 +28,9 @@ final class ErrorMapping implements ErrorTranslator {
             ProtocolViolation violation = (ProtocolViolation) failure;
             return violation.isTooLarge() ? ApiErrors.messageTooLarge(violation.sizeLimit())
                     : ApiErrors.protocolViolation(violation.getMessage());
+        }
+        if (failure instanceof ClosedFdException) {
+            return ApiErrors.invalidArgument("id", "the object was released while this call was using it");
         }
         if (failure instanceof SessionClosedException) {
             return ApiErrors.internal(failure.getMessage());

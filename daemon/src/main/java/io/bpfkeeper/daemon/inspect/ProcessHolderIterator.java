@@ -126,14 +126,15 @@ final class ProcessHolderIterator {
             throw new IllegalStateException("load process-holder iterator " + object + ": " + e.getMessage(), e);
         }
         ProcessHolderIterator iterator = new ProcessHolderIterator(link);
-        try {
+        try (Fd.Lease linkLease = link.lease()) {
             int self = (int) ProcessHandle.current().pid();
             Pass pass = iterator.read();
+            int linkNumber = linkLease.number();
             boolean seesOwnLink = pass.held().stream()
-                    .anyMatch(held -> held.pid() == self && held.fd() == link.get() && held.kind() == ObjectKind.LINK);
+                    .anyMatch(held -> held.pid() == self && held.fd() == linkNumber && held.kind() == ObjectKind.LINK);
             // A daemon holding more BPF fds than the program reports per process is still seen.
             if (!seesOwnLink && !pass.incomplete().contains(self)) {
-                throw new IllegalStateException("the iterator does not report the daemon's own link fd " + link.get()
+                throw new IllegalStateException("the iterator does not report the daemon's own link fd " + linkNumber
                         + " in process " + self + "; is the daemon in a pid namespace of its own?");
             }
             return iterator;

@@ -33,4 +33,28 @@ public final class Bpf {
         long result = LibC.INSTANCE.syscall(LibC.SYS_BPF, command.number(), attr.address(), BpfAttr.SIZE);
         return result < 0 ? -LibC.errno() : result;
     }
+
+    /**
+     * Like {@link #call}, with {@code fd}'s number in {@code fdField} of {@code attr}, under a lease
+     * for the length of the call (see {@link Fd#lease()}).
+     */
+    public static long call(BpfCommand command, Pointer attr, StructField fdField, Fd fd) {
+        try (Fd.Lease lease = fd.lease()) {
+            fdField.put(attr, lease.number());
+            return call(command, attr);
+        }
+    }
+
+    /** Like {@link #callForFd}, with {@code fd}'s number in {@code fdField} of {@code attr}, under a lease. */
+    public static Fd callForFd(BpfCommand command, Pointer attr, StructField fdField, Fd fd) {
+        return Fd.adopt((int) call(command, attr, fdField, fd));
+    }
+
+    /** Like {@link #callReturningErrno}, with {@code fd}'s number in {@code fdField}, under a lease. */
+    public static long callReturningErrno(BpfCommand command, Pointer attr, StructField fdField, Fd fd) {
+        try (Fd.Lease lease = fd.lease()) {
+            fdField.put(attr, lease.number());
+            return callReturningErrno(command, attr);
+        }
+    }
 }

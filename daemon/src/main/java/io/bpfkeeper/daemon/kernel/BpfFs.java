@@ -18,8 +18,7 @@ public final class BpfFs {
         try (NativeBuffer name = cString(path)) {
             Pointer attr = BpfAttr.zeroed();
             BpfAttr.Obj.PATHNAME.put(attr, name.address());
-            BpfAttr.Obj.BPF_FD.put(attr, fd.get());
-            Bpf.call(BpfCommand.OBJ_PIN, attr);
+            Bpf.call(BpfCommand.OBJ_PIN, attr, BpfAttr.Obj.BPF_FD, fd);
         } catch (BpfException e) {
             throw e.withContext("pin at " + path);
         }

@@ -90,10 +90,9 @@ public final class BpfMap implements KernelObject {
         Pointer buffer = Scratch.get(valueOffset + valueSize);
         buffer.put(0, key, 0, key.length);
         Pointer attr = BpfAttr.zeroed();
-        MapElem.MAP_FD.put(attr, fd.get());
         MapElem.KEY.put(attr, keyAddress(buffer, key));
         MapElem.VALUE.put(attr, buffer.address() + valueOffset);
-        long result = Bpf.callReturningErrno(BpfCommand.MAP_LOOKUP_ELEM, attr);
+        long result = Bpf.callReturningErrno(BpfCommand.MAP_LOOKUP_ELEM, attr, MapElem.MAP_FD, fd);
         if (result == -Errno.ENOENT) {
             return null;
         }
@@ -112,12 +111,11 @@ public final class BpfMap implements KernelObject {
         buffer.put(0, key, 0, key.length);
         buffer.put(valueOffset, value, 0, value.length);
         Pointer attr = BpfAttr.zeroed();
-        MapElem.MAP_FD.put(attr, fd.get());
         MapElem.KEY.put(attr, keyAddress(buffer, key));
         MapElem.VALUE.put(attr, buffer.address() + valueOffset);
         MapElem.FLAGS.put(attr, mode.flag);
         try {
-            Bpf.call(BpfCommand.MAP_UPDATE_ELEM, attr);
+            Bpf.call(BpfCommand.MAP_UPDATE_ELEM, attr, MapElem.MAP_FD, fd);
         } catch (BpfException e) {
             throw e.withContext("update " + this);
         }
@@ -129,9 +127,8 @@ public final class BpfMap implements KernelObject {
         Pointer buffer = Scratch.get(key.length);
         buffer.put(0, key, 0, key.length);
         Pointer attr = BpfAttr.zeroed();
-        MapElem.MAP_FD.put(attr, fd.get());
         MapElem.KEY.put(attr, keyAddress(buffer, key));
-        long result = Bpf.callReturningErrno(BpfCommand.MAP_DELETE_ELEM, attr);
+        long result = Bpf.callReturningErrno(BpfCommand.MAP_DELETE_ELEM, attr, MapElem.MAP_FD, fd);
         if (result == -Errno.ENOENT) {
             return false;
         }
@@ -145,14 +142,13 @@ public final class BpfMap implements KernelObject {
         int nextOffset = Scratch.valueOffset(keySize);
         Pointer buffer = Scratch.get(nextOffset + keySize);
         Pointer attr = BpfAttr.zeroed();
-        MapElem.MAP_FD.put(attr, fd.get());
         if (key != null) {
             requireLength("key", key.length, keySize);
             buffer.put(0, key, 0, key.length);
             MapElem.KEY.put(attr, buffer.address());
         }
         MapElem.NEXT_KEY.put(attr, buffer.address() + nextOffset);
-        long result = Bpf.callReturningErrno(BpfCommand.MAP_GET_NEXT_KEY, attr);
+        long result = Bpf.callReturningErrno(BpfCommand.MAP_GET_NEXT_KEY, attr, MapElem.MAP_FD, fd);
         if (result == -Errno.ENOENT) {
             return null;
         }
@@ -184,11 +180,10 @@ public final class BpfMap implements KernelObject {
         int reported;
         try (NativeBuffer keyBuffer = NativeBuffer.copyOf(keys); NativeBuffer valueBuffer = NativeBuffer.copyOf(values)) {
             Pointer attr = BpfAttr.zeroed();
-            BpfAttr.Batch.MAP_FD.put(attr, fd.get());
             BpfAttr.Batch.KEYS.put(attr, keyBuffer.address());
             BpfAttr.Batch.VALUES.put(attr, valueBuffer.address());
             BpfAttr.Batch.COUNT.put(attr, count);
-            result = Bpf.callReturningErrno(BpfCommand.MAP_UPDATE_BATCH, attr);
+            result = Bpf.callReturningErrno(BpfCommand.MAP_UPDATE_BATCH, attr, BpfAttr.Batch.MAP_FD, fd);
             reported = BpfAttr.Batch.COUNT.getInt(attr);
         }
         if (result >= 0) {
@@ -238,7 +233,6 @@ public final class BpfMap implements KernelObject {
         int keySize = info.keySize();
         int valueSize = info.valueBufferSize();
         Pointer attr = BpfAttr.zeroed();
-        BpfAttr.Batch.MAP_FD.put(attr, fd.get());
         if (cursor.started) {
             BpfAttr.Batch.IN_BATCH.put(attr, cursor.token.address());
         }
@@ -246,7 +240,7 @@ public final class BpfMap implements KernelObject {
         BpfAttr.Batch.KEYS.put(attr, keyBuffer.address());
         BpfAttr.Batch.VALUES.put(attr, valueBuffer.address());
         BpfAttr.Batch.COUNT.put(attr, capacity);
-        long result = Bpf.callReturningErrno(BpfCommand.MAP_LOOKUP_BATCH, attr);
+        long result = Bpf.callReturningErrno(BpfCommand.MAP_LOOKUP_BATCH, attr, BpfAttr.Batch.MAP_FD, fd);
         int errno = (int) -result;
         if (result < 0 && (errno == Errno.ENOTSUPP || errno == Errno.EOPNOTSUPP)) {
             return null;

@@ -145,14 +145,13 @@ public final class BpfProgram implements KernelObject {
     public TestRunResult testRun(byte[] data, int repeat, int dataOutCapacity) {
         try (NativeBuffer in = NativeBuffer.copyOf(data); NativeBuffer out = NativeBuffer.allocate(dataOutCapacity)) {
             Pointer attr = BpfAttr.zeroed();
-            BpfAttr.TestRun.PROG_FD.put(attr, fd.get());
             BpfAttr.TestRun.DATA_IN.put(attr, in.address());
             BpfAttr.TestRun.DATA_SIZE_IN.put(attr, data.length);
             BpfAttr.TestRun.DATA_OUT.put(attr, out.address());
             BpfAttr.TestRun.DATA_SIZE_OUT.put(attr, dataOutCapacity);
             BpfAttr.TestRun.REPEAT.put(attr, repeat);
             try {
-                Bpf.call(BpfCommand.PROG_TEST_RUN, attr);
+                Bpf.call(BpfCommand.PROG_TEST_RUN, attr, BpfAttr.TestRun.PROG_FD, fd);
             } catch (BpfException e) {
                 throw e.withContext("test run of program " + info.id());
             }

@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.kernel;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -7,19 +8,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * at once, so that whoever holds it is visible in code and closing it is never forgotten in an
  * error path (use try-with-resources until ownership passes on).
  *
- * <p>Closing is idempotent and thread-safe: the first {@link #close()} wins. Reading {@link #get()}
- * after close throws instead of handing out a number the kernel may already have reused.
+ * <p>The number is reached only through a {@link Lease}, held for as long as a call uses it. An owned
+ * object's fd is shared by every client call on that object, and one of them may release it while
+ * another is in the middle of a syscall: without leases the number could be closed, and handed by
+ * the kernel to another client's new object, between reading it and the syscall that uses it.
+ * {@link #close()} therefore only gives up the owner's reference; the number is closed when the
+ * last lease ends. Closing is idempotent and thread-safe: the first {@link #close()} wins, and a
+ * lease asked for after it is refused instead of handing out a number that may be reused.
  */
 public final class Fd implements AutoCloseable {
 
-    private static final int CLOSED = -1;
     private static final int F_DUPFD_CLOEXEC = 1030;
     private static final int F_GETFD = 1;
 
-    private final AtomicInteger value;
+    private final int number;
+    /** Open leases, plus one while the owner has not closed it; the number is closed at 0. */
+    private final AtomicInteger references = new AtomicInteger(1);
+    private final AtomicBoolean ownerClosed = new AtomicBoolean();
 
-    private Fd(int value) {
-        this.value = new AtomicInteger(value);
+    private Fd(int number) {
+        this.number = number;
     }
 
     /** Takes ownership of a raw fd that the caller will no longer close. */
@@ -30,22 +38,32 @@ public final class Fd implements AutoCloseable {
         return new Fd(raw);
     }
 
-    /** The raw number, for passing to the kernel. The fd stays owned by this object. */
-    public int get() {
-        int raw = value.get();
-        if (raw == CLOSED) {
-            throw new IllegalStateException("file descriptor already closed");
-        }
-        return raw;
+    /**
+     * The right to use the number until the lease is closed; use it in try-with-resources around
+     * the calls that pass the number to the kernel.
+     *
+     * @throws ClosedFdException if the fd was already closed
+     */
+    public Lease lease() {
+        int held;
+        do {
+            held = references.get();
+            if (held == 0 || ownerClosed.get()) {
+                throw new ClosedFdException();
+            }
+        } while (!references.compareAndSet(held, held + 1));
+        return new Lease();
     }
 
     public boolean isOpen() {
-        return value.get() != CLOSED;
+        return !ownerClosed.get();
     }
 
     /** A second, independent fd for the same open file (close-on-exec). */
     public Fd dup() {
-        return duplicate(get());
+        try (Lease lease = lease()) {
+            return duplicate(lease.number());
+        }
     }
 
     /**
@@ -63,13 +81,14 @@ public final class Fd implements AutoCloseable {
     /**
      * Gives up ownership without closing, for handing the fd to code that closes it itself (such as
      * a native library or another process).
+     *
+     * @throws IllegalStateException if it was closed, or a lease still uses it
      */
     public int release() {
-        int raw = value.getAndSet(CLOSED);
-        if (raw == CLOSED) {
-            throw new IllegalStateException("file descriptor already closed");
+        if (!references.compareAndSet(1, 0) || !ownerClosed.compareAndSet(false, true)) {
+            throw new IllegalStateException("file descriptor already closed, or in use");
         }
-        return raw;
+        return number;
     }
 
     /**
@@ -90,17 +109,43 @@ public final class Fd implements AutoCloseable {
         return LibC.INSTANCE.fcntl(raw, F_GETFD, 0) >= 0;
     }
 
+    /** Gives up the owner's reference: the number is closed now, or when the last lease ends. */
     @Override
     public void close() {
-        int raw = value.getAndSet(CLOSED);
-        if (raw != CLOSED) {
-            LibC.INSTANCE.close(raw);
+        if (ownerClosed.compareAndSet(false, true)) {
+            dropReference();
+        }
+    }
+
+    private void dropReference() {
+        if (references.decrementAndGet() == 0) {
+            LibC.INSTANCE.close(number);
         }
     }
 
     @Override
     public String toString() {
-        int raw = value.get();
-        return raw == CLOSED ? "Fd(closed)" : "Fd(" + raw + ")";
+        return ownerClosed.get() ? "Fd(closed)" : "Fd(" + number + ")";
+    }
+
+    /** The use of an fd's number by one call; see {@link Fd#lease()}. */
+    public final class Lease implements AutoCloseable {
+
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        private Lease() {
+        }
+
+        /** The raw number, for passing to the kernel while this lease is open. */
+        public int number() {
+            return number;
+        }
+
+        @Override
+        public void close() {
+            if (ended.compareAndSet(false, true)) {
+                dropReference();
+            }
+        }
     }
 }

@@ -28,7 +28,9 @@ public final class FdInfo {
 
     /** The fdinfo of one of this process's own fds. */
     public static FdInfo ofOwn(Fd fd) {
-        return read(Path.of("/proc/self/fdinfo/" + fd.get()));
+        try (Fd.Lease lease = fd.lease()) {
+            return read(Path.of("/proc/self/fdinfo/" + lease.number()));
+        }
     }
 
     private static FdInfo read(Path file) {

@@ -18,7 +18,7 @@ public final class FdReader {
         NativeBuffer buffer = NativeBuffer.allocate(FIRST_SIZE);
         long capacity = FIRST_SIZE;
         long length = 0;
-        try {
+        try (Fd.Lease lease = fd.lease()) {
             while (true) {
                 if (length == capacity) {
                     NativeBuffer larger = NativeBuffer.allocate(capacity * 2);
@@ -27,7 +27,7 @@ public final class FdReader {
                     buffer = larger;
                     capacity *= 2;
                 }
-                long read = LibC.INSTANCE.read(fd.get(), buffer.pointer().slice(length), capacity - length);
+                long read = LibC.INSTANCE.read(lease.number(), buffer.pointer().slice(length), capacity - length);
                 if (read == 0) {
                     byte[] bytes = new byte[Math.toIntExact(length)];
                     buffer.pointer().get(0, bytes, 0, bytes.length);

@@ -26,8 +26,10 @@ public final class FileSystemType {
     /** The f_type of the filesystem of an open file, which no rename can change under us. */
     public static long of(Fd fd) {
         Pointer buf = Memory.allocateDirect(LibC.RUNTIME, STATFS_SIZE, true);
-        if (LibC.INSTANCE.fstatfs(fd.get(), buf) != 0) {
-            throw new BpfException("fstatfs", LibC.errno());
+        try (Fd.Lease lease = fd.lease()) {
+            if (LibC.INSTANCE.fstatfs(lease.number(), buf) != 0) {
+                throw new BpfException("fstatfs", LibC.errno());
+            }
         }
         return buf.getLong(0);
     }

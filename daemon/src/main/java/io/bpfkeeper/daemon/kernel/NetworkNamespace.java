@@ -152,8 +152,9 @@ public final class NetworkNamespace {
     }
 
     private <T> T enterAndRun(Supplier<T> action) {
-        try (Fd own = open(CALLING_THREADS); Fd target = openTarget()) {
-            if (LibC.INSTANCE.setns(target.get(), CLONE_NEWNET) != 0) {
+        try (Fd own = open(CALLING_THREADS); Fd target = openTarget();
+                Fd.Lease ownLease = own.lease(); Fd.Lease targetLease = target.lease()) {
+            if (LibC.INSTANCE.setns(targetLease.number(), CLONE_NEWNET) != 0) {
                 int errno = LibC.errno();
                 if (errno == Errno.EINVAL) {
                     throw new InvalidTargetException("netns", spec + " is not a network namespace");
@@ -163,7 +164,7 @@ public final class NetworkNamespace {
             try {
                 return action.get();
             } finally {
-                if (LibC.INSTANCE.setns(own.get(), CLONE_NEWNET) != 0) {
+                if (LibC.INSTANCE.setns(ownLease.number(), CLONE_NEWNET) != 0) {
                     // Harmless, since the thread ends now; but it should never happen.
                     log.warn("thread {} could not go back to the daemon's network namespace: {}",
                             Thread.currentThread().getName(), Errno.name(LibC.errno()));

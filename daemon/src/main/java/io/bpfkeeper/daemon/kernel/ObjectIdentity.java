@@ -26,16 +26,15 @@ public record ObjectIdentity(ObjectKind kind, int id) {
         }
         Pointer info = Memory.allocateDirect(LibC.RUNTIME, INFO_PREFIX, true);
         Pointer attr = BpfAttr.zeroed();
-        BpfAttr.Info.BPF_FD.put(attr, fd.get());
         BpfAttr.Info.INFO_LEN.put(attr, INFO_PREFIX);
         BpfAttr.Info.INFO.put(attr, info.address());
-        Bpf.call(BpfCommand.OBJ_GET_INFO_BY_FD, attr);
+        Bpf.call(BpfCommand.OBJ_GET_INFO_BY_FD, attr, BpfAttr.Info.BPF_FD, fd);
         return new ObjectIdentity(kind, info.getInt(kind == ObjectKind.BTF ? BTF_ID_OFFSET : ID_OFFSET));
     }
 
     private static ObjectKind kindOf(Fd fd) {
-        try {
-            Path target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd.get()));
+        try (Fd.Lease lease = fd.lease()) {
+            Path target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + lease.number()));
             return ObjectKind.fromFdLinkTarget(target.toString());
         } catch (IOException e) {
             return null;

@@ -88,9 +88,8 @@ public final class ObjectInfo {
 
     private static void call(Fd fd, Pointer info, int size) {
         Pointer attr = BpfAttr.zeroed();
-        BpfAttr.Info.BPF_FD.put(attr, fd.get());
         BpfAttr.Info.INFO_LEN.put(attr, size);
         BpfAttr.Info.INFO.put(attr, info.address());
-        Bpf.call(BpfCommand.OBJ_GET_INFO_BY_FD, attr);
+        Bpf.call(BpfCommand.OBJ_GET_INFO_BY_FD, attr, BpfAttr.Info.BPF_FD, fd);
     }
 }

@@ -29,7 +29,9 @@ public final class ProgQuery {
 
     /** The ids of the programs attached to the cgroup behind {@code cgroup} at {@code type}. */
     public static int[] cgroup(Fd cgroup, AttachType type) {
-        return query(cgroup.get(), type);
+        try (Fd.Lease lease = cgroup.lease()) {
+            return query(lease.number(), type);
+        }
     }
 
     /** The ids of the programs attached at the tcx or netkit hook {@code type} of device {@code ifindex}. */

@@ -80,18 +80,19 @@ public final class Notifier implements AutoCloseable {
         header.putAddress(MsgHdr.IOV, iovec.address());
         header.putLong(MsgHdr.IOV_LEN, 1);
         Pointer control = null;
-        if (fd != null) {
+        Fd.Lease passed = fd == null ? null : fd.lease();
+        if (passed != null) {
             control = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.cmsgSpace(Integer.BYTES), true);
             control.putLong(MsgHdr.CMSG_LEN, MsgHdr.cmsgLen(Integer.BYTES));
             control.putInt(MsgHdr.CMSG_LEVEL, MsgHdr.SOL_SOCKET);
             control.putInt(MsgHdr.CMSG_TYPE, MsgHdr.SCM_RIGHTS);
-            control.putInt(MsgHdr.CMSG_HEADER, fd.get());
+            control.putInt(MsgHdr.CMSG_HEADER, passed.number());
             header.putAddress(MsgHdr.CONTROL, control.address());
             header.putLong(MsgHdr.CONTROL_LEN, MsgHdr.cmsgSpace(Integer.BYTES));
         }
         long sent;
-        try {
-            sent = SocketCalls.INSTANCE.sendmsg(socket.get(), header, SocketCalls.MSG_NOSIGNAL);
+        try (passed; Fd.Lease sender = socket.lease()) {
+            sent = SocketCalls.INSTANCE.sendmsg(sender.number(), header, SocketCalls.MSG_NOSIGNAL);
         } finally {
             // The header points at these by address: jnr frees direct memory once its Pointer is
             // unreachable, so they must stay reachable until sendmsg returns.

@@ -78,8 +78,8 @@ public final class SystemdService implements AutoCloseable {
     }
 
     private static boolean isSocket(Fd fd) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd.get())).toString().startsWith("socket:");
+        try (Fd.Lease lease = fd.lease()) {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + lease.number())).toString().startsWith("socket:");
         } catch (IOException e) {
             return false;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.bpfkeeper.daemon.testing.Bpftool;
 import io.bpfkeeper.daemon.testing.Eventually;
+import io.bpfkeeper.daemon.testing.FdNumbers;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
 import java.io.IOException;
@@ -41,7 +42,7 @@ class BpfFsTest {
             BpfFs.pin(map.fd(), pin);
 
             try (Fd opened = BpfFs.open(pin)) {
-                assertThat(opened.get()).isNotEqualTo(map.fd().get());
+                assertThat(FdNumbers.of(opened)).isNotEqualTo(FdNumbers.of(map.fd()));
                 assertThat(ObjectIdentity.of(opened)).isEqualTo(new ObjectIdentity(ObjectKind.MAP, map.id()));
             }
         }

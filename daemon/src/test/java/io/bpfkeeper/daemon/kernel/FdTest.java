@@ -3,6 +3,7 @@ package io.bpfkeeper.daemon.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bpfkeeper.daemon.testing.FdNumbers;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,10 +21,11 @@ class FdTest {
     @Test
     void secondCloseDoesNotCloseTheNumberReusedByAnotherFd() {
         BpfMap first = TestMaps.oneEntryArray("first");
-        int number = first.fd().get();
+        int number = FdNumbers.of(first.fd());
         first.close();
         try (BpfMap second = TestMaps.oneEntryArray("second")) {
-            assertThat(second.fd().get()).as("the kernel hands out the lowest free number again").isEqualTo(number);
+            assertThat(FdNumbers.of(second.fd())).as("the kernel hands out the lowest free number again")
+                    .isEqualTo(number);
 
             first.close();
 
@@ -33,38 +35,69 @@ class FdTest {
     }
 
     @Test
-    void getAfterCloseThrowsInsteadOfHandingOutAStaleNumber() {
+    void leaseAfterCloseThrowsInsteadOfHandingOutAStaleNumber() {
         BpfMap map = TestMaps.oneEntryArray("closed");
         map.close();
 
         assertThat(map.fd().isOpen()).isFalse();
-        assertThatThrownBy(() -> map.fd().get()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> FdNumbers.of(map.fd())).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void closingWhileLeasedKeepsTheNumberUntilTheLastLeaseEnds() {
+        BpfMap map = TestMaps.oneEntryArray("leased");
+        Fd.Lease first = map.fd().lease();
+        Fd.Lease second = map.fd().lease();
+        int number = first.number();
+
+        map.close();
+        assertThat(map.fd().isOpen()).isFalse();
+        assertThatThrownBy(() -> map.fd().lease()).as("no new lease once closed")
+                .isInstanceOf(IllegalStateException.class);
+        try (Fd copy = Fd.duplicate(number)) {
+            assertThat(ObjectIdentity.of(copy)).as("a leased number still names the map")
+                    .isEqualTo(new ObjectIdentity(ObjectKind.MAP, map.id()));
+        }
+
+        first.close();
+        first.close();
+        assertThat(Fd.isValid(number)).as("one lease is still open, and a lease ends once").isTrue();
+        second.close();
+        assertThat(Fd.isValid(number)).isFalse();
+    }
+
+    @Test
+    void releaseRefusesWhileLeased() {
+        try (BpfMap map = TestMaps.oneEntryArray("in_use"); Fd.Lease lease = map.fd().lease()) {
+            assertThatThrownBy(() -> map.fd().release()).isInstanceOf(IllegalStateException.class);
+            assertThat(Fd.isValid(lease.number())).isTrue();
+        }
     }
 
     @Test
     void dupIsIndependentOfTheOriginal() {
         try (BpfMap map = TestMaps.oneEntryArray("duped")) {
             Fd copy = map.fd().dup();
-            int copyNumber = copy.get();
+            int copyNumber = FdNumbers.of(copy);
             try (copy) {
-                assertThat(copyNumber).isNotEqualTo(map.fd().get());
+                assertThat(copyNumber).isNotEqualTo(FdNumbers.of(map.fd()));
                 assertThat(ObjectIdentity.of(copy)).isEqualTo(new ObjectIdentity(ObjectKind.MAP, map.id()));
             }
 
             assertThat(Fd.isValid(copyNumber)).isFalse();
-            assertThat(Fd.isValid(map.fd().get())).isTrue();
+            assertThat(Fd.isValid(FdNumbers.of(map.fd()))).isTrue();
         }
     }
 
     @Test
     void closingTheOriginalLeavesTheDupValid() {
         BpfMap map = TestMaps.oneEntryArray("original");
-        int originalNumber = map.fd().get();
+        int originalNumber = FdNumbers.of(map.fd());
         try (Fd copy = map.fd().dup()) {
             map.close();
 
             assertThat(Fd.isValid(originalNumber)).isFalse();
-            assertThat(Fd.isValid(copy.get())).isTrue();
+            assertThat(Fd.isValid(FdNumbers.of(copy))).isTrue();
             assertThat(ObjectIdentity.of(copy)).isEqualTo(new ObjectIdentity(ObjectKind.MAP, map.id()));
         }
     }

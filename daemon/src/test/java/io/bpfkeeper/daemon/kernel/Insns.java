@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.kernel;
 
+import io.bpfkeeper.daemon.testing.FdNumbers;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -36,7 +37,7 @@ final class Insns {
 
     /** {@code dst = map}: the verifier records the map as used by the program. */
     Insns loadMap(int dst, Fd map) {
-        emit(LD_IMM64, dst, BPF_PSEUDO_MAP_FD, map.get());
+        emit(LD_IMM64, dst, BPF_PSEUDO_MAP_FD, FdNumbers.of(map));
         return emit(0, 0, 0, 0);
     }
 

@@ -2,6 +2,7 @@ package io.bpfkeeper.daemon.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bpfkeeper.daemon.testing.FdNumbers;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class ProcessFdsTest {
             for (int i = 0; i < MANY_FDS; i++) {
                 BpfMap map = TestMaps.oneEntryArray("scanned");
                 maps.add(map);
-                mapFds.add(map.fd().get());
+                mapFds.add(FdNumbers.of(map.fd()));
             }
             Set<Integer> found = new TreeSet<>();
 
@@ -52,7 +53,7 @@ class ProcessFdsTest {
 
             new ProcessFds().eachLinkedTo((int) ProcessHandle.current().pid(), programTargets, found::add);
 
-            assertThat(found).doesNotContain(map.fd().get());
+            assertThat(found).doesNotContain(FdNumbers.of(map.fd()));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.kernel;
 
+import io.bpfkeeper.daemon.testing.FdNumbers;
 import jnr.ffi.Pointer;
 
 /**
@@ -14,8 +15,8 @@ public final class TestLinks {
     /** Attaches the program behind {@code program} to the cgroup behind {@code cgroup} with a link. */
     public static Fd cgroupLink(Fd program, Fd cgroup, AttachType type) {
         Pointer attr = BpfAttr.zeroed();
-        attr.putInt(0, program.get()); // link_create.prog_fd
-        attr.putInt(4, cgroup.get()); // link_create.target_fd
+        attr.putInt(0, FdNumbers.of(program)); // link_create.prog_fd
+        attr.putInt(4, FdNumbers.of(cgroup)); // link_create.target_fd
         attr.putInt(8, type.value()); // link_create.attach_type
         return Bpf.callForFd(BpfCommand.LINK_CREATE, attr);
     }

@@ -97,8 +97,8 @@ public final class HoldingProcess implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         Fd fd = BpfFs.open(Path.of(args[0]));
         int lowestFd = Integer.parseInt(args[1]);
-        if (fd.get() < lowestFd) {
-            int moved = LibC.INSTANCE.fcntl(fd.get(), F_DUPFD_CLOEXEC, lowestFd);
+        if (FdNumbers.of(fd) < lowestFd) {
+            int moved = LibC.INSTANCE.fcntl(FdNumbers.of(fd), F_DUPFD_CLOEXEC, lowestFd);
             if (moved < 0) {
                 throw new IllegalStateException("fcntl(F_DUPFD_CLOEXEC, " + lowestFd + "): errno " + LibC.errno());
             }
@@ -109,7 +109,7 @@ public final class HoldingProcess implements AutoCloseable {
             // Kept open until the process is killed.
             fd.dup();
         }
-        System.out.println(READY + fd.get());
+        System.out.println(READY + FdNumbers.of(fd));
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
     }

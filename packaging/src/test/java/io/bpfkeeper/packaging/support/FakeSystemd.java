@@ -1,6 +1,7 @@
 package io.bpfkeeper.packaging.support;
 
 import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.testing.FdNumbers;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import java.io.File;
 import java.io.IOException;
@@ -111,8 +112,8 @@ public final class FakeSystemd implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(SocketActivate.executable().toString());
         command.add(Long.toString(ProcessHandle.current().pid()));
-        command.add(listeningSocket.get() + ":" + SOCKET_NAME);
-        fdStore.forEach((name, fds) -> fds.forEach(fd -> command.add(fd.get() + ":" + name)));
+        command.add(FdNumbers.of(listeningSocket) + ":" + SOCKET_NAME);
+        fdStore.forEach((name, fds) -> fds.forEach(fd -> command.add(FdNumbers.of(fd) + ":" + name)));
         command.addAll(List.of("--", Repository.root().resolve("bin/bpfkeeperd").toString(),
                 "--socket", ownSocket().toString(),
                 "--pin-root", pinRoot.toString(),

@@ -5,6 +5,7 @@ import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.systemd.MsgHdr;
 import io.bpfkeeper.daemon.systemd.SocketCalls;
 import io.bpfkeeper.daemon.systemd.UnixAddress;
+import io.bpfkeeper.daemon.testing.FdNumbers;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public final class UnixSockets {
     public static Fd listen(Path path) {
         Fd socket = open(SocketCalls.SOCK_STREAM);
         bind(socket, path);
-        if (Calls.INSTANCE.listen(socket.get(), BACKLOG) < 0) {
+        if (Calls.INSTANCE.listen(FdNumbers.of(socket), BACKLOG) < 0) {
             throw failure("listen", path, socket);
         }
         return socket;
@@ -82,7 +83,7 @@ public final class UnixSockets {
         header.putLong(MsgHdr.CONTROL_LEN, controlSize);
         long received;
         try {
-            received = Calls.INSTANCE.recvmsg(socket.get(), header, SocketCalls.MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+            received = Calls.INSTANCE.recvmsg(FdNumbers.of(socket), header, SocketCalls.MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
         } finally {
             Reference.reachabilityFence(data);
             Reference.reachabilityFence(iovec);
@@ -134,7 +135,7 @@ public final class UnixSockets {
     private static void bind(Fd socket, Path path) {
         UnixAddress address = new UnixAddress(path.toAbsolutePath().toString());
         Pointer sockaddr = address.toSockaddr();
-        int result = Calls.INSTANCE.bind(socket.get(), sockaddr, address.length());
+        int result = Calls.INSTANCE.bind(FdNumbers.of(socket), sockaddr, address.length());
         Reference.reachabilityFence(sockaddr);
         if (result < 0) {
             throw failure("bind", path, socket);

@@ -200,7 +200,9 @@ public final class ElfLoader {
                         + mismatch, option, messages.text());
             }
             // libbpf dups the fd, so the caller's map stays its own.
-            check(libbpf.bpf_map__reuse_fd(map, entry.getValue().fd().get()), "reuse map " + existing.id(), messages);
+            try (Fd.Lease reused = entry.getValue().fd().lease()) {
+                check(libbpf.bpf_map__reuse_fd(map, reused.number()), "reuse map " + existing.id(), messages);
+            }
         }
     }
 

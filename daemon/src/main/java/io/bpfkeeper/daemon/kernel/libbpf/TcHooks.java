@@ -46,8 +46,8 @@ public final class TcHooks {
      */
     public static Filter attach(int ifindex, int attachPoint, Fd program, int priority, int handle) {
         try (LibbpfLog.Capture messages = LibbpfLog.capture(); NativeBuffer hook = hook(ifindex, attachPoint);
-                NativeBuffer options = options(priority, handle)) {
-            TcOptsLayout.PROG_FD.put(options.pointer(), program.get());
+                NativeBuffer options = options(priority, handle); Fd.Lease programLease = program.lease()) {
+            TcOptsLayout.PROG_FD.put(options.pointer(), programLease.number());
             int result = libbpf.bpf_tc_attach(hook.pointer(), options.pointer());
             if (result < 0) {
                 throw failure("bpf_tc_attach", result, messages);

@@ -24,10 +24,9 @@ public final class BpfIterator {
     /** The iterator link of {@code program} (BPF_LINK_CREATE, BPF_TRACE_ITER); it holds the program. */
     public static Fd attach(BpfProgram program) {
         Pointer attr = BpfAttr.zeroed();
-        BpfAttr.LinkCreate.PROG_FD.put(attr, program.fd().get());
         BpfAttr.LinkCreate.ATTACH_TYPE.put(attr, TRACE_ITER.value());
         try {
-            return Bpf.callForFd(BpfCommand.LINK_CREATE, attr);
+            return Bpf.callForFd(BpfCommand.LINK_CREATE, attr, BpfAttr.LinkCreate.PROG_FD, program.fd());
         } catch (BpfException e) {
             throw e.withContext("attach iterator " + program);
         }
@@ -36,9 +35,8 @@ public final class BpfIterator {
     /** A new pass of the iterator {@code link} (BPF_ITER_CREATE), to read to its end and close. */
     public static Fd open(Fd link) {
         Pointer attr = BpfAttr.zeroed();
-        BpfAttr.IterCreate.LINK_FD.put(attr, link.get());
         try {
-            return Bpf.callForFd(BpfCommand.ITER_CREATE, attr);
+            return Bpf.callForFd(BpfCommand.ITER_CREATE, attr, BpfAttr.IterCreate.LINK_FD, link);
         } catch (BpfException e) {
             throw e.withContext("open iterator link");
         }

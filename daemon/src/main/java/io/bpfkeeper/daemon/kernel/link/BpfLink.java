@@ -46,11 +46,11 @@ public final class BpfLink implements KernelObject {
      */
     static BpfLink create(BpfProgram program, int target, AttachType type, int flags, AttachOptions options) {
         Pointer attr = BpfAttr.zeroed();
-        BpfAttr.LinkCreate.PROG_FD.put(attr, program.fd().get());
         BpfAttr.LinkCreate.TARGET_FD.put(attr, target);
         BpfAttr.LinkCreate.ATTACH_TYPE.put(attr, type.value());
         BpfAttr.LinkCreate.FLAGS.put(attr, flags);
-        return wrap(Bpf.callForFd(BpfCommand.LINK_CREATE, attr), program.name(), options);
+        return wrap(Bpf.callForFd(BpfCommand.LINK_CREATE, attr, BpfAttr.LinkCreate.PROG_FD, program.fd()),
+                program.name(), options);
     }
 
     /**
@@ -113,9 +113,8 @@ public final class BpfLink implements KernelObject {
      */
     public void detach() {
         Pointer attr = BpfAttr.zeroed();
-        BpfAttr.LinkDetach.LINK_FD.put(attr, fd.get());
         try {
-            Bpf.call(BpfCommand.LINK_DETACH, attr);
+            Bpf.call(BpfCommand.LINK_DETACH, attr, BpfAttr.LinkDetach.LINK_FD, fd);
         } catch (BpfException e) {
             throw e.withContext("detach link " + id());
         }

@@ -58,8 +58,8 @@ public final class Cgroup {
 
     public static BpfLink attach(BpfProgram program, Options options) {
         requireFit(program, options.attachType());
-        try (Fd directory = open(options.cgroup())) {
-            return BpfLink.create(program, directory.get(), options.attachType(), 0, options);
+        try (Fd directory = open(options.cgroup()); Fd.Lease target = directory.lease()) {
+            return BpfLink.create(program, target.number(), options.attachType(), 0, options);
         } catch (BpfException e) {
             throw e.withContext("attach cgroup link to " + options.cgroup() + " at " + options.attachType());
         }

@@ -55,8 +55,8 @@ final class PerfEvent {
 
     /** Links the program to the event, and closes the event's fd: the link holds the event now. */
     static BpfLink attach(BpfProgram program, Fd event, AttachOptions options) {
-        try (event) {
-            return BpfLink.create(program, event.get(), PERF_EVENT, 0, options);
+        try (event; Fd.Lease target = event.lease()) {
+            return BpfLink.create(program, target.number(), PERF_EVENT, 0, options);
         }
     }
 }

@@ -120,10 +120,10 @@ public final class RouteNetlink implements AutoCloseable {
 
     /** One datagram to the kernel, which an unconnected netlink socket sends to by default. */
     private void send(String operation, ByteBuffer request) {
-        try (NativeBuffer buffer = NativeBuffer.copyOf(request.array())) {
+        try (NativeBuffer buffer = NativeBuffer.copyOf(request.array()); Fd.Lease lease = socket.lease()) {
             long sent;
             do {
-                sent = LibC.INSTANCE.send(socket.get(), buffer.pointer(), request.capacity(), 0);
+                sent = LibC.INSTANCE.send(lease.number(), buffer.pointer(), request.capacity(), 0);
             } while (sent < 0 && LibC.errno() == Errno.EINTR);
             if (sent < 0) {
                 throw new BpfException(operation + ": send", LibC.errno());
@@ -147,9 +147,11 @@ public final class RouteNetlink implements AutoCloseable {
 
     private long recv(String operation, int flags) {
         long size;
-        do {
-            size = LibC.INSTANCE.recv(socket.get(), received.pointer(), receivedCapacity, flags);
-        } while (size < 0 && LibC.errno() == Errno.EINTR);
+        try (Fd.Lease lease = socket.lease()) {
+            do {
+                size = LibC.INSTANCE.recv(lease.number(), received.pointer(), receivedCapacity, flags);
+            } while (size < 0 && LibC.errno() == Errno.EINTR);
+        }
         if (size < 0) {
             throw new BpfException(operation + ": recv", LibC.errno());
         }
