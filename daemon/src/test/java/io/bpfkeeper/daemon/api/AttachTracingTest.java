@@ -10,15 +10,13 @@ import io.bpfkeeper.daemon.testing.Bpftool;
 import io.bpfkeeper.daemon.testing.Counters;
 import io.bpfkeeper.daemon.testing.DaemonOnPrivateBpffs;
 import io.bpfkeeper.daemon.testing.Eventually;
+import io.bpfkeeper.daemon.testing.KernelFeature;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.AttachRequest;
-import io.bpfkeeper.protocol.client.VarlinkCallException;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Hook;
 import io.bpfkeeper.protocol.types.Kind;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -58,26 +56,32 @@ class AttachTracingTest extends DaemonOnPrivateBpffs {
         assertThat(Counters.read(client, getpid.counter())).isEqualTo(CALLS);
     }
 
-    /**
-     * Kernels built without kprobe events (as this project's test machines are) cannot attach kprobes
-     * at all; there the daemon must say so and point to fentry, which the next test proves works.
-     */
+    /** Where the kernel has no kprobe events, the daemon says so and points to fentry. */
     @Test
-    void kprobeLinkCountsGetpgidCallsOrTheErrorSaysWhatTheKernelLacks() {
+    void kprobeAttachOnAKernelWithoutKprobeEventsSaysWhatItLacks() {
+        KernelFeature.KPROBE_EVENTS.requireAbsent();
         Counters.Loaded getpgid = Counters.load(client,
                 Counters.countingThisThread("getpgid", "getpgid_kprobe"), "getpgid_kprobe");
-        AttachRequest request = AttachRequest.onFunction(getpgid.program().id(), Hook.KPROBE, GETPGID_FUNCTION);
 
-        if (!Files.exists(Path.of("/sys/bus/event_source/devices/kprobe"))) {
-            var failure = expectError(BpfkeeperInterface.KERNEL_ERROR, () -> client.attach(request));
-            assertThat(failure.parameters().get("hint").asText())
-                    .contains("no kprobe events", "CONFIG_KPROBE_EVENTS", "fentry");
-            assertThat(failure.getMessage()).contains("attach kprobe link to " + GETPGID_FUNCTION);
-            assertThat(client.list(Kind.LINK, null)).isEmpty();
-            return;
-        }
-        BpfObject link = client.attach(request);
+        var failure = expectError(BpfkeeperInterface.KERNEL_ERROR, () -> client.attach(
+                AttachRequest.onFunction(getpgid.program().id(), Hook.KPROBE, GETPGID_FUNCTION)));
+
+        assertThat(failure.parameters().get("hint").asText())
+                .contains("no kprobe events", "CONFIG_KPROBE_EVENTS", "fentry");
+        assertThat(failure.getMessage()).contains("attach kprobe link to " + GETPGID_FUNCTION);
+        assertThat(client.list(Kind.LINK, null)).isEmpty();
+    }
+
+    @Test
+    void kprobeLinkCountsGetpgidCallsUntilReleased() {
+        KernelFeature.KPROBE_EVENTS.require();
+        Counters.Loaded getpgid = Counters.load(client,
+                Counters.countingThisThread("getpgid", "getpgid_kprobe"), "getpgid_kprobe");
+
+        BpfObject link = client.attach(AttachRequest.onFunction(getpgid.program().id(), Hook.KPROBE,
+                GETPGID_FUNCTION));
         assertThat(link.link().target().function()).isEqualTo(GETPGID_FUNCTION);
+        assertThat(Bpftool.linkShow((int) link.id()).get("prog_id").asLong()).isEqualTo(getpgid.program().id());
         callGetpgid();
         assertThat(Counters.read(client, getpgid.counter())).isEqualTo(CALLS);
 
@@ -88,25 +92,27 @@ class AttachTracingTest extends DaemonOnPrivateBpffs {
         assertThat(Counters.read(client, getpgid.counter())).isEqualTo(CALLS);
     }
 
+    /** Where the kernel refuses every program that needs a BPF trampoline, the load says EPERM. */
+    @Test
+    void fentryLoadOnAKernelWithoutTrampolinesIsRefusedWithEperm() {
+        KernelFeature.BPF_TRAMPOLINES.requireAbsent();
+
+        var refused = expectError(BpfkeeperInterface.KERNEL_ERROR, () -> Counters.load(client,
+                Counters.countingThisThread("getpgid", "getpgid_fentry"), "getpgid_fentry"));
+
+        assertThat(refused.parameters().get("errnoName").asText()).isEqualTo("EPERM");
+        assertThat(client.list(Kind.PROGRAM, null)).isEmpty();
+    }
+
     /**
      * The function comes from the load, and a different one is refused. An fentry link cannot be
      * forced off its hook: Detach says so and leaves it; Release ends it.
-     *
-     * <p>This project's test machines run a kernel that refuses to load any program that needs a BPF
-     * trampoline (fentry, fexit, fmod_ret, lsm) with EPERM before verifying it, bpftool's loads too;
-     * there the test can only show that refusal, and the attach itself is untested.
      */
     @Test
     void fentryLinkCountsCallsOfTheFunctionItWasLoadedForUntilReleased() {
-        Counters.Loaded getpgid;
-        try {
-            getpgid = Counters.load(client, Counters.countingThisThread("getpgid", "getpgid_fentry"),
-                    "getpgid_fentry");
-        } catch (VarlinkCallException refused) {
-            assertThat(refused.error()).isEqualTo(BpfkeeperInterface.KERNEL_ERROR);
-            assertThat(refused.parameters().get("errnoName").asText()).isEqualTo("EPERM");
-            return;
-        }
+        KernelFeature.BPF_TRAMPOLINES.require();
+        Counters.Loaded getpgid = Counters.load(client, Counters.countingThisThread("getpgid", "getpgid_fentry"),
+                "getpgid_fentry");
         var mismatch = expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> client.attach(
                 AttachRequest.onFunction(getpgid.program().id(), Hook.FENTRY, "bpfkeeper_no_such_function")));
         assertThat(mismatch.parameters().get("parameter").asText()).isEqualTo("function");
