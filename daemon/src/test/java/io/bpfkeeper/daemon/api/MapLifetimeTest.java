@@ -13,6 +13,7 @@ import io.bpfkeeper.daemon.testing.TestDaemon;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
 import io.bpfkeeper.protocol.types.BpfObject;
+import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -53,18 +54,41 @@ class MapLifetimeTest {
         }
     }
 
+    /** The client's session map going away proves that the daemon has handled the disconnect. */
     @Test
-    void daemonMapOutlivesItsClient() throws Exception {
+    void daemonMapOutlivesItsClient() {
         try (TestDaemon daemon = TestDaemon.start(bpffs.path())) {
-            int id;
+            int kept;
+            int session;
             try (BpfkeeperClient client = daemon.client()) {
-                id = (int) client.createMap(CreateMapRequest.of("kept", "array", 4, 4, 8)).id();
+                kept = (int) client.createMap(CreateMapRequest.of("kept", "array", 4, 4, 8)).id();
+                session = (int) client.createMap(CreateMapRequest.of("session", "array", 4, 4, 8)
+                        .withLifetime(Lifetime.SESSION)).id();
             }
-            Thread.sleep(200);
-            assertThat(KernelIds.exists(ObjectKind.MAP, id)).isTrue();
+            Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(ObjectKind.MAP, session),
+                    "the session map " + session + " freed after its client disconnected");
+            assertThat(KernelIds.exists(ObjectKind.MAP, kept)).isTrue();
             try (BpfkeeperClient other = daemon.client()) {
-                assertThat(other.get(io.bpfkeeper.protocol.types.Kind.MAP, id).lifetime()).isEqualTo(Lifetime.DAEMON);
+                assertThat(other.get(Kind.MAP, kept).lifetime()).isEqualTo(Lifetime.DAEMON);
             }
+        }
+    }
+
+    @Test
+    void closingOneConnectionLeavesTheSessionObjectsOfAnother() {
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); BpfkeeperClient staying = daemon.client()) {
+            int stays = (int) staying.createMap(CreateMapRequest.of("stays", "array", 4, 4, 8)
+                    .withLifetime(Lifetime.SESSION)).id();
+            int leaves;
+            try (BpfkeeperClient leaving = daemon.client()) {
+                leaves = (int) leaving.createMap(CreateMapRequest.of("leaves", "array", 4, 4, 8)
+                        .withLifetime(Lifetime.SESSION)).id();
+            }
+            Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(ObjectKind.MAP, leaves),
+                    "the leaving connection's map " + leaves + " freed");
+
+            assertThat(KernelIds.exists(ObjectKind.MAP, stays)).as("the other connection's session map").isTrue();
+            assertThat(staying.get(Kind.MAP, stays).lifetime()).isEqualTo(Lifetime.SESSION);
         }
     }
 }
