@@ -7,9 +7,9 @@ import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.testing.Bpftool;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.OtherUser;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
 import io.bpfkeeper.daemon.testing.TestDaemon;
+import io.bpfkeeper.daemon.testing.TestUser;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
@@ -30,25 +30,26 @@ class OwnershipTest {
 
     @Test
     void anotherUserCanReadButNotChangeRootsMap() throws Exception {
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); BpfkeeperClient root = daemon.client()) {
-            daemon.openSocketToEveryone();
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); BpfkeeperClient root = daemon.client();
+                TestUser stranger = TestUser.create()) {
+            daemon.admit(stranger);
             int id = (int) root.createMap(CreateMapRequest.of("roots", "hash", 4, 4, 4)).id();
             root.mapUpdate(id, "01000000", "01000000", null);
 
-            try (BpfkeeperClient nobody = new BpfkeeperClient(OtherUser.connect(daemon.socket(), OtherUser.NOBODY))) {
-                assertThat(nobody.get(Kind.MAP, id).owner().uid()).isZero();
-                assertThat(nobody.mapLookup(id, "01000000")).isPresent();
-                assertThat(nobody.list(null, null)).hasSize(1);
+            try (BpfkeeperClient strangers = stranger.client(daemon.socket())) {
+                assertThat(strangers.get(Kind.MAP, id).owner().uid()).isZero();
+                assertThat(strangers.mapLookup(id, "01000000")).isPresent();
+                assertThat(strangers.list(null, null)).hasSize(1);
 
-                var denied = expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> nobody.release(Kind.MAP, id));
+                var denied = expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> strangers.release(Kind.MAP, id));
                 assertThat(denied.parameters().get("ownerUid").asInt()).isZero();
-                assertThat(denied.parameters().get("callerUid").asInt()).isEqualTo(OtherUser.NOBODY);
+                assertThat(denied.parameters().get("callerUid").asInt()).isEqualTo(stranger.uid());
                 expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                        () -> nobody.mapUpdate(id, "01000000", "02000000", null));
-                expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> nobody.mapDelete(id, "01000000"));
+                        () -> strangers.mapUpdate(id, "01000000", "02000000", null));
+                expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> strangers.mapDelete(id, "01000000"));
                 expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                        () -> nobody.mapUpdateBatch(id, List.of(new Entry("02000000", "02000000")), null));
-                expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> nobody.pin(Kind.MAP, id, "stolen"));
+                        () -> strangers.mapUpdateBatch(id, List.of(new Entry("02000000", "02000000")), null));
+                expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> strangers.pin(Kind.MAP, id, "stolen"));
             }
             assertThat(KernelIds.exists(ObjectKind.MAP, id)).isTrue();
             assertThat(Bpftool.mapLookup(id, HexFormat.of().parseHex("01000000")))
@@ -59,16 +60,17 @@ class OwnershipTest {
 
     @Test
     void anotherUserOwnsWhatItCreatesAndRootMayReleaseIt() throws Exception {
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); BpfkeeperClient root = daemon.client()) {
-            daemon.openSocketToEveryone();
-            try (BpfkeeperClient nobody = new BpfkeeperClient(OtherUser.connect(daemon.socket(), OtherUser.NOBODY))) {
-                BpfObject own = nobody.createMap(CreateMapRequest.of("nobodys", "array", 4, 4, 1));
-                assertThat(own.owner().uid()).isEqualTo(OtherUser.NOBODY);
-                assertThat(own.owner().gid()).isEqualTo(OtherUser.NOBODY);
-                nobody.mapUpdate(own.id(), "00000000", "07000000", null);
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); BpfkeeperClient root = daemon.client();
+                TestUser stranger = TestUser.create()) {
+            daemon.admit(stranger);
+            try (BpfkeeperClient strangers = stranger.client(daemon.socket())) {
+                BpfObject own = strangers.createMap(CreateMapRequest.of("users", "array", 4, 4, 1));
+                assertThat(own.owner().uid()).isEqualTo(stranger.uid());
+                assertThat(own.owner().gid()).isEqualTo(stranger.gid());
+                strangers.mapUpdate(own.id(), "00000000", "07000000", null);
 
-                BpfObject second = nobody.createMap(CreateMapRequest.of("second", "array", 4, 4, 1));
-                nobody.release(Kind.MAP, second.id());
+                BpfObject second = strangers.createMap(CreateMapRequest.of("second", "array", 4, 4, 1));
+                strangers.release(Kind.MAP, second.id());
                 root.release(Kind.MAP, own.id());
                 assertThat(root.list(null, null)).isEmpty();
             }
