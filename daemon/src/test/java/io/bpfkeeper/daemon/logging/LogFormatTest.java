@@ -1,11 +1,13 @@
 package io.bpfkeeper.daemon.logging;
 
+import static io.bpfkeeper.daemon.testing.CallErrors.expectError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
+import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
 import io.bpfkeeper.protocol.types.Kind;
@@ -56,7 +58,7 @@ class LogFormatTest {
                 long id = client.createMap(CreateMapRequest.of("audited", "hash", 4, 8, 8)).id();
                 client.get(Kind.MAP, id);
                 client.list(null, null);
-                org.assertj.core.api.Assertions.catchThrowable(() -> client.release(Kind.MAP, Integer.MAX_VALUE));
+                expectError(BpfkeeperInterface.NO_SUCH_OBJECT, () -> client.release(Kind.MAP, Integer.MAX_VALUE));
             }
         } finally {
             daemon.destroy();

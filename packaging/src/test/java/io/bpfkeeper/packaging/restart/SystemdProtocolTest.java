@@ -2,6 +2,8 @@ package io.bpfkeeper.packaging.restart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bpfkeeper.daemon.kernel.KernelIds;
+import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.testing.Eventually;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
@@ -73,13 +75,20 @@ class SystemdProtocolTest {
             systemd.start();
             long unpinned;
             long pinned;
+            long session;
             try (BpfkeeperClient client = systemd.client()) {
                 unpinned = client.createMap(CreateMapRequest.of("unpinned", "array", 4, 8, 1)).id();
                 pinned = client.createMap(CreateMapRequest.of("pinned", "array", 4, 8, 1).withPin("pinned")).id();
-                client.createMap(CreateMapRequest.of("session", "array", 4, 8, 1).withLifetime(Lifetime.SESSION));
+                session = client.createMap(CreateMapRequest.of("session", "array", 4, 8, 1)
+                        .withLifetime(Lifetime.SESSION)).id();
 
                 systemd.stop();
             }
+
+            Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(ObjectKind.MAP, (int) session),
+                    "the session map " + session + " freed by the stop");
+            assertThat(KernelIds.exists(ObjectKind.MAP, (int) unpinned)).as("held by the fd store").isTrue();
+            assertThat(KernelIds.exists(ObjectKind.MAP, (int) pinned)).as("held by its pin").isTrue();
 
             assertThat(systemd.notificationsOfThisRun()).anyMatch(message -> message.startsWith("STOPPING=1\n"));
             assertThat(systemd.log())
@@ -144,16 +153,19 @@ class SystemdProtocolTest {
                     .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(new File("/dev/null"));
             builder.environment().remove("NOTIFY_SOCKET");
             Process daemon = builder.start();
+            long doomed;
             try {
                 Eventually.until(Duration.ofMinutes(2), () -> Files.exists(socket) || !daemon.isAlive(),
                         "the daemon serving " + socket);
                 try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
-                    client.createMap(CreateMapRequest.of("doomed", "array", 4, 8, 1));
+                    doomed = client.createMap(CreateMapRequest.of("doomed", "array", 4, 8, 1)).id();
                 }
             } finally {
                 daemon.destroy();
                 daemon.waitFor(1, TimeUnit.MINUTES);
             }
+            Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(ObjectKind.MAP, (int) doomed),
+                    "map " + doomed + " freed with the daemon, which had no fd store to leave it in");
             assertThat(Files.readString(log))
                     .contains("no systemd fd store: unpinned daemon-lifetime objects will not survive this daemon")
                     .contains("released 1 unpinned daemon-lifetime objects: without systemd's fd store they do not"
