@@ -26,8 +26,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "state directory (default: ${DEFAULT-VALUE})")
     Path stateDir = DaemonConfig.DEFAULT_STATE_DIR;
 
-    @Option(names = "--max-message-size", paramLabel = "BYTES",
-            description = "largest Varlink message accepted (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-message-size", paramLabel = "BYTES", converter = MessageSizeConverter.class,
+            description = "largest Varlink message accepted, from " + DaemonConfig.MIN_MAX_MESSAGE_BYTES + " to "
+                    + DaemonConfig.MAX_MAX_MESSAGE_BYTES + " (default: ${DEFAULT-VALUE})")
     long maxMessageBytes = DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES;
 
     @Option(names = "--metrics-address", paramLabel = "HOST:PORT|off", converter = MetricsAddressConverter.class,
@@ -52,8 +53,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         logFormat.apply();
-        Daemon daemon = new Daemon(new DaemonConfig(socket, pinRoot, stateDir, maxMessageBytes,
-                new MetricsConfig(metricsAddress, programStats)), List.of());
+        Daemon daemon = new Daemon(config(), List.of());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
@@ -62,6 +62,25 @@ public final class Main implements Callable<Integer> {
         daemon.start();
         stopped.await();
         return 0;
+    }
+
+    /** The configuration the flags describe. */
+    DaemonConfig config() {
+        return new DaemonConfig(socket, pinRoot, stateDir, maxMessageBytes, new MetricsConfig(metricsAddress,
+                programStats));
+    }
+
+    static final class MessageSizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return DaemonConfig.requireUsableMaxMessageBytes(Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a number of bytes");
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     static final class MetricsAddressConverter implements CommandLine.ITypeConverter<InetSocketAddress> {

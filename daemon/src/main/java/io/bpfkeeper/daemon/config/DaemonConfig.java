@@ -17,8 +17,26 @@ public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMes
     public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/bpfkeeper");
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 16L * 1024 * 1024;
+    /** Room for any call but the largest batches; smaller limits would refuse ordinary calls. */
+    public static final long MIN_MAX_MESSAGE_BYTES = 4096;
+    /** A message is held whole while it is parsed: a larger limit would let one client take the heap. */
+    public static final long MAX_MAX_MESSAGE_BYTES = 256L * 1024 * 1024;
+
     /** The socket is for root and the bpfkeeper group. */
     public static final String SOCKET_PERMISSIONS = "rw-rw----";
+
+    public DaemonConfig {
+        requireUsableMaxMessageBytes(maxMessageBytes);
+    }
+
+    /** Returns {@code bytes} if it is a usable limit on a message's size; throws IllegalArgumentException if not. */
+    public static long requireUsableMaxMessageBytes(long bytes) {
+        if (bytes < MIN_MAX_MESSAGE_BYTES || bytes > MAX_MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("the largest message must be from " + MIN_MAX_MESSAGE_BYTES + " to "
+                    + MAX_MAX_MESSAGE_BYTES + " bytes, not " + bytes);
+        }
+        return bytes;
+    }
 
     /** Without metrics, as in-process test daemons run. */
     public DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes) {
