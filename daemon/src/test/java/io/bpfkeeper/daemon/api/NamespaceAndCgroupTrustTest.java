@@ -89,8 +89,8 @@ class NamespaceAndCgroupTrustTest {
 
     /**
      * A FIFO once blocked a worker for good when named as a namespace. Eight at once, named by path
-     * and as a name under /run/netns, now each get an error at once, and root's List still answers
-     * within a second.
+     * and as a name under /run/netns, now each get an error at once, root's List still answers
+     * within a second, and Explain, which looks in every namespace named there, answers too.
      */
     @Test
     void fifosNamedAsANamespaceFailAtOnceAndTheDaemonKeepsAnswering() throws Exception {
@@ -118,6 +118,9 @@ class NamespaceAndCgroupTrustTest {
             long before = System.nanoTime();
             root.list(Kind.PROGRAM, null);
             assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(1));
+            // Explain looks in every namespace named under /run/netns, and passes over the FIFO there.
+            Future<?> explained = calls.submit(() -> root.explain(Kind.PROGRAM, xdp.program().id()));
+            explained.get(QUICKLY.toSeconds(), TimeUnit.SECONDS);
             // Every worker is free: as many attaches as there are workers, and more, get answers.
             for (BpfkeeperClient each : attackers) {
                 expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> each.attach(
