@@ -28,9 +28,9 @@ final class AttachCommand extends DaemonCommand {
     @Option(names = "--interface", paramLabel = "DEVICE", description = "The network device (xdp, tcx, tc).")
     String interfaceName;
 
-    @Option(names = "--netns", paramLabel = "NAME|PATH",
-            description = "The device's network namespace: a name under /run/netns, or a path such as"
-                    + " /proc/PID/ns/net.")
+    @Option(names = "--netns", paramLabel = "NAME|pid:PID",
+            description = "The device's network namespace: a name under /run/netns, or pid:PID for a process"
+                    + " of your own.")
     String netns;
 
     @Option(names = "--direction", paramLabel = "ingress|egress", description = "tcx, tc; cgroup for cgroup_skb.")

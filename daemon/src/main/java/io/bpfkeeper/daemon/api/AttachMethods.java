@@ -83,7 +83,7 @@ final class AttachMethods {
             return;
         }
         Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;
-        BpfLink link = kernelCall(() -> link(hook, params, program.kernelObject()));
+        BpfLink link = kernelCall(() -> link(hook, params, program.kernelObject(), call));
         // The program's name as the client knows it: the kernel keeps only 15 bytes of it.
         OwnedObject owned = api.takeOwnership(call, Kind.LINK, link, program.name(), link.typeName(), lifetime,
                 labels, pin);
@@ -102,8 +102,9 @@ final class AttachMethods {
         if (params.has("pin")) {
             throw ApiErrors.invalidArgument("pin", "the kernel holds a tc filter, and there is no fd of it to pin");
         }
-        Attachment filter = kernelCall(() -> Tc.attach(program.kernelObject(), new Tc.Options(device(params),
-                direction(params), (int) filterNumber(params, "priority"), (int) filterNumber(params, "handle"))));
+        Attachment filter = kernelCall(() -> Tc.attach(program.kernelObject(), new Tc.Options(
+                device(params, call), direction(params), (int) filterNumber(params, "priority"),
+                (int) filterNumber(params, "handle"))));
         OwnedObject owned = api.recordAttachment(call, filter, program.name(), labels);
         Audit.changed(call.connection(), "attached " + program + " as " + owned + ": " + filter);
         call.reply(Map.of("object", ObjectViews.view(owned)));
@@ -158,16 +159,19 @@ final class AttachMethods {
         return all;
     }
 
-    private static BpfLink link(Hook hook, Params params, BpfProgram program) throws VarlinkError {
+    private static BpfLink link(Hook hook, Params params, BpfProgram program, CallContext call) throws VarlinkError {
         switch (hook) {
             case XDP:
-                return Xdp.attach(program, new Xdp.Options(device(params),
+                return Xdp.attach(program, new Xdp.Options(device(params, call),
                         params.has("mode") ? Xdp.Mode.valueOf(params.string("mode").toUpperCase(Locale.ROOT)) : null));
             case TCX:
-                return Tcx.attach(program, new Tcx.Options(device(params), direction(params)));
+                return Tcx.attach(program, new Tcx.Options(device(params, call), direction(params)));
             case CGROUP:
-                return Cgroup.attach(program, new Cgroup.Options(path(params, "cgroup"), cgroupAttachType(params,
-                        program)));
+                AttachType attachType = cgroupAttachType(params, program);
+                // The open directory is what the attach is made to: its path may mean another one by then.
+                try (Cgroup.Directory cgroup = Cgroup.open(path(params, "cgroup"))) {
+                    return Cgroup.attach(program, cgroup, attachType);
+                }
             case TRACEPOINT:
                 return Tracepoint.attach(program, new Tracepoint.Options(params.string("category"),
                         params.string("name")));
@@ -183,9 +187,9 @@ final class AttachMethods {
         }
     }
 
-    private static NetDevice device(Params params) {
-        NetworkNamespace netns = params.has("netns") ? NetworkNamespace.of(params.string("netns"))
-                : NetworkNamespace.DAEMONS_OWN;
+    private static NetDevice device(Params params, CallContext call) {
+        NetworkNamespace netns = params.has("netns") ? NetworkNamespace.of(params.string("netns"),
+                call.connection().uid()) : NetworkNamespace.DAEMONS_OWN;
         return new NetDevice(params.string("interface"), netns);
     }
 

@@ -4,6 +4,7 @@ import io.bpfkeeper.daemon.kernel.AttachType;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.LinkInfo;
+import io.bpfkeeper.daemon.kernel.Mounts;
 import io.bpfkeeper.daemon.kernel.ProgQuery;
 import io.bpfkeeper.daemon.kernel.ProgramType;
 import java.io.IOException;

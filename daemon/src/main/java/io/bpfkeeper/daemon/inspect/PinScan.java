@@ -6,6 +6,7 @@ import io.bpfkeeper.daemon.kernel.DirectoryReader;
 import io.bpfkeeper.daemon.kernel.DirectoryReader.DirectoryVersion;
 import io.bpfkeeper.daemon.kernel.DirectoryReader.FileVersion;
 import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.kernel.Mounts;
 import io.bpfkeeper.daemon.kernel.ObjectIdentity;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -17,12 +17,14 @@ public final class Errno {
     public static final int ENODEV = 19;
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
+    public static final int ENFILE = 23;
     public static final int EMFILE = 24;
     public static final int ENOSPC = 28;
     public static final int ERANGE = 34;
     public static final int ENOSYS = 38;
     public static final int ELOOP = 40;
     public static final int EOPNOTSUPP = 95;
+    public static final int ETIMEDOUT = 110;
     /** The kernel-internal "not supported" that bpf() leaks to user space for some map operations. */
     public static final int ENOTSUPP = 524;
 

@@ -15,6 +15,7 @@ public interface LibC {
     /** x86-64 syscall numbers. */
     long SYS_BPF = 321;
     long SYS_PERF_EVENT_OPEN = 298;
+    long SYS_OPENAT2 = 437;
 
     /**
      * {@code syscall(2)}. Declared with fixed arguments: on x86-64 the variadic convention passes
@@ -56,6 +57,9 @@ public interface LibC {
 
     @SaveError
     int open(String path, int flags, int mode);
+
+    @SaveError
+    int openat(int dirfd, String path, int flags, int mode);
 
     @SaveError
     int getpid();

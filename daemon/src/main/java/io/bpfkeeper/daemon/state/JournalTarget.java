@@ -77,7 +77,8 @@ sealed interface JournalTarget {
     }
 
     private static NetDevice device(String interfaceName, String netns) {
-        return new NetDevice(interfaceName, netns == null ? NetworkNamespace.DAEMONS_OWN : NetworkNamespace.of(netns));
+        return new NetDevice(interfaceName, netns == null ? NetworkNamespace.DAEMONS_OWN
+                : NetworkNamespace.recorded(netns));
     }
 
     /** @param mode null when the kernel chose */

@@ -7,6 +7,7 @@ import io.bpfkeeper.daemon.testing.BpfTestObjects;
 import io.bpfkeeper.daemon.testing.Counters;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
+import io.bpfkeeper.daemon.testing.TestCgroup;
 import io.bpfkeeper.daemon.testing.TestDaemon;
 import io.bpfkeeper.daemon.testing.TestNetwork;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
@@ -68,15 +69,17 @@ class AttachBadInputTest {
                 () -> client.attach(AttachRequest.xdp(xdp.program().id(), "nosuchdevice").inNetns(network.netnsB())));
         assertRefused("interface", "no network device " + network.deviceB() + " in the daemon's network namespace",
                 () -> client.attach(AttachRequest.xdp(xdp.program().id(), network.deviceB())));
-        assertRefused("netns", "no network namespace bpfkeeper-no-such-netns (ip netns list",
+        assertRefused("netns", "no network namespace bpfkeeper-no-such-netns that you may use (ip netns list",
                 () -> client.attach(AttachRequest.xdp(xdp.program().id(), network.deviceB())
                         .inNetns("bpfkeeper-no-such-netns")));
-        assertRefused("netns", "no network namespace /proc/0/ns/net: no such file",
+        assertRefused("netns", "\"/proc/1/ns/net\" is not a name under /run/netns",
                 () -> client.attach(AttachRequest.xdp(xdp.program().id(), network.deviceB())
-                        .inNetns("/proc/0/ns/net")));
-        assertRefused("netns", "/proc/self/ns/mnt is not a network namespace",
+                        .inNetns("/proc/1/ns/net")));
+        assertRefused("netns", "pid:PID takes a process id, a positive decimal number; got \"pid:0\"",
+                () -> client.attach(AttachRequest.xdp(xdp.program().id(), network.deviceB()).inNetns("pid:0")));
+        assertRefused("netns", "\"path:/proc/1/ns/net\" is none of the forms of a network namespace",
                 () -> client.attach(AttachRequest.xdp(xdp.program().id(), network.deviceB())
-                        .inNetns("/proc/self/ns/mnt")));
+                        .inNetns("path:/proc/1/ns/net")));
         assertNothingAttached();
     }
 
@@ -134,12 +137,15 @@ class AttachBadInputTest {
         Counters.Loaded cgroupProgram = Counters.load(client, LoadObjectRequest.of("cgroup_count",
                 BpfTestObjects.bytes("cgroup_egress_count")), "cgroup_egress_count");
 
-        assertRefused("cgroup", notACgroup + " is not a cgroup v2 directory; cgroup v2 is mounted at",
+        assertRefused("cgroup", notACgroup + " is not in a cgroup v2 hierarchy, the only kind BPF attaches to;"
+                        + " cgroup v2 is mounted at",
                 () -> client.attach(AttachRequest.cgroup(cgroupProgram.program().id(), notACgroup.toString())
                         .withDirection(Direction.EGRESS)));
-        assertRefused("cgroup", "no directory " + notACgroup.resolve("missing"),
-                () -> client.attach(AttachRequest.cgroup(cgroupProgram.program().id(),
-                        notACgroup.resolve("missing").toString()).withDirection(Direction.EGRESS)));
+        try (TestCgroup cgroup = TestCgroup.create()) {
+            assertRefused("cgroup", "no cgroup v2 directory " + cgroup.path().resolve("missing")
+                    + " that you may use", () -> client.attach(AttachRequest.cgroup(cgroupProgram.program().id(),
+                            cgroup.path().resolve("missing").toString()).withDirection(Direction.EGRESS)));
+        }
         assertRefused("cgroup", "is not an absolute path",
                 () -> client.attach(AttachRequest.cgroup(cgroupProgram.program().id(), "relative/cgroup")
                         .withDirection(Direction.EGRESS)));

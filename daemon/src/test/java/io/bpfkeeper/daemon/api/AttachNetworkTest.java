@@ -101,7 +101,7 @@ class AttachNetworkTest {
     }
 
     /**
-     * The namespace comes as the path of a process's namespace, the tcx program from a tcx/egress
+     * The namespace comes as a process's (pid:PID), the tcx program from a tcx/egress
      * section that libbpf 1.1 does not know, and the link is pinned: Detach takes it off the hook
      * all the same.
      */
@@ -111,7 +111,7 @@ class AttachNetworkTest {
                 .withProgram("tcx_count", new ProgramOptions("sched_cls", "tcx_egress")), "tcx_count");
         Process inNetnsA = new ProcessBuilder("ip", "netns", "exec", network.netnsA(), "sleep", "600").start();
         try {
-            String netns = "/proc/" + inNetnsA.pid() + "/ns/net";
+            String netns = "pid:" + inNetnsA.pid();
             String netnsA = "net:[" + Files.getAttribute(Path.of("/run/netns", network.netnsA()), "unix:ino") + "]";
             Eventually.until(FREED, () -> namespaceOf(inNetnsA).equals(netnsA),
                     "ip netns exec has entered " + network.netnsA());

@@ -38,7 +38,16 @@ public final class Bpftool {
      * @throws Processes.CommandFailedException if bpftool fails; the message has its error
      */
     public static JsonNode json(String... args) {
-        List<String> command = new ArrayList<>(List.of("bpftool", "-j"));
+        return run(new ArrayList<>(), args);
+    }
+
+    /** Like {@link #json}, in the network namespace of process {@code pid} (for {@code net show}, say). */
+    public static JsonNode jsonInNetnsOf(long pid, String... args) {
+        return run(new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-n")), args);
+    }
+
+    private static JsonNode run(List<String> command, String... args) {
+        command.addAll(List.of("bpftool", "-j"));
         command.addAll(List.of(args));
         String output = Processes.run(TIMEOUT, command).requireSuccess().stdout();
         try {

@@ -14,7 +14,7 @@ import java.util.Map;
  * a new request, and {@code null} leaves a parameter out.
  *
  * @param interfaceName the network device: the IDL's {@code interface}
- * @param netns a name under /run/netns, or a path such as /proc/PID/ns/net
+ * @param netns a name under /run/netns, or pid:PID for a process of the caller's own uid
  * @param name the tracepoint's name
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

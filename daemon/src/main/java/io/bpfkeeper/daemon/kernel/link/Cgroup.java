@@ -1,17 +1,21 @@
 package io.bpfkeeper.daemon.kernel.link;
 
+import static io.bpfkeeper.daemon.kernel.OpenAt.O_CLOEXEC;
+import static io.bpfkeeper.daemon.kernel.OpenAt.O_DIRECTORY;
+import static io.bpfkeeper.daemon.kernel.OpenAt.O_NOFOLLOW;
+import static io.bpfkeeper.daemon.kernel.OpenAt.O_PATH;
+import static io.bpfkeeper.daemon.kernel.OpenAt.O_RDONLY;
+
 import io.bpfkeeper.daemon.kernel.AttachType;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
-import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.FileSystemType;
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
-import io.bpfkeeper.daemon.kernel.LibC;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.bpfkeeper.daemon.kernel.Mounts;
+import io.bpfkeeper.daemon.kernel.OpenAt;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -23,10 +27,6 @@ import java.util.stream.Collectors;
 public final class Cgroup {
 
     private static final long CGROUP2_SUPER_MAGIC = 0x63677270L;
-    private static final long CGROUP_SUPER_MAGIC = 0x27e0ebL;
-    private static final int O_RDONLY = 0;
-    private static final int O_DIRECTORY = 0200000;
-    private static final int O_CLOEXEC = 02000000;
 
     /** The attach types each cgroup program type takes, as the kernel's attach_type_to_prog_type maps them. */
     private static final Map<String, List<String>> ATTACH_TYPES = Map.of(
@@ -56,12 +56,40 @@ public final class Cgroup {
         }
     }
 
-    public static BpfLink attach(BpfProgram program, Options options) {
-        requireFit(program, options.attachType());
-        try (Fd directory = open(options.cgroup()); Fd.Lease target = directory.lease()) {
-            return BpfLink.create(program, target.number(), options.attachType(), 0, options);
+    /**
+     * An open cgroup v2 directory: what an attach is checked against and made to, whatever its path
+     * comes to name afterwards.
+     */
+    public static final class Directory implements AutoCloseable {
+        private final Path path;
+        private final Fd fd;
+
+        private Directory(Path path, Fd fd) {
+            this.path = path;
+            this.fd = fd;
+        }
+
+        /** The path the client gave. */
+        public Path path() {
+            return path;
+        }
+
+        public Fd fd() {
+            return fd;
+        }
+
+        @Override
+        public void close() {
+            fd.close();
+        }
+    }
+
+    public static BpfLink attach(BpfProgram program, Directory cgroup, AttachType attachType) {
+        requireFit(program, attachType);
+        try (Fd.Lease target = cgroup.fd().lease()) {
+            return BpfLink.create(program, target.number(), attachType, 0, new Options(cgroup.path(), attachType));
         } catch (BpfException e) {
-            throw e.withContext("attach cgroup link to " + options.cgroup() + " at " + options.attachType());
+            throw e.withContext("attach cgroup link to " + cgroup.path() + " at " + attachType);
         }
     }
 
@@ -79,41 +107,53 @@ public final class Cgroup {
         }
     }
 
-    /** Opens the cgroup directory, and refuses anything but a cgroup v2 one: BPF attaches to no other. */
-    private static Fd open(Path cgroup) {
+    /**
+     * Opens the cgroup v2 directory at {@code cgroup}, an absolute path. It is resolved below the
+     * cgroup2 mount it lies in, from an fd of that mount's root, by openat2: no symlink, "..", or
+     * other mount on the way is followed. Anything that cannot be had there, whether it is missing,
+     * no directory or no cgroup, gets one and the same error.
+     */
+    public static Directory open(Path cgroup) {
         if (!cgroup.isAbsolute()) {
             throw new InvalidTargetException("cgroup", "\"" + cgroup + "\" is not an absolute path");
         }
-        int raw = LibC.INSTANCE.open(cgroup.toString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-        if (raw < 0) {
-            int errno = LibC.errno();
-            if (errno == Errno.ENOENT || errno == Errno.ENOTDIR) {
-                throw new InvalidTargetException("cgroup", "no directory " + cgroup);
+        for (Path name : cgroup) {
+            if (name.toString().equals(".") || name.toString().equals("..")) {
+                throw new InvalidTargetException("cgroup", cgroup + " has a . or .. in it; give the cgroup's path"
+                        + " without them");
             }
-            throw new BpfException("open", errno).withContext("open cgroup " + cgroup);
         }
-        return Fd.adopt(raw).into(directory -> {
-            long type = FileSystemType.of(directory);
-            if (type != CGROUP2_SUPER_MAGIC) {
-                throw new InvalidTargetException("cgroup", cgroup + " is not a cgroup v2 directory"
-                        + (type == CGROUP_SUPER_MAGIC ? " but a cgroup v1 one, to which BPF cannot attach" : "")
-                        + "; " + cgroupV2Mounts());
+        List<Path> mounts = Mounts.ofType("cgroup2");
+        // The innermost mount: a cgroup2 mounted inside another is a hierarchy of its own.
+        Path mount = mounts.stream().filter(cgroup::startsWith).max(Comparator.comparingInt(Path::getNameCount))
+                .orElseThrow(() -> new InvalidTargetException("cgroup", cgroup + " is not in a cgroup v2 hierarchy,"
+                        + " the only kind BPF attaches to; " + (mounts.isEmpty()
+                                ? "this host has no cgroup v2 hierarchy mounted"
+                                : "cgroup v2 is mounted at " + mounts.stream().map(Path::toString)
+                                        .collect(Collectors.joining(", ")))));
+        String below = mount.equals(cgroup) ? "." : mount.relativize(cgroup).toString();
+        try (Fd root = OpenAt.path(mount.toString(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) {
+            requireCgroupV2(root, cgroup);
+            return OpenAt.beneath(root, below, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+                    OpenAt.RESOLVE_CONFINED).into(directory -> {
+                        requireCgroupV2(directory, cgroup);
+                        return new Directory(cgroup, directory);
+                    });
+        } catch (BpfException e) {
+            if (OpenAt.deniesTheFile(e)) {
+                throw unusable(cgroup);
             }
-            return directory;
-        });
+            throw e.withContext("open cgroup " + cgroup);
+        }
     }
 
-    private static String cgroupV2Mounts() {
-        try {
-            List<String> mounts = Files.readAllLines(Path.of("/proc/self/mounts")).stream()
-                    .map(line -> line.split(" "))
-                    .filter(fields -> fields.length > 2 && fields[2].equals("cgroup2"))
-                    .map(fields -> fields[1])
-                    .toList();
-            return mounts.isEmpty() ? "this host has no cgroup v2 hierarchy mounted"
-                    : "cgroup v2 is mounted at " + String.join(", ", mounts);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static void requireCgroupV2(Fd directory, Path cgroup) {
+        if (FileSystemType.of(directory) != CGROUP2_SUPER_MAGIC) {
+            throw unusable(cgroup);
         }
+    }
+
+    private static InvalidTargetException unusable(Path cgroup) {
+        return new InvalidTargetException("cgroup", "no cgroup v2 directory " + cgroup + " that you may use");
     }
 }

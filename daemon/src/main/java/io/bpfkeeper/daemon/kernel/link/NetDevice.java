@@ -29,14 +29,10 @@ public record NetDevice(String name, NetworkNamespace netns) {
     /**
      * A command line of {@code ip} or {@code tc} that acts in the device's namespace, for the hints
      * of errors and Explain: the daemon's own namespace is the one users are in, a named one takes
-     * {@code -n}, any other nsenter.
+     * {@code -n}, a process's nsenter.
      */
     public String command(String tool, String arguments) {
-        if (netns.spec() == null) {
-            return tool + " " + arguments;
-        }
-        return netns.spec().contains("/") ? "nsenter --net=" + netns.spec() + " " + tool + " " + arguments
-                : tool + " -n " + netns.spec() + " " + arguments;
+        return netns.command(tool) + " " + arguments;
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class Tc {
                 throw explain(e, options).withContext("attach tc filter to " + device + " "
                         + options.direction().label());
             }
-        });
+        }, TcFilter::detachHere);
     }
 
     private static BpfException explain(BpfException failure, Options options) {

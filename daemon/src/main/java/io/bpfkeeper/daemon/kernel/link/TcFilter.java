@@ -59,22 +59,24 @@ public final class TcFilter implements Attachment {
      */
     @Override
     public boolean detach() {
-        NetDevice device = options.device();
-        return device.netns().run(() -> {
-            if (NetworkNamespace.currentInode() != netnsInode) {
-                throw new InvalidTargetException("netns", notItsNamespace() + ", so the daemon cannot reach the"
-                        + " filter; if that namespace is gone, the filter went with it, and Release forgets it");
-            }
-            if (programAtItsPlace() != programId) {
-                return false;
-            }
-            try {
-                TcHooks.detach(ifindex, Tc.hook(options.direction()), options.priority(), options.handle());
-                return true;
-            } catch (BpfException e) {
-                throw e.withContext("detach tc filter from " + device + " " + options.direction().label());
-            }
-        });
+        return options.device().netns().run(this::detachHere);
+    }
+
+    /** {@link #detach}, on a thread that is in the filter's namespace already. */
+    boolean detachHere() {
+        if (NetworkNamespace.currentInode() != netnsInode) {
+            throw new InvalidTargetException("netns", notItsNamespace() + ", so the daemon cannot reach the"
+                    + " filter; if that namespace is gone, the filter went with it, and Release forgets it");
+        }
+        if (programAtItsPlace() != programId) {
+            return false;
+        }
+        try {
+            TcHooks.detach(ifindex, Tc.hook(options.direction()), options.priority(), options.handle());
+            return true;
+        } catch (BpfException e) {
+            throw e.withContext("detach tc filter from " + options.device() + " " + options.direction().label());
+        }
     }
 
     /**

@@ -139,7 +139,7 @@ class NetlinkDumpsTest {
     }
 
     private static <T> T dump(String netns, Function<RouteNetlink, T> dump) {
-        return NetworkNamespace.of(netns).run(() -> {
+        return NetworkNamespace.of(netns, 0).run(() -> {
             try (RouteNetlink netlink = RouteNetlink.open()) {
                 return dump.apply(netlink);
             }

@@ -1,4 +1,4 @@
-package io.bpfkeeper.daemon.inspect;
+package io.bpfkeeper.daemon.kernel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The mounts of this process's mount namespace, from /proc/self/mountinfo. */
-final class Mounts {
+public final class Mounts {
 
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
@@ -16,7 +16,7 @@ final class Mounts {
     }
 
     /** Mount points of every mount of filesystem type {@code type}, such as "bpf" or "cgroup2". */
-    static List<Path> ofType(String type) {
+    public static List<Path> ofType(String type) {
         List<String> lines;
         try {
             lines = Files.readAllLines(MOUNTINFO);
