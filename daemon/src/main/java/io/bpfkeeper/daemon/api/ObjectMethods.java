@@ -10,6 +10,7 @@ import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.daemon.logging.LogText;
 import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.ObjectKinds;
@@ -94,7 +95,7 @@ final class ObjectMethods {
         }
         Path path = api.pinPaths().prepare(params.string("path"));
         api.pin(object, path);
-        Audit.changed(call.connection(), "pinned " + object + " at " + path);
+        Audit.changed(call, object.key(), "pinned " + object + " at " + LogText.quote(path));
         call.reply(Map.of("path", path.toString()));
     }
 
@@ -118,7 +119,7 @@ final class ObjectMethods {
             throw ApiErrors.invalidPinPath(requested, "cannot remove it: " + e.getMessage());
         }
         api.registry().forgetPin(object, path);
-        Audit.changed(call.connection(), "unpinned " + object + " from " + path);
+        Audit.changed(call, object.key(), "unpinned " + object + " from " + LogText.quote(path));
         call.reply(Map.of());
     }
 
@@ -132,8 +133,8 @@ final class ObjectMethods {
                 : List.of(api.ownedForChange(params.kind("kind"), params.id("id"), call.connection()));
         for (OwnedObject object : objects) {
             api.registry().release(object.key());
-            Audit.changed(call.connection(), "released " + object + (object.pins().isEmpty() ? ""
-                    : "; its pins " + object.pins() + " keep it alive"));
+            Audit.changed(call, object.key(), "released " + object + (object.pins().isEmpty() ? ""
+                    : "; its pins " + LogText.quoteAll(object.pins()) + " keep it alive"));
         }
         call.reply(Map.of());
     }
@@ -185,7 +186,7 @@ final class ObjectMethods {
         if (pin != null) {
             api.registry().recordPin(owned, pin);
         }
-        Audit.changed(caller, "adopted " + owned + (pin != null ? " from " + pin : ""));
+        Audit.changed(call, owned.key(), "adopted " + owned + (pin != null ? " from " + LogText.quote(pin) : ""));
         call.reply(Map.of("object", ObjectViews.view(owned)));
     }
 
