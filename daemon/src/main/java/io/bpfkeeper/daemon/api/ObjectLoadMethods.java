@@ -31,7 +31,7 @@ import java.util.Set;
 final class ObjectLoadMethods {
 
     /** The label that ties the programs and maps of one LoadObject together. */
-    static final String GROUP_LABEL = "bpfkeeper.io/group";
+    static final String GROUP_LABEL = Labels.DAEMON_PREFIX + "group";
 
     private final ApiContext api;
     private final ElfLoader loader = new ElfLoader();

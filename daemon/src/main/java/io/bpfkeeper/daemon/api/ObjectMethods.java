@@ -128,8 +128,11 @@ final class ObjectMethods {
         if (params.has("group") == (params.has("kind") || params.has("id"))) {
             throw ApiErrors.invalidArgument("group", "give either kind and id, or group");
         }
+        if (params.has("groupOwner") && !params.has("group")) {
+            throw ApiErrors.invalidArgument("groupOwner", "goes with group");
+        }
         List<OwnedObject> objects = params.has("group")
-                ? group(params.string("group"), call.connection())
+                ? group(params, call.connection())
                 : List.of(api.ownedForChange(params.kind("kind"), params.id("id"), call.connection()));
         for (OwnedObject object : objects) {
             api.registry().release(object.key());
@@ -139,15 +142,21 @@ final class ObjectMethods {
         call.reply(Map.of());
     }
 
-    /** Every object of a group, after checking that the caller may release each of them. */
-    private List<OwnedObject> group(String group, Connection caller) throws VarlinkError {
-        List<OwnedObject> members = api.registry().list(
-                object -> group.equals(object.labels().get(ObjectLoadMethods.GROUP_LABEL)));
-        if (members.isEmpty()) {
-            throw ApiErrors.invalidArgument("group", "no owned object is in group " + group);
+    /**
+     * Every object of a group. A group is its owner's: the caller's own group of that name, or for
+     * root the one of the uid in groupOwner. Objects of another uid that carry the same group label
+     * are not in it, so they can neither be released by it nor stop its release.
+     */
+    private List<OwnedObject> group(Params params, Connection caller) throws VarlinkError {
+        String group = params.string("group");
+        int owner = params.has("groupOwner") ? params.size("groupOwner") : caller.uid();
+        if (owner != caller.uid()) {
+            Access.requireRoot(caller, "releasing the group of another uid");
         }
-        for (OwnedObject member : members) {
-            Access.requireOwner(member, caller);
+        List<OwnedObject> members = api.registry().list(object -> object.owner().uid() == owner
+                && group.equals(object.labels().get(ObjectLoadMethods.GROUP_LABEL)));
+        if (members.isEmpty()) {
+            throw ApiErrors.invalidArgument("group", "uid " + owner + " owns no object in group " + group);
         }
         return members;
     }
