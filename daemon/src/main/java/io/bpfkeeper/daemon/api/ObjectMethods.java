@@ -169,6 +169,9 @@ final class ObjectMethods {
             throw ApiErrors.invalidArgument(byPath ? "path" : "id",
                     "give either a pin path, or a kind and an id");
         }
+        // Checked before an fd is open, which a refusal would have to close.
+        Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
+        Map<String, String> labels = params.labels("labels");
         Path pin = null;
         Fd fd;
         if (byPath) {
@@ -190,8 +193,8 @@ final class ObjectMethods {
             object.close();
             throw ApiErrors.alreadyOwned(key);
         }
-        OwnedObject owned = api.takeOwnership(call, kind, object, object.name(), object.typeName(),
-                params.lifetime("lifetime", Lifetime.DAEMON), params.labels("labels"), null);
+        OwnedObject owned = api.takeOwnership(call, kind, object, object.name(), object.typeName(), lifetime,
+                labels, null);
         if (pin != null) {
             api.registry().recordPin(owned, pin);
         }
