@@ -109,7 +109,7 @@ class JournaldAppenderTest {
     }
 
     /** journald's reading of a native datagram (journald-native.c). */
-    private static Map<String, String> parse(byte[] datagram) {
+    static Map<String, String> parse(byte[] datagram) {
         Map<String, String> fields = new LinkedHashMap<>();
         ByteBuffer in = ByteBuffer.wrap(datagram).order(ByteOrder.LITTLE_ENDIAN);
         while (in.hasRemaining()) {
