@@ -148,7 +148,7 @@ public final class Recovery {
         } else {
             fromPins++;
         }
-        String source = viaStore ? "systemd's fd store" : "its pin " + LogText.quote(pins.get(0));
+        String source = viaStore ? "systemd's fd store" : "its pin " + LogText.escape(pins.get(0));
         if (problems.isEmpty()) {
             log.info("recovered {} from {}", owned, source);
         } else {
