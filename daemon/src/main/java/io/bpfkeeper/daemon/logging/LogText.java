@@ -89,8 +89,7 @@ public final class LogText {
     /** Characters a reader cannot see: format characters such as bidi overrides, unassigned ones. */
     private static boolean invisible(int c) {
         int type = Character.getType(c);
-        return type == Character.FORMAT || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
-                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+        return type == Character.FORMAT || type == Character.UNASSIGNED || type == Character.PRIVATE_USE;
     }
 
     private static void appendEscape(StringBuilder out, int c) {
