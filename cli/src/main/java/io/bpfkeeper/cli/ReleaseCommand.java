@@ -17,8 +17,13 @@ final class ReleaseCommand extends DaemonCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "The kernel id, as bpftool shows it.")
     Long id;
 
-    @Option(names = "--group", paramLabel = "GROUP", description = "Every object of this group instead.")
+    @Option(names = "--group", paramLabel = "GROUP", description = "Every object of your own group GROUP instead;"
+            + " another user's group of the same name is left alone.")
     String group;
+
+    @Option(names = "--group-owner", paramLabel = "UID", description = "Root only: release the group of this uid"
+            + " (default: your own).")
+    Integer groupOwner;
 
     @Override
     protected int run(Output output) {
@@ -26,8 +31,13 @@ final class ReleaseCommand extends DaemonCommand {
         if (byHandle == (group != null) || (kind == null) != (id == null)) {
             throw usageError("give either KIND ID or --group GROUP");
         }
+        if (groupOwner != null && group == null) {
+            throw usageError("--group-owner goes with --group");
+        }
         if (byHandle) {
             bpfkeeper().release(kind, id);
+        } else if (groupOwner != null) {
+            bpfkeeper().releaseGroup(group, groupOwner);
         } else {
             bpfkeeper().releaseGroup(group);
         }

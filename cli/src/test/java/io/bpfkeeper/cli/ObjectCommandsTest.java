@@ -163,6 +163,19 @@ class ObjectCommandsTest extends CliTest {
     }
 
     @Test
+    void releasesTheCallersGroupOrForRootAnotherUidsGroup() throws Exception {
+        daemon.answer(BpfkeeperInterface.RELEASE, "{}").answer(BpfkeeperInterface.RELEASE, "{}");
+
+        assertThat(bpfkeeper("release", "--group", "counter-17")).isEqualTo(new Result(0, "", ""));
+        assertThat(bpfkeeper("release", "--group", "counter-18", "--group-owner", "1000"))
+                .isEqualTo(new Result(0, "", ""));
+        assertThat(daemon.nextCall(BpfkeeperInterface.RELEASE).toString()).isEqualTo("{\"group\":\"counter-17\"}");
+        assertThat(daemon.nextCall(BpfkeeperInterface.RELEASE).toString())
+                .isEqualTo("{\"group\":\"counter-18\",\"groupOwner\":1000}");
+        assertThat(bpfkeeper("release", "map", "42", "--group-owner", "1000").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void adoptsByPathWithLifetimeAndLabels() throws Exception {
         daemon.answer(BpfkeeperInterface.ADOPT, "{\"object\":" + MAP_OBJECT + "}");
 

@@ -66,6 +66,7 @@ class SystemdContainerTest {
                 assertThat(container.property("bpfkeeper.service", "ActiveState"))
                         .as("the first call activated the service").isEqualTo("active");
                 assertBpffsCameFirst(container);
+                assertAuditedToTheJournal(container, kept);
 
                 String firstPid = container.property("bpfkeeper.service", "MainPID");
                 container.output("systemctl", "restart", "bpfkeeper.service");
@@ -102,6 +103,20 @@ class SystemdContainerTest {
                 assertThat(objects.get(1).lost()).startsWith("systemd's fd store did not hand it back");
             }
         }
+    }
+
+    /**
+     * Under the journal, audit records arrive as structured fields, which journalctl matches, and
+     * once: not on stderr as well.
+     */
+    private static void assertAuditedToTheJournal(SystemdContainer container, int created) {
+        String audited = "created map " + created + " (e2e_kept)";
+        Eventually.until(Duration.ofSeconds(30), () -> container.output("journalctl", "--no-pager", "-o", "cat",
+                "BPFKEEPER_CALLER_UID=0", "BPFKEEPER_METHOD=io.bpfkeeper.CreateMap",
+                "BPFKEEPER_OBJECT=map " + created, "BPFKEEPER_RESULT=ok").contains(audited),
+                "the journal's audit record of map " + created);
+        assertThat(container.output("journalctl", "--no-pager", "-o", "cat", "--unit=bpfkeeper.service").lines()
+                .filter(line -> line.contains(audited))).hasSize(1);
     }
 
     /** bpffs is mounted, and its unit became active before the daemon's process started. */

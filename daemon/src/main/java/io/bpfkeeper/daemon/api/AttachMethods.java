@@ -16,6 +16,7 @@ import io.bpfkeeper.daemon.kernel.link.Tcx;
 import io.bpfkeeper.daemon.kernel.link.Tracepoint;
 import io.bpfkeeper.daemon.kernel.link.Tracing;
 import io.bpfkeeper.daemon.kernel.link.Xdp;
+import io.bpfkeeper.daemon.logging.LogText;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Method;
@@ -87,8 +88,8 @@ final class AttachMethods {
         // The program's name as the client knows it: the kernel keeps only 15 bytes of it.
         OwnedObject owned = api.takeOwnership(call, Kind.LINK, link, program.name(), link.typeName(), lifetime,
                 labels, pin);
-        Audit.changed(call.connection(), "attached " + program + " to " + link.options() + " by " + owned + " "
-                + lifetime.wireName() + (pin != null ? ", pinned at " + pin : ""));
+        Audit.changed(call, owned.key(), "attached " + program + " to " + LogText.escape(link.options()) + " by "
+                + owned + " " + lifetime.wireName() + (pin != null ? ", pinned at " + LogText.quote(pin) : ""));
         call.reply(Map.of("object", ObjectViews.view(owned)));
     }
 
@@ -106,7 +107,7 @@ final class AttachMethods {
                 device(params, call), direction(params), (int) filterNumber(params, "priority"),
                 (int) filterNumber(params, "handle"))));
         OwnedObject owned = api.recordAttachment(call, filter, program.name(), labels);
-        Audit.changed(call.connection(), "attached " + program + " as " + owned + ": " + filter);
+        Audit.changed(call, owned.key(), "attached " + program + " as " + owned + ": " + LogText.escape(filter));
         call.reply(Map.of("object", ObjectViews.view(owned)));
     }
 
@@ -122,13 +123,13 @@ final class AttachMethods {
         if (kind == Kind.LINK) {
             BpfLink link = object.kernelObject();
             link.detach();
-            outcome = object.pins().isEmpty() ? "" : "; its pins " + object.pins() + " now hold a link that attaches"
-                    + " nothing";
+            outcome = object.pins().isEmpty() ? "" : "; its pins " + LogText.quoteAll(object.pins())
+                    + " now hold a link that attaches nothing";
         } else {
             outcome = kernelCall(() -> object.attachment().detach()) ? "" : "; it was gone already";
         }
         api.registry().release(object.key());
-        Audit.changed(call.connection(), "detached " + object + outcome);
+        Audit.changed(call, object.key(), "detached " + object + outcome);
         call.reply(Map.of());
     }
 

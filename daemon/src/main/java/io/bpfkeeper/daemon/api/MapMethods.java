@@ -11,6 +11,7 @@ import io.bpfkeeper.daemon.kernel.PartialBatchException;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.protocol.types.UpdateMode;
+import io.bpfkeeper.daemon.logging.LogText;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Method;
@@ -56,7 +57,7 @@ final class MapMethods {
 
         OwnedObject owned = api.takeOwnership(call, Kind.MAP, BpfMap.create(spec), name, type.name(), lifetime,
                 labels, pin);
-        Audit.changed(call.connection(), "created " + owned + " " + type.name() + " " + lifetime.wireName());
+        Audit.changed(call, owned.key(), "created " + owned + " " + type.name() + " " + lifetime.wireName());
         call.reply(Map.of("object", ObjectViews.view(owned)));
     }
 
@@ -90,7 +91,7 @@ final class MapMethods {
             throw badValue("value", info);
         }
         map.update(key, value, mode(params));
-        Audit.changed(call.connection(), "wrote key " + params.string("key") + " of " + map);
+        Audit.changed(call, "map " + map.id(), "wrote key " + LogText.escape(params.string("key")) + " of " + map);
         call.reply(Map.of());
     }
 
@@ -101,7 +102,7 @@ final class MapMethods {
         if (!map.delete(key)) {
             throw ApiErrors.noSuchKey(map.id(), params.string("key"));
         }
-        Audit.changed(call.connection(), "deleted key " + params.string("key") + " of " + map);
+        Audit.changed(call, "map " + map.id(), "deleted key " + LogText.escape(params.string("key")) + " of " + map);
         call.reply(Map.of());
     }
 
@@ -169,7 +170,7 @@ final class MapMethods {
         } catch (PartialBatchException e) {
             throw ApiErrors.batchIncomplete(e);
         }
-        Audit.changed(call.connection(), "wrote " + written + " entries to " + map);
+        Audit.changed(call, "map " + map.id(), "wrote " + written + " entries to " + map);
         call.reply(Map.of("count", written));
     }
 

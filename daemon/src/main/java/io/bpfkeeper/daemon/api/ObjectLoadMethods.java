@@ -7,6 +7,7 @@ import io.bpfkeeper.daemon.kernel.ProgramType;
 import io.bpfkeeper.daemon.kernel.libbpf.ElfLoadSpec;
 import io.bpfkeeper.daemon.kernel.libbpf.ElfLoader;
 import io.bpfkeeper.daemon.kernel.libbpf.LoadedElfObject;
+import io.bpfkeeper.daemon.logging.LogText;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Connection;
@@ -30,7 +31,7 @@ import java.util.Set;
 final class ObjectLoadMethods {
 
     /** The label that ties the programs and maps of one LoadObject together. */
-    static final String GROUP_LABEL = "bpfkeeper.io/group";
+    static final String GROUP_LABEL = Labels.DAEMON_PREFIX + "group";
 
     private final ApiContext api;
     private final ElfLoader loader = new ElfLoader();
@@ -62,8 +63,8 @@ final class ObjectLoadMethods {
             throw e;
         }
         List<OwnedObject> owned = api.takeOwnershipOfAll(call, objects, lifetime);
-        Audit.changed(call.connection(), "loaded object " + name + " as group "
-                + owned.get(0).labels().get(GROUP_LABEL) + ": " + owned + " " + lifetime.wireName());
+        Audit.changed(call, owned.stream().map(OwnedObject::key).toList(), "loaded object " + name + " as group "
+                + LogText.quote(owned.get(0).labels().get(GROUP_LABEL)) + ": " + owned + " " + lifetime.wireName());
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("objects", owned.stream().map(ObjectViews::view).toList());
         if (!loaded.log().isEmpty()) {

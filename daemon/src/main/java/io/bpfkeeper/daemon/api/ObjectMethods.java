@@ -10,6 +10,7 @@ import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
+import io.bpfkeeper.daemon.logging.LogText;
 import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.ObjectKinds;
@@ -94,7 +95,7 @@ final class ObjectMethods {
         }
         Path path = api.pinPaths().prepare(params.string("path"));
         api.pin(object, path);
-        Audit.changed(call.connection(), "pinned " + object + " at " + path);
+        Audit.changed(call, object.key(), "pinned " + object + " at " + LogText.quote(path));
         call.reply(Map.of("path", path.toString()));
     }
 
@@ -118,7 +119,7 @@ final class ObjectMethods {
             throw ApiErrors.invalidPinPath(requested, "cannot remove it: " + e.getMessage());
         }
         api.registry().forgetPin(object, path);
-        Audit.changed(call.connection(), "unpinned " + object + " from " + path);
+        Audit.changed(call, object.key(), "unpinned " + object + " from " + LogText.quote(path));
         call.reply(Map.of());
     }
 
@@ -127,26 +128,35 @@ final class ObjectMethods {
         if (params.has("group") == (params.has("kind") || params.has("id"))) {
             throw ApiErrors.invalidArgument("group", "give either kind and id, or group");
         }
+        if (params.has("groupOwner") && !params.has("group")) {
+            throw ApiErrors.invalidArgument("groupOwner", "goes with group");
+        }
         List<OwnedObject> objects = params.has("group")
-                ? group(params.string("group"), call.connection())
+                ? group(params, call.connection())
                 : List.of(api.ownedForChange(params.kind("kind"), params.id("id"), call.connection()));
         for (OwnedObject object : objects) {
             api.registry().release(object.key());
-            Audit.changed(call.connection(), "released " + object + (object.pins().isEmpty() ? ""
-                    : "; its pins " + object.pins() + " keep it alive"));
+            Audit.changed(call, object.key(), "released " + object + (object.pins().isEmpty() ? ""
+                    : "; its pins " + LogText.quoteAll(object.pins()) + " keep it alive"));
         }
         call.reply(Map.of());
     }
 
-    /** Every object of a group, after checking that the caller may release each of them. */
-    private List<OwnedObject> group(String group, Connection caller) throws VarlinkError {
-        List<OwnedObject> members = api.registry().list(
-                object -> group.equals(object.labels().get(ObjectLoadMethods.GROUP_LABEL)));
-        if (members.isEmpty()) {
-            throw ApiErrors.invalidArgument("group", "no owned object is in group " + group);
+    /**
+     * Every object of a group. A group is its owner's: the caller's own group of that name, or for
+     * root the one of the uid in groupOwner. Objects of another uid that carry the same group label
+     * are not in it, so they can neither be released by it nor stop its release.
+     */
+    private List<OwnedObject> group(Params params, Connection caller) throws VarlinkError {
+        String group = params.string("group");
+        int owner = params.has("groupOwner") ? params.size("groupOwner") : caller.uid();
+        if (owner != caller.uid()) {
+            Access.requireRoot(caller, "releasing the group of another uid");
         }
-        for (OwnedObject member : members) {
-            Access.requireOwner(member, caller);
+        List<OwnedObject> members = api.registry().list(object -> object.owner().uid() == owner
+                && group.equals(object.labels().get(ObjectLoadMethods.GROUP_LABEL)));
+        if (members.isEmpty()) {
+            throw ApiErrors.invalidArgument("group", "uid " + owner + " owns no object in group " + group);
         }
         return members;
     }
@@ -159,6 +169,9 @@ final class ObjectMethods {
             throw ApiErrors.invalidArgument(byPath ? "path" : "id",
                     "give either a pin path, or a kind and an id");
         }
+        // Checked before an fd is open, which a refusal would have to close.
+        Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
+        Map<String, String> labels = params.labels("labels");
         Path pin = null;
         Fd fd;
         if (byPath) {
@@ -180,12 +193,12 @@ final class ObjectMethods {
             object.close();
             throw ApiErrors.alreadyOwned(key);
         }
-        OwnedObject owned = api.takeOwnership(call, kind, object, object.name(), object.typeName(),
-                params.lifetime("lifetime", Lifetime.DAEMON), params.labels("labels"), null);
+        OwnedObject owned = api.takeOwnership(call, kind, object, object.name(), object.typeName(), lifetime,
+                labels, null);
         if (pin != null) {
             api.registry().recordPin(owned, pin);
         }
-        Audit.changed(caller, "adopted " + owned + (pin != null ? " from " + pin : ""));
+        Audit.changed(call, owned.key(), "adopted " + owned + (pin != null ? " from " + LogText.quote(pin) : ""));
         call.reply(Map.of("object", ObjectViews.view(owned)));
     }
 

@@ -80,22 +80,9 @@ final class Params {
         return bytes;
     }
 
-    /** Labels: keys of 1 to 253 characters, values of at most 1024, as bounded as Kubernetes labels. */
+    /** Labels as a client may set them; see {@link Labels}. */
     Map<String, String> labels(String name) throws VarlinkError {
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (!has(name)) {
-            return labels;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.get(name).fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            String key = entry.getKey();
-            String value = entry.getValue().asText();
-            if (key.isEmpty() || key.length() > 253 || value.length() > 1024) {
-                throw ApiErrors.invalidArgument(name, "label keys need 1 to 253 characters and values at most 1024");
-            }
-            labels.put(key, value);
-        }
-        return labels;
+        return has(name) ? Labels.fromClient(name, node.get(name)) : new LinkedHashMap<>();
     }
 
     /** The names of the parameters the call gave, null ones included. */

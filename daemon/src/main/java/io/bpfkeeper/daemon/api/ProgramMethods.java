@@ -57,7 +57,7 @@ final class ProgramMethods {
                 params.string("license"), attachType, logLevel));
         OwnedObject owned = api.takeOwnership(call, Kind.PROGRAM, loaded.program(), name, type.name(), lifetime,
                 labels, pin);
-        Audit.changed(call.connection(), "loaded " + owned + " " + type.name() + " " + lifetime.wireName());
+        Audit.changed(call, owned.key(), "loaded " + owned + " " + type.name() + " " + lifetime.wireName());
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("object", ObjectViews.view(owned));
         if (loaded.log() != null) {
@@ -73,7 +73,7 @@ final class ProgramMethods {
         byte[] data = params.hex("data");
         int repeat = params.size("repeat", 1);
         BpfProgram.TestRunResult result = program.testRun(data, repeat, data.length + TEST_RUN_HEADROOM);
-        Audit.changed(call.connection(), "test-ran " + program + " " + repeat + " times: retval " + result.retval());
+        Audit.changed(call, "program " + program.id(), "test-ran " + program + " " + repeat + " times: retval " + result.retval());
         call.reply(Map.of("retval", Integer.toUnsignedLong(result.retval()), "data", Hex.encode(result.dataOut()),
                 "durationNs", result.durationNs()));
     }

@@ -18,8 +18,12 @@ public enum LogFormat {
     /** The console appender that logback.xml declares. */
     static final String APPENDER = "STDERR";
 
-    /** Switches the daemon's console output to this format; text is what logback.xml sets up. */
+    /**
+     * Switches the daemon's console output to this format; text is what logback.xml sets up. Under
+     * the journal, audit lines go to journald natively, as structured fields, whatever the format.
+     */
     public void apply() {
+        JournaldAppender.routeAuditToJournal(APPENDER);
         if (this == TEXT) {
             return;
         }

@@ -4,6 +4,7 @@ import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.daemon.kernel.KernelObject;
 import io.bpfkeeper.daemon.kernel.link.Attachment;
+import io.bpfkeeper.daemon.logging.LogText;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -136,8 +137,9 @@ public final class OwnedObject {
         }
     }
 
+    /** The name as a client gave it, or an ELF object named it: escaped, since it goes into log lines. */
     @Override
     public String toString() {
-        return key + " (" + name + ")";
+        return key + " (" + LogText.escape(name) + ")";
     }
 }

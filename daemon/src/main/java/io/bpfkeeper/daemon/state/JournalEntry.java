@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.state;
 
+import io.bpfkeeper.daemon.logging.LogText;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.registry.Owner;
@@ -42,6 +43,6 @@ record JournalEntry(Kind kind, int id, String name, String type, Owner owner, Ma
 
     @Override
     public String toString() {
-        return key() + " (" + name + ")";
+        return key() + " (" + LogText.escape(name) + ")";
     }
 }

@@ -11,6 +11,7 @@ import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.kernel.link.AttachOptions;
 import io.bpfkeeper.daemon.kernel.link.BpfLink;
 import io.bpfkeeper.daemon.kernel.link.TcFilter;
+import io.bpfkeeper.daemon.logging.LogText;
 import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.ObjectKinds;
@@ -147,11 +148,12 @@ public final class Recovery {
         } else {
             fromPins++;
         }
-        String source = viaStore ? "systemd's fd store" : "its pin " + pins.get(0);
+        String source = viaStore ? "systemd's fd store" : "its pin " + LogText.escape(pins.get(0));
         if (problems.isEmpty()) {
             log.info("recovered {} from {}", owned, source);
         } else {
-            log.warn("recovered {} from {}, but: {}", owned, source, String.join("; ", problems));
+            log.warn("recovered {} from {}, but: {}", owned, source, LogText.oneLine(String.join("; ", problems),
+                    Integer.MAX_VALUE));
         }
     }
 
@@ -235,7 +237,7 @@ public final class Recovery {
     private void lose(JournalEntry entry, String reason) {
         registry.recordLost(new LostObject(entry.key(), entry.name(), entry.type(), entry.owner(), entry.labels(),
                 createdAt(entry), entry.pins().stream().map(Path::of).toList(), reason));
-        log.warn("lost {}: {}", entry, reason);
+        log.warn("lost {}: {}", entry, LogText.oneLine(reason, Integer.MAX_VALUE));
     }
 
     /** An fd store entry that a readable journal does not record: it was released just before a stop. */

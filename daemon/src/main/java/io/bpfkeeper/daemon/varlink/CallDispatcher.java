@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.varlink;
 
+import io.bpfkeeper.daemon.logging.LogText;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -248,7 +249,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
                 throw new IllegalStateException(context.call().method() + " finished without a reply");
             }
         } catch (ClientGone e) {
-            log.debug("connection {} went away during {}", connection, context.call().method());
+            log.debug("connection {} went away during {}", connection, LogText.escape(context.call().method()));
         } catch (Exception | Error e) {
             fail(context, e);
         }
@@ -258,13 +259,14 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private void fail(CallContext context, Throwable failure) {
         if (context.finished()) {
             // A second reply would answer the connection's next call: the client has its reply.
-            log.error("{} failed after it replied", context.call().method(), failure);
+            log.error("{} failed after it replied", LogText.escape(context.call().method()), failure);
             return;
         }
         try {
             context.fail(failure instanceof VarlinkError ? (VarlinkError) failure : errors.translate(failure));
         } catch (ClientGone e) {
-            log.debug("connection {} went away before the error of {}", connection, context.call().method());
+            log.debug("connection {} went away before the error of {}", connection,
+                    LogText.escape(context.call().method()));
         }
     }
 

@@ -51,11 +51,12 @@ class LogFormatTest {
                 .redirectError(stderr.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
+        long id;
         try {
             io.bpfkeeper.daemon.testing.Eventually.until(Duration.ofSeconds(30), () -> Files.exists(socket),
                     "the daemon serves " + socket);
             try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
-                long id = client.createMap(CreateMapRequest.of("audited", "hash", 4, 8, 8)).id();
+                id = client.createMap(CreateMapRequest.of("audited", "hash", 4, 8, 8)).id();
                 client.get(Kind.MAP, id);
                 client.list(null, null);
                 expectError(BpfkeeperInterface.NO_SUCH_OBJECT, () -> client.release(Kind.MAP, Integer.MAX_VALUE));
@@ -80,6 +81,11 @@ class LogFormatTest {
         assertThat(audit.get(1).get("formattedMessage").asText()).contains("Release failed")
                 .contains("bpfkeeper owns no map " + Integer.MAX_VALUE);
         assertThat(audit).allSatisfy(line -> assertThat(line.get("kvpList").toString())
-                .contains("\"uid\"").contains("\"pid\"").contains("\"comm\""));
+                .contains("\"caller_uid\"").contains("\"caller_pid\"").contains("\"caller_comm\"")
+                .contains("\"method\""));
+        assertThat(audit.get(0).get("kvpList").toString()).contains("\"object\":\"map " + id + "\"")
+                .contains("\"result\":\"ok\"");
+        assertThat(audit.get(1).get("kvpList").toString()).contains("\"method\":\"io.bpfkeeper.Release\"")
+                .contains("\"result\":\"failed\"").contains("\"error\"");
     }
 }

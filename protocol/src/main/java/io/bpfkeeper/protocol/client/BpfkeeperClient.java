@@ -64,7 +64,8 @@ public final class BpfkeeperClient implements AutoCloseable {
     private record MapId(long id) {
     }
 
-    private record Group(String group) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Group(String group, Integer groupOwner) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -153,9 +154,17 @@ public final class BpfkeeperClient implements AutoCloseable {
         varlink.call(RELEASE, new Handle(kind, id, null));
     }
 
-    /** Releases every object of a group, such as the programs and maps of one LoadObject. */
+    /**
+     * Releases every object of the caller's own group {@code group}, such as the programs and maps of
+     * one LoadObject.
+     */
     public void releaseGroup(String group) {
-        varlink.call(RELEASE, new Group(group));
+        varlink.call(RELEASE, new Group(group, null));
+    }
+
+    /** Root only: releases the group {@code group} of the uid {@code owner}. */
+    public void releaseGroup(String group, int owner) {
+        varlink.call(RELEASE, new Group(group, owner));
     }
 
     /** @return the absolute path of the pin */

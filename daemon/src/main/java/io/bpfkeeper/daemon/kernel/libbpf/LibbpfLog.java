@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.kernel.libbpf;
 
+import io.bpfkeeper.daemon.logging.LogText;
 import java.nio.charset.StandardCharsets;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -84,9 +85,9 @@ final class LibbpfLog {
             sink.append(text);
         }
         if (level == LIBBPF_WARN) {
-            log.warn("{}", text.stripTrailing());
+            log.warn("{}", LogText.oneLine(text.stripTrailing(), Integer.MAX_VALUE));
         } else {
-            log.debug("{}", text.stripTrailing());
+            log.debug("{}", LogText.oneLine(text.stripTrailing(), Integer.MAX_VALUE));
         }
         return length;
     }
