@@ -91,7 +91,8 @@ class NonOwnerTest extends DaemonOnPrivateBpffs {
     void releasingAnotherUsersGroupIsRefusedAndLeavesEveryMember() {
         LoadedObject roots = client.loadObject(LoadObjectRequest.of("roots", BpfTestObjects.bytes("xdp_count")));
 
-        expectRefused(() -> strangers.releaseGroup(roots.group()));
+        expectRefused(() -> strangers.releaseGroup(roots.group(), 0));
+        expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> strangers.releaseGroup(roots.group()));
 
         for (BpfObject member : roots.objects()) {
             assertThat(KernelIds.exists(kernelKind(member.kind()), (int) member.id())).as("%s", member).isTrue();
