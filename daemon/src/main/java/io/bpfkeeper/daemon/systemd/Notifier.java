@@ -2,6 +2,8 @@ package io.bpfkeeper.daemon.systemd;
 
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.protocol.unix.ScmRights;
+import io.bpfkeeper.protocol.unix.SocketCalls;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -70,39 +72,18 @@ public final class Notifier implements AutoCloseable {
         byte[] text = message.getBytes(StandardCharsets.UTF_8);
         Pointer payload = Memory.allocateDirect(SocketCalls.RUNTIME, Math.max(1, text.length), false);
         payload.put(0, text, 0, text.length);
-        Pointer iovec = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.IOVEC_SIZE, true);
-        iovec.putAddress(MsgHdr.IOVEC_BASE, payload.address());
-        iovec.putLong(MsgHdr.IOVEC_LENGTH, text.length);
-        Pointer sockaddr = address.toSockaddr();
-        Pointer header = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.SIZE, true);
-        header.putAddress(MsgHdr.NAME, sockaddr.address());
-        header.putInt(MsgHdr.NAME_LEN, address.length());
-        header.putAddress(MsgHdr.IOV, iovec.address());
-        header.putLong(MsgHdr.IOV_LEN, 1);
-        Pointer control = null;
-        if (fd != null) {
-            control = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.cmsgSpace(Integer.BYTES), true);
-            control.putLong(MsgHdr.CMSG_LEN, MsgHdr.cmsgLen(Integer.BYTES));
-            control.putInt(MsgHdr.CMSG_LEVEL, MsgHdr.SOL_SOCKET);
-            control.putInt(MsgHdr.CMSG_TYPE, MsgHdr.SCM_RIGHTS);
-            control.putInt(MsgHdr.CMSG_HEADER, fd.get());
-            header.putAddress(MsgHdr.CONTROL, control.address());
-            header.putLong(MsgHdr.CONTROL_LEN, MsgHdr.cmsgSpace(Integer.BYTES));
-        }
+        int[] fds = fd == null ? new int[0] : new int[] {fd.get()};
         long sent;
         try {
-            sent = SocketCalls.INSTANCE.sendmsg(socket.get(), header, SocketCalls.MSG_NOSIGNAL);
+            sent = new ScmRights(1).send(socket.get(), payload.address(), text.length, fds, address.toSockaddr(),
+                    address.length(), SocketCalls.MSG_NOSIGNAL);
         } finally {
-            // The header points at these by address: jnr frees direct memory once its Pointer is
-            // unreachable, so they must stay reachable until sendmsg returns.
+            // Passed by address: jnr frees direct memory once its Pointer is unreachable.
             Reference.reachabilityFence(payload);
-            Reference.reachabilityFence(iovec);
-            Reference.reachabilityFence(sockaddr);
-            Reference.reachabilityFence(control);
         }
         if (sent < 0) {
             log.warn("systemd did not take the notification {}: sendmsg to {}: {}", firstLine(message), address,
-                    Errno.name(SocketCalls.errno()));
+                    Errno.name((int) -sent));
             return false;
         }
         return true;

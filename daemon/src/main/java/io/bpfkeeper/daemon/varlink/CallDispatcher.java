@@ -1,12 +1,13 @@
 package io.bpfkeeper.daemon.varlink;
 
+import io.bpfkeeper.daemon.kernel.Fd;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.FdPassingDomainSocketChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.DecoderException;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +44,12 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private final ConnectionObserver observer;
     private final CallObserver calls;
     /**
-     * VarlinkCall, PendingCall, or the ProtocolViolation that ends the connection after the calls
-     * before it.
+     * VarlinkCall, PendingCall, either of them {@link WithFds}, or the ProtocolViolation that ends
+     * the connection after the calls before it.
      */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** Fds that came before the call they belong to has been decoded. */
+    private ReceivedFds arrivedFds;
 
     private ChannelHandlerContext ctx;
     private Connection connection;
@@ -67,17 +71,45 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
-        PeerCredentials peer = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials();
+        PeerCredentials peer = ((FdPassingDomainSocketChannel) ctx.channel()).peerCredentials();
         int gid = peer.gids().length > 0 ? peer.gids()[0] : -1;
         connection = new Connection(CONNECTION_IDS.incrementAndGet(), peer.uid(), gid, peer.pid());
         observer.opened(connection);
         super.channelActive(ctx);
     }
 
+    /** A call and the fds that came with it. */
+    private record WithFds(Object call, ReceivedFds fds) {
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         inReadCycle = true;
+        if (msg instanceof ReceivedFds fds) {
+            // The framer passes them on right before the message they came with.
+            closeArrivedFds();
+            arrivedFds = fds;
+            return;
+        }
         enqueue(msg);
+    }
+
+    private void closeArrivedFds() {
+        if (arrivedFds != null) {
+            arrivedFds.close();
+            arrivedFds = null;
+        }
+    }
+
+    /** Drops the queued calls, closing the fds they came with. */
+    private void discardQueue() {
+        for (Object item : queue) {
+            if (item instanceof WithFds with) {
+                with.fds().close();
+            }
+        }
+        queue.clear();
+        closeArrivedFds();
     }
 
     @Override
@@ -124,7 +156,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         inactive = true;
-        queue.clear();
+        discardQueue();
         if (!busy) {
             observer.closed(connection);
         }
@@ -134,16 +166,23 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         if (violated) {
             // Nothing after a violation can be trusted to be framed right, so none of it may run,
             // not even the calls that arrived in the same read as the violation.
+            closeArrivedFds();
             return;
         }
         if (item instanceof ProtocolViolation) {
             violated = true;
+            closeArrivedFds();
         }
         if (item instanceof PendingCall pending) {
             // Its turn may have come by the time its parse is done.
             pending.whenDone(() -> ctx.executor().execute(this::drain));
         }
-        queue.add(item);
+        if (arrivedFds != null && !(item instanceof ProtocolViolation)) {
+            queue.add(new WithFds(item, arrivedFds));
+            arrivedFds = null;
+        } else {
+            queue.add(item);
+        }
         updateAutoRead();
         drain();
     }
@@ -157,6 +196,11 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         // A closed channel may not have reported itself inactive yet; its calls must not run either.
         while (!busy && !inactive && ctx.channel().isActive() && !queue.isEmpty()) {
             Object item = queue.peek();
+            ReceivedFds fds = null;
+            if (item instanceof WithFds with) {
+                item = with.call();
+                fds = with.fds();
+            }
             if (item instanceof PendingCall pending) {
                 if (!pending.isDone()) {
                     break;
@@ -169,6 +213,9 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
                 item = pending.outcome();
             }
             queue.poll();
+            if (!(item instanceof VarlinkCall) && fds != null) {
+                fds.close();
+            }
             if (item == null) {
                 // A message that never ended: the connection is closing, or its input has.
                 continue;
@@ -176,10 +223,10 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             if (item instanceof ProtocolViolation) {
                 VarlinkError error = errors.translate((ProtocolViolation) item);
                 ctx.writeAndFlush(VarlinkReply.error(error)).addListener(ChannelFutureListener.CLOSE);
-                queue.clear();
+                discardQueue();
                 return;
             }
-            start((VarlinkCall) item);
+            start((VarlinkCall) item, fds == null ? List.of() : fds.fds());
         }
         if (inactive) {
             return;
@@ -193,10 +240,11 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void start(VarlinkCall call) {
+    private void start(VarlinkCall call, List<Fd> fds) {
         long started = System.nanoTime();
-        CallContext context = new CallContext(call, connection, this::send);
+        CallContext context = new CallContext(call, connection, this::send, fds);
         if (services.draining()) {
+            context.closeUntakenFds();
             // Stopping: the calls in flight finish, but no queued call starts, whichever thread it
             // would run on; otherwise a worker call would run or not depending on a race with the
             // worker pool's shutdown.
@@ -205,8 +253,9 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         }
         Method method;
         try {
-            method = services.resolve(call);
+            method = services.resolve(call, fds.size());
         } catch (VarlinkError e) {
+            context.closeUntakenFds();
             context.fail(e);
             calls.finished(null, context.outcome(), System.nanoTime() - started);
             return;
@@ -227,6 +276,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             });
         } catch (RejectedExecutionException e) {
             busy = false;
+            context.closeUntakenFds();
             context.fail(errors.translate(e));
             calls.finished(call.method(), context.outcome(), System.nanoTime() - started);
         }
@@ -251,6 +301,8 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             log.debug("connection {} went away during {}", connection, context.call().method());
         } catch (Exception | Error e) {
             fail(context, e);
+        } finally {
+            context.closeUntakenFds();
         }
         calls.finished(context.call().method(), context.outcome(), System.nanoTime() - started);
     }
@@ -279,6 +331,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         }
         Channel channel = ctx.channel();
         if (!channel.isActive()) {
+            reply.fds().forEach(Fd::close);
             throw new ClientGone();
         }
         ChannelFuture written = channel.writeAndFlush(reply).addListener(this::closeIfUnencodable);
