@@ -213,6 +213,15 @@ public final class VarlinkClient implements AutoCloseable {
 
     /** Sends a whole call message as it is, without waiting for a reply; for pipelining. */
     public void send(ObjectNode callMessage) {
+        send(callMessage, NO_FDS);
+    }
+
+    /** Like {@link #send(ObjectNode)}, with {@code fds} on the message's first byte, as {@link #call(String, Object, int[])}. */
+    public void send(ObjectNode callMessage, int[] fds) {
+        if (fds.length > 0 && !channel.passesFds()) {
+            throw new IllegalStateException("this client does not pass fds; connect with connectPassingFds");
+        }
+        out.fds = fds.clone();
         try {
             frame(buffer -> JSON.writeValue(buffer, callMessage));
         } catch (ServiceStoppedReading e) {
