@@ -50,6 +50,12 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     /** Fds that came before the call they belong to has been decoded. */
     private ReceivedFds arrivedFds;
+    /**
+     * Fds of whole calls waiting in the queue. While there are any, the connection is not read, so
+     * that a client cannot fill the daemon's fd table by pipelining calls with fds: they wait in
+     * the socket, counted against the client's own limits.
+     */
+    private int queuedFds;
 
     private ChannelHandlerContext ctx;
     private Connection connection;
@@ -109,6 +115,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             }
         }
         queue.clear();
+        queuedFds = 0;
         closeArrivedFds();
     }
 
@@ -179,6 +186,10 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         }
         if (arrivedFds != null && !(item instanceof ProtocolViolation)) {
             queue.add(new WithFds(item, arrivedFds));
+            if (item instanceof VarlinkCall) {
+                // Not a call whose message is still arriving: reading on is how it ends.
+                queuedFds += arrivedFds.fds().size();
+            }
             arrivedFds = null;
         } else {
             queue.add(item);
@@ -189,7 +200,8 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
 
     private void updateAutoRead() {
         Channel channel = ctx.channel();
-        channel.config().setAutoRead(!violated && !services.draining() && queue.size() < MAX_QUEUED_CALLS && channel.isWritable());
+        channel.config().setAutoRead(!violated && !services.draining() && queue.size() < MAX_QUEUED_CALLS
+                && queuedFds == 0 && channel.isWritable());
     }
 
     private void drain() {
@@ -200,6 +212,9 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             if (item instanceof WithFds with) {
                 item = with.call();
                 fds = with.fds();
+                if (item instanceof VarlinkCall) {
+                    queuedFds -= fds.fds().size();
+                }
             }
             if (item instanceof PendingCall pending) {
                 if (!pending.isDone()) {

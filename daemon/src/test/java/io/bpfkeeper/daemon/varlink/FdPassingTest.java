@@ -158,6 +158,31 @@ class FdPassingTest {
         assertNoFdLeftOnTheFile();
     }
 
+    /**
+     * Calls with fds queued behind a slow call stop the daemon reading the connection, so that the
+     * client's fds wait in the socket, on the client's account, not in the daemon's fd table.
+     */
+    @Test
+    void pipelinedCallsWithFdsWaitInTheSocketNotInTheDaemon() throws InterruptedException {
+        int[] fds = fdsOfFile(8);
+        client.send(Json.object("{'method': '" + TestInterface.WAIT + "'}"));
+        daemon.gate().awaitWaiter();
+        int calls = 20;
+        for (int i = 0; i < calls; i++) {
+            client.send(Json.object("{'method': '" + INSPECT + "', 'parameters': {'fileDescriptor': 7}}"), fds);
+        }
+        // Time for the daemon to read whatever it would read.
+        Thread.sleep(500);
+        assertThat(fdsOnFile() - fds.length).as("fds on the file in the daemon").isLessThanOrEqualTo(16);
+
+        daemon.gate().open();
+        assertThat(client.readMessage().has("error")).isFalse();
+        for (int i = 0; i < calls; i++) {
+            assertThat(client.readMessage().get("parameters").get("text").asText()).isEqualTo("sent by the client");
+        }
+        assertNoFdLeftOnTheFile();
+    }
+
     /** {@code count} fds of the test's file, which the test closes after it. */
     private int[] fdsOfFile(int count) {
         int[] fds = new int[count];
