@@ -15,6 +15,7 @@ import io.bpfkeeper.protocol.client.VarlinkClient;
 import io.bpfkeeper.protocol.client.VarlinkClient.ReplyWithFds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,6 +131,27 @@ class FdPassingTest {
         assertThatThrownBy(() -> client.call(GET_INFO, null)).isInstanceOf(UncheckedIOException.class);
         assertNoFdLeftOnTheFile();
         daemon.connect().assertServes();
+    }
+
+    /**
+     * The first half of a call goes in one write with a whole call, whose reply shows that the
+     * daemon has read both; fds with the second half then came with a byte in the middle of a
+     * message, which breaks the protocol, as in sd-varlink.
+     */
+    @Test
+    void fdsInTheMiddleOfAMessageBreakTheProtocol() {
+        String call = "{\"method\":\"" + INSPECT + "\",\"parameters\":{\"fileDescriptor\":0}}\0";
+        int half = call.length() / 2;
+        client.sendRaw(("{\"method\":\"" + GET_INFO + "\"}\0" + call.substring(0, half)).getBytes(StandardCharsets.UTF_8));
+        assertThat(client.readMessage().has("error")).isFalse();
+
+        client.sendRaw(call.substring(half).getBytes(StandardCharsets.UTF_8), fdsOfFile(1));
+
+        JsonNode refused = client.readMessage();
+        assertThat(refused.get("error").asText()).isEqualTo(BpfkeeperInterface.PROTOCOL_VIOLATION);
+        assertThat(refused.get("parameters").get("message").asText()).contains("first byte");
+        assertThatThrownBy(() -> client.call(GET_INFO, null)).isInstanceOf(UncheckedIOException.class);
+        assertNoFdLeftOnTheFile();
     }
 
     /**

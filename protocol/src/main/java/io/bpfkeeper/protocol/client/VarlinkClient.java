@@ -231,8 +231,13 @@ public final class VarlinkClient implements AutoCloseable {
 
     /** Writes bytes exactly as given, with no NUL added; for tests that break the protocol. */
     public void sendRaw(byte[] bytes) {
+        sendRaw(bytes, NO_FDS);
+    }
+
+    /** Like {@link #sendRaw(byte[])}, with {@code fds} on the first byte. */
+    public void sendRaw(byte[] bytes, int[] fds) {
         try {
-            channel.write(bytes, bytes.length);
+            channel.write(bytes, bytes.length, fds);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
