@@ -2,6 +2,8 @@ package io.bpfkeeper.daemon.systemd;
 
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.protocol.unix.ScmRights;
+import io.bpfkeeper.protocol.unix.SocketCalls;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -70,40 +72,18 @@ public final class Notifier implements AutoCloseable {
         byte[] text = message.getBytes(StandardCharsets.UTF_8);
         Pointer payload = Memory.allocateDirect(SocketCalls.RUNTIME, Math.max(1, text.length), false);
         payload.put(0, text, 0, text.length);
-        Pointer iovec = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.IOVEC_SIZE, true);
-        iovec.putAddress(MsgHdr.IOVEC_BASE, payload.address());
-        iovec.putLong(MsgHdr.IOVEC_LENGTH, text.length);
-        Pointer sockaddr = address.toSockaddr();
-        Pointer header = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.SIZE, true);
-        header.putAddress(MsgHdr.NAME, sockaddr.address());
-        header.putInt(MsgHdr.NAME_LEN, address.length());
-        header.putAddress(MsgHdr.IOV, iovec.address());
-        header.putLong(MsgHdr.IOV_LEN, 1);
-        Pointer control = null;
-        Fd.Lease passed = fd == null ? null : fd.lease();
-        if (passed != null) {
-            control = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.cmsgSpace(Integer.BYTES), true);
-            control.putLong(MsgHdr.CMSG_LEN, MsgHdr.cmsgLen(Integer.BYTES));
-            control.putInt(MsgHdr.CMSG_LEVEL, MsgHdr.SOL_SOCKET);
-            control.putInt(MsgHdr.CMSG_TYPE, MsgHdr.SCM_RIGHTS);
-            control.putInt(MsgHdr.CMSG_HEADER, passed.number());
-            header.putAddress(MsgHdr.CONTROL, control.address());
-            header.putLong(MsgHdr.CONTROL_LEN, MsgHdr.cmsgSpace(Integer.BYTES));
-        }
         long sent;
-        try (passed; Fd.Lease sender = socket.lease()) {
-            sent = SocketCalls.INSTANCE.sendmsg(sender.number(), header, SocketCalls.MSG_NOSIGNAL);
+        try (Fd.Lease passed = fd == null ? null : fd.lease(); Fd.Lease sender = socket.lease()) {
+            int[] fds = passed == null ? new int[0] : new int[] {passed.number()};
+            sent = new ScmRights(1).send(sender.number(), payload.address(), text.length, fds, address.toSockaddr(),
+                    address.length(), SocketCalls.MSG_NOSIGNAL);
         } finally {
-            // The header points at these by address: jnr frees direct memory once its Pointer is
-            // unreachable, so they must stay reachable until sendmsg returns.
+            // Passed by address: jnr frees direct memory once its Pointer is unreachable.
             Reference.reachabilityFence(payload);
-            Reference.reachabilityFence(iovec);
-            Reference.reachabilityFence(sockaddr);
-            Reference.reachabilityFence(control);
         }
         if (sent < 0) {
             log.warn("systemd did not take the notification {}: sendmsg to {}: {}", firstLine(message), address,
-                    Errno.name(SocketCalls.errno()));
+                    Errno.name((int) -sent));
             return false;
         }
         return true;

@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.systemd;
 
 import java.nio.charset.StandardCharsets;
+import io.bpfkeeper.protocol.unix.SocketCalls;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 

@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.varlink;
 
+import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.logging.LogText;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -7,7 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.FdPassingDomainSocketChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.DecoderException;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,10 +45,18 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private final ConnectionObserver observer;
     private final CallObserver calls;
     /**
-     * VarlinkCall, PendingCall, or the ProtocolViolation that ends the connection after the calls
-     * before it.
+     * VarlinkCall, PendingCall, either of them {@link WithFds}, or the ProtocolViolation that ends
+     * the connection after the calls before it.
      */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** Fds that came before the call they belong to has been decoded. */
+    private ReceivedFds arrivedFds;
+    /**
+     * Fds of whole calls waiting in the queue. While there are any, the connection is not read, so
+     * that a client cannot fill the daemon's fd table by pipelining calls with fds: they wait in
+     * the socket, counted against the client's own limits.
+     */
+    private int queuedFds;
 
     private ChannelHandlerContext ctx;
     private Connection connection;
@@ -68,17 +78,46 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
-        PeerCredentials peer = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials();
+        PeerCredentials peer = ((FdPassingDomainSocketChannel) ctx.channel()).peerCredentials();
         int gid = peer.gids().length > 0 ? peer.gids()[0] : -1;
         connection = new Connection(CONNECTION_IDS.incrementAndGet(), peer.uid(), gid, peer.pid());
         observer.opened(connection);
         super.channelActive(ctx);
     }
 
+    /** A call and the fds that came with it. */
+    private record WithFds(Object call, ReceivedFds fds) {
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         inReadCycle = true;
+        if (msg instanceof ReceivedFds fds) {
+            // The framer passes them on right before the message they came with.
+            closeArrivedFds();
+            arrivedFds = fds;
+            return;
+        }
         enqueue(msg);
+    }
+
+    private void closeArrivedFds() {
+        if (arrivedFds != null) {
+            arrivedFds.close();
+            arrivedFds = null;
+        }
+    }
+
+    /** Drops the queued calls, closing the fds they came with. */
+    private void discardQueue() {
+        for (Object item : queue) {
+            if (item instanceof WithFds with) {
+                with.fds().close();
+            }
+        }
+        queue.clear();
+        queuedFds = 0;
+        closeArrivedFds();
     }
 
     @Override
@@ -125,7 +164,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         inactive = true;
-        queue.clear();
+        discardQueue();
         if (!busy) {
             observer.closed(connection);
         }
@@ -135,29 +174,49 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         if (violated) {
             // Nothing after a violation can be trusted to be framed right, so none of it may run,
             // not even the calls that arrived in the same read as the violation.
+            closeArrivedFds();
             return;
         }
         if (item instanceof ProtocolViolation) {
             violated = true;
+            closeArrivedFds();
         }
         if (item instanceof PendingCall pending) {
             // Its turn may have come by the time its parse is done.
             pending.whenDone(() -> ctx.executor().execute(this::drain));
         }
-        queue.add(item);
+        if (arrivedFds != null && !(item instanceof ProtocolViolation)) {
+            queue.add(new WithFds(item, arrivedFds));
+            if (item instanceof VarlinkCall) {
+                // Not a call whose message is still arriving: reading on is how it ends.
+                queuedFds += arrivedFds.fds().size();
+            }
+            arrivedFds = null;
+        } else {
+            queue.add(item);
+        }
         updateAutoRead();
         drain();
     }
 
     private void updateAutoRead() {
         Channel channel = ctx.channel();
-        channel.config().setAutoRead(!violated && !services.draining() && queue.size() < MAX_QUEUED_CALLS && channel.isWritable());
+        channel.config().setAutoRead(!violated && !services.draining() && queue.size() < MAX_QUEUED_CALLS
+                && queuedFds == 0 && channel.isWritable());
     }
 
     private void drain() {
         // A closed channel may not have reported itself inactive yet; its calls must not run either.
         while (!busy && !inactive && ctx.channel().isActive() && !queue.isEmpty()) {
             Object item = queue.peek();
+            ReceivedFds fds = null;
+            if (item instanceof WithFds with) {
+                item = with.call();
+                fds = with.fds();
+                if (item instanceof VarlinkCall) {
+                    queuedFds -= fds.fds().size();
+                }
+            }
             if (item instanceof PendingCall pending) {
                 if (!pending.isDone()) {
                     break;
@@ -170,6 +229,9 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
                 item = pending.outcome();
             }
             queue.poll();
+            if (!(item instanceof VarlinkCall) && fds != null) {
+                fds.close();
+            }
             if (item == null) {
                 // A message that never ended: the connection is closing, or its input has.
                 continue;
@@ -177,10 +239,10 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             if (item instanceof ProtocolViolation) {
                 VarlinkError error = errors.translate((ProtocolViolation) item);
                 ctx.writeAndFlush(VarlinkReply.error(error)).addListener(ChannelFutureListener.CLOSE);
-                queue.clear();
+                discardQueue();
                 return;
             }
-            start((VarlinkCall) item);
+            start((VarlinkCall) item, fds == null ? List.of() : fds.fds());
         }
         if (inactive) {
             return;
@@ -194,10 +256,11 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void start(VarlinkCall call) {
+    private void start(VarlinkCall call, List<Fd> fds) {
         long started = System.nanoTime();
-        CallContext context = new CallContext(call, connection, this::send);
+        CallContext context = new CallContext(call, connection, this::send, fds);
         if (services.draining()) {
+            context.closeUntakenFds();
             // Stopping: the calls in flight finish, but no queued call starts, whichever thread it
             // would run on; otherwise a worker call would run or not depending on a race with the
             // worker pool's shutdown.
@@ -206,8 +269,9 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         }
         Method method;
         try {
-            method = services.resolve(call);
+            method = services.resolve(call, fds.size());
         } catch (VarlinkError e) {
+            context.closeUntakenFds();
             context.fail(e);
             calls.finished(null, context.outcome(), System.nanoTime() - started);
             return;
@@ -228,6 +292,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             });
         } catch (RejectedExecutionException e) {
             busy = false;
+            context.closeUntakenFds();
             context.fail(errors.translate(e));
             calls.finished(call.method(), context.outcome(), System.nanoTime() - started);
         }
@@ -252,6 +317,8 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             log.debug("connection {} went away during {}", connection, LogText.escape(context.call().method()));
         } catch (Exception | Error e) {
             fail(context, e);
+        } finally {
+            context.closeUntakenFds();
         }
         calls.finished(context.call().method(), context.outcome(), System.nanoTime() - started);
     }
@@ -281,6 +348,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         }
         Channel channel = ctx.channel();
         if (!channel.isActive()) {
+            reply.fds().forEach(Fd::close);
             throw new ClientGone();
         }
         ChannelFuture written = channel.writeAndFlush(reply).addListener(this::closeIfUnencodable);

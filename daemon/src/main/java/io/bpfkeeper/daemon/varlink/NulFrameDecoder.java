@@ -17,6 +17,10 @@ import java.util.List;
  * <p>A message that grows long without its NUL is handed on as an {@link ArrivingMessage} when a
  * parse thread is free, and its pieces are added to it as they are read, to be parsed while the
  * rest arrives; every other message goes on whole, as a buffer.
+ *
+ * <p>Fds that a read brought ({@link ReceivedFds}) go on right before the message that the read's
+ * first byte begins. A read with fds that begins inside a message breaks the protocol, as it does
+ * in sd-varlink: fds come with the first byte of their message.
  */
 final class NulFrameDecoder extends ByteToMessageDecoder {
 
@@ -33,6 +37,29 @@ final class NulFrameDecoder extends ByteToMessageDecoder {
     NulFrameDecoder(long maxMessageBytes, ParseAhead parseAhead) {
         this.maxMessageBytes = maxMessageBytes;
         this.parseAhead = parseAhead;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ReceivedFds fds) {
+            passOn(ctx, fds);
+        } else {
+            super.channelRead(ctx, msg);
+        }
+    }
+
+    private void passOn(ChannelHandlerContext ctx, ReceivedFds fds) {
+        if (failed || fds.truncated() || arriving != null || internalBuffer().isReadable()) {
+            fds.close();
+            if (failed) {
+                return;
+            }
+            failed = true;
+            throw ProtocolViolation.malformed(fds.truncated()
+                    ? "more file descriptors with one message than the " + ReceivedFds.MAX_PER_MESSAGE + " allowed"
+                    : "file descriptors must come with the first byte of their message");
+        }
+        ctx.fireChannelRead(fds);
     }
 
     @Override

@@ -10,6 +10,9 @@ import java.util.Optional;
 /** The interfaces a server offers, and how a call finds its method. */
 final class Services {
 
+    /** What InvalidParameter names when fds came with a call of a method that takes none. */
+    static final String FDS_PARAMETER = "(file descriptors)";
+
     private final Map<String, VarlinkInterface> interfaces = new LinkedHashMap<>();
     /**
      * Every served method by its fully qualified name, so that a call finds its method with one
@@ -19,14 +22,16 @@ final class Services {
     private final long maxMessageBytes;
     private volatile boolean draining;
 
-    private record ServedMethod(VarlinkInterface owner, Method method) {
+    /** @param takesFds whether the IDL gives the method an fd parameter */
+    private record ServedMethod(VarlinkInterface owner, Method method, boolean takesFds) {
     }
 
     Services(List<VarlinkInterface> served, long maxMessageBytes) {
         for (VarlinkInterface each : served) {
             interfaces.put(each.name(), each);
             for (Method method : each.methods()) {
-                methods.put(each.name() + "." + method.name(), new ServedMethod(each, method));
+                boolean takesFds = each.definition().methods().get(method.name()).takesFds();
+                methods.put(each.name() + "." + method.name(), new ServedMethod(each, method, takesFds));
             }
         }
         this.maxMessageBytes = maxMessageBytes;
@@ -62,9 +67,11 @@ final class Services {
     /**
      * The method a call names, after checking the call against the IDL, so that handlers see only
      * parameters of the declared types. A method's {@link ParameterReader} checked its parameters
-     * as it read them.
+     * as it read them. Fds come only with calls of a method whose IDL names an fd parameter.
+     *
+     * @param fdCount how many fds came with the call
      */
-    Method resolve(VarlinkCall call) throws VarlinkError {
+    Method resolve(VarlinkCall call, int fdCount) throws VarlinkError {
         ServedMethod served = methods.get(call.method());
         if (served == null) {
             if (!interfaces.containsKey(call.interfaceName())) {
@@ -82,6 +89,9 @@ final class Services {
             if (invalid.isPresent()) {
                 throw VarlinkError.invalidParameter(invalid.get());
             }
+        }
+        if (fdCount > 0 && !served.takesFds()) {
+            throw VarlinkError.invalidParameter(FDS_PARAMETER);
         }
         if (call.upgrade()) {
             throw VarlinkError.invalidParameter("upgrade");

@@ -1,6 +1,10 @@
 package io.bpfkeeper.daemon.varlink;
 
+import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.testing.FdNumbers;
 import io.bpfkeeper.protocol.idl.InterfaceDefinition;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +46,21 @@ final class TestInterface {
                     throw VarlinkError.expectedMore();
                 }),
                 // Jackson refuses to write an object with no properties.
-                Method.onEventLoop("ReplyUnwritable", call -> call.reply(new Object()))));
+                Method.onEventLoop("ReplyUnwritable", call -> call.reply(new Object())),
+                Method.onWorker("Inspect", call -> {
+                    try (Fd fd = takeFd(call)) {
+                        Path file = Path.of("/proc/self/fd/" + FdNumbers.of(fd));
+                        call.reply(Map.of("inode", Files.getAttribute(file, "unix:ino"), "text", Files.readString(file)));
+                    }
+                }),
+                Method.onEventLoop("Echo", call -> call.reply(Map.of("fileDescriptor", 0), List.of(takeFd(call)))),
+                Method.onEventLoop("Stall", call -> {
+                    gate.pass();
+                    call.reply(Map.of());
+                })));
+    }
+
+    private static Fd takeFd(CallContext call) throws VarlinkError {
+        return call.takeFd("fileDescriptor", call.parameters().get("fileDescriptor").asLong());
     }
 }

@@ -2,10 +2,10 @@ package io.bpfkeeper.packaging.support;
 
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
-import io.bpfkeeper.daemon.systemd.MsgHdr;
-import io.bpfkeeper.daemon.systemd.SocketCalls;
 import io.bpfkeeper.daemon.systemd.UnixAddress;
 import io.bpfkeeper.daemon.testing.FdNumbers;
+import io.bpfkeeper.protocol.unix.ScmRights;
+import io.bpfkeeper.protocol.unix.SocketCalls;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,8 +24,6 @@ import jnr.ffi.annotations.SaveError;
 public final class UnixSockets {
 
     private static final int BACKLOG = 128;
-    private static final int MSG_CMSG_CLOEXEC = 0x40000000;
-    private static final int MSG_CTRUNC = 0x8;
     /** systemd reads notifications of up to this size. */
     private static final int MESSAGE_SIZE = 4096;
     private static final int MAX_FDS = 16;
@@ -37,9 +35,6 @@ public final class UnixSockets {
 
         @SaveError
         int listen(int fd, int backlog);
-
-        @SaveError
-        long recvmsg(int fd, Pointer message, int flags);
 
         Calls INSTANCE = LibraryLoader.create(Calls.class).load("c");
     }
@@ -71,57 +66,30 @@ public final class UnixSockets {
     /** The next datagram waiting on {@code socket}, or null when none is waiting. */
     public static Datagram receive(Fd socket) {
         Pointer data = Memory.allocateDirect(SocketCalls.RUNTIME, MESSAGE_SIZE, true);
-        Pointer iovec = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.IOVEC_SIZE, true);
-        iovec.putAddress(MsgHdr.IOVEC_BASE, data.address());
-        iovec.putLong(MsgHdr.IOVEC_LENGTH, MESSAGE_SIZE);
-        int controlSize = MsgHdr.cmsgSpace(Integer.BYTES * MAX_FDS);
-        Pointer control = Memory.allocateDirect(SocketCalls.RUNTIME, controlSize, true);
-        Pointer header = Memory.allocateDirect(SocketCalls.RUNTIME, MsgHdr.SIZE, true);
-        header.putAddress(MsgHdr.IOV, iovec.address());
-        header.putLong(MsgHdr.IOV_LEN, 1);
-        header.putAddress(MsgHdr.CONTROL, control.address());
-        header.putLong(MsgHdr.CONTROL_LEN, controlSize);
+        ScmRights receiver = new ScmRights(MAX_FDS);
         long received;
         try {
-            received = Calls.INSTANCE.recvmsg(FdNumbers.of(socket), header, SocketCalls.MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+            received = receiver.receive(FdNumbers.of(socket), data.address(), MESSAGE_SIZE, SocketCalls.MSG_DONTWAIT);
         } finally {
             Reference.reachabilityFence(data);
-            Reference.reachabilityFence(iovec);
-            Reference.reachabilityFence(control);
+        }
+        if (received == -Errno.EAGAIN) {
+            return null;
         }
         if (received < 0) {
-            int errno = SocketCalls.errno();
-            if (errno == Errno.EAGAIN) {
-                return null;
-            }
-            throw new IllegalStateException("recvmsg: " + Errno.name(errno));
+            throw new IllegalStateException("recvmsg: " + Errno.name((int) -received));
         }
-        List<Fd> fds = receivedFds(control, header.getLong(MsgHdr.CONTROL_LEN));
-        if ((header.getInt(MsgHdr.FLAGS) & MSG_CTRUNC) != 0) {
+        List<Fd> fds = new ArrayList<>();
+        for (int fd : receiver.receivedFds()) {
+            fds.add(Fd.adopt(fd));
+        }
+        if (receiver.truncated()) {
             fds.forEach(Fd::close);
             throw new IllegalStateException("a notification carried more than " + MAX_FDS + " fds");
         }
         byte[] text = new byte[(int) received];
         data.get(0, text, 0, text.length);
         return new Datagram(new String(text, StandardCharsets.UTF_8), fds);
-    }
-
-    private static List<Fd> receivedFds(Pointer control, long length) {
-        List<Fd> fds = new ArrayList<>();
-        for (long offset = 0; offset + MsgHdr.CMSG_HEADER <= length; ) {
-            long cmsgLength = control.getLong(offset + MsgHdr.CMSG_LEN);
-            if (cmsgLength < MsgHdr.CMSG_HEADER) {
-                break;
-            }
-            if (control.getInt(offset + MsgHdr.CMSG_LEVEL) == MsgHdr.SOL_SOCKET
-                    && control.getInt(offset + MsgHdr.CMSG_TYPE) == MsgHdr.SCM_RIGHTS) {
-                for (long at = MsgHdr.CMSG_HEADER; at + Integer.BYTES <= cmsgLength; at += Integer.BYTES) {
-                    fds.add(Fd.adopt(control.getInt(offset + at)));
-                }
-            }
-            offset += MsgHdr.cmsgSpace((int) cmsgLength - MsgHdr.CMSG_HEADER);
-        }
-        return fds;
     }
 
     private static Fd open(int type) {

@@ -38,6 +38,7 @@ public final class VarlinkClient implements AutoCloseable {
     private static final ObjectMapper JSON =
             JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final int PIECE_BYTES = 64 * 1024;
+    private static final int[] NO_FDS = new int[0];
 
     /**
      * Sends a message in pieces while it is being written, so that the service reads and parses a
@@ -70,19 +71,24 @@ public final class VarlinkClient implements AutoCloseable {
             }
         }
 
+        /** Fds for the message's first byte, until its first piece is sent. */
+        private int[] fds = NO_FDS;
+
         /** Sends what the piece holds. */
         void send() throws ServiceStoppedReading {
             try {
-                channel.write(piece, size);
+                channel.write(piece, size, fds);
             } catch (IOException e) {
                 throw new ServiceStoppedReading(e);
             }
             size = 0;
+            fds = NO_FDS;
         }
 
         /** Drops what a failed message left in the piece, so that it does not lead the next one. */
         void discard() {
             size = 0;
+            fds = NO_FDS;
         }
     }
 
@@ -117,6 +123,43 @@ public final class VarlinkClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot connect to " + socketPath, e);
         }
+    }
+
+    /**
+     * A client that can pass fds with its calls and receive them with replies ({@link #call(String,
+     * Object, int[])}). Its reads and writes go through {@code recvmsg} and {@code sendmsg} on a
+     * native buffer, a little slower than a plain connection's.
+     */
+    public static VarlinkClient connectPassingFds(Path socketPath) {
+        try {
+            return new VarlinkClient(MessageChannel.connectPassingFds(socketPath));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + socketPath, e);
+        }
+    }
+
+    /**
+     * A reply and the fds that came with it, which the caller owns and closes. The reply refers to
+     * them by their index.
+     */
+    public record ReplyWithFds(JsonNode parameters, int[] fds) {
+    }
+
+    /**
+     * Calls a method with {@code fds} attached to the call's first byte, and waits for its reply.
+     * The parameters refer to the fds by their index in {@code fds}; the caller keeps its own. Only
+     * a client made with {@link #connectPassingFds} can.
+     *
+     * @throws VarlinkCallException if the service answered with an error; the client closes any
+     *     fds that came with it
+     */
+    public ReplyWithFds call(String method, Object parameters, int[] fds) {
+        if (!channel.passesFds()) {
+            throw new IllegalStateException("this client does not pass fds; connect with connectPassingFds");
+        }
+        out.fds = fds.clone();
+        JsonNode reply = call(method, parameters);
+        return new ReplyWithFds(reply, channel.takeFds());
     }
 
     /** The mapper that writes parameters and reads replies; do not reconfigure it. */
@@ -170,6 +213,15 @@ public final class VarlinkClient implements AutoCloseable {
 
     /** Sends a whole call message as it is, without waiting for a reply; for pipelining. */
     public void send(ObjectNode callMessage) {
+        send(callMessage, NO_FDS);
+    }
+
+    /** Like {@link #send(ObjectNode)}, with {@code fds} on the message's first byte, as {@link #call(String, Object, int[])}. */
+    public void send(ObjectNode callMessage, int[] fds) {
+        if (fds.length > 0 && !channel.passesFds()) {
+            throw new IllegalStateException("this client does not pass fds; connect with connectPassingFds");
+        }
+        out.fds = fds.clone();
         try {
             frame(buffer -> JSON.writeValue(buffer, callMessage));
         } catch (ServiceStoppedReading e) {
@@ -179,8 +231,13 @@ public final class VarlinkClient implements AutoCloseable {
 
     /** Writes bytes exactly as given, with no NUL added; for tests that break the protocol. */
     public void sendRaw(byte[] bytes) {
+        sendRaw(bytes, NO_FDS);
+    }
+
+    /** Like {@link #sendRaw(byte[])}, with {@code fds} on the first byte. */
+    public void sendRaw(byte[] bytes, int[] fds) {
         try {
-            channel.write(bytes, bytes.length);
+            channel.write(bytes, bytes.length, fds);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -121,4 +121,19 @@ class IdlTest {
         assertThat(definition.methods().get("M").input().fields().keySet())
                 .containsExactly("type", "interface");
     }
+
+    @Test
+    void aMethodTakesFdsOnlyWhenAnIntParameterNamesOne() {
+        InterfaceDefinition definition = Idl.parse("""
+                interface org.example.fds
+                method Plain(count: int, name: string) -> ()
+                method Named(fileDescriptor: int) -> ()
+                method Suffixed(netnsFd: ?int) -> ()
+                method NotAnInt(netnsFd: string, fileDescriptor: []int) -> ()
+                method OnlyReturns() -> (fileDescriptor: int)
+                """);
+
+        assertThat(definition.methods().values().stream().filter(MethodDefinition::takesFds).map(MethodDefinition::name))
+                .containsExactlyInAnyOrder("Named", "Suffixed");
+    }
 }

@@ -1,4 +1,4 @@
-package io.bpfkeeper.daemon.systemd;
+package io.bpfkeeper.protocol.unix;
 
 /**
  * Offsets of struct msghdr, struct iovec and struct cmsghdr on x86-64 Linux, for sendmsg and

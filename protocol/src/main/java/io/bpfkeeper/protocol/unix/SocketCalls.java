@@ -1,4 +1,4 @@
-package io.bpfkeeper.daemon.systemd;
+package io.bpfkeeper.protocol.unix;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
@@ -6,9 +6,9 @@ import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * The libc socket calls behind sd_notify. The JDK has no AF_UNIX datagrams, and jnr-unixsocket's
- * datagram channel carries bytes only: the fd store needs SCM_RIGHTS, so messages go out through
- * {@code sendmsg} here.
+ * The libc socket calls that the JDK lacks: AF_UNIX datagrams (sd_notify), and {@code sendmsg} and
+ * {@code recvmsg} with SCM_RIGHTS (systemd's fd store, fds on a Varlink connection). jnr-unixsocket's
+ * channels carry bytes only.
  */
 public interface SocketCalls {
 
@@ -25,6 +25,12 @@ public interface SocketCalls {
 
     @SaveError
     long sendmsg(int fd, Pointer message, int flags);
+
+    @SaveError
+    long recvmsg(int fd, Pointer message, int flags);
+
+    @SaveError
+    int close(int fd);
 
     /** The process-wide instance. */
     SocketCalls INSTANCE = LibraryLoader.create(SocketCalls.class).load("c");
