@@ -27,9 +27,11 @@ final class MapMethods {
     private static final int ENTRIES_PER_BATCH = 256;
 
     private final ApiContext api;
+    private final ValueReferences references;
 
     MapMethods(ApiContext api) {
         this.api = api;
+        this.references = new ValueReferences(api);
     }
 
     List<Method> methods() {
@@ -48,16 +50,35 @@ final class MapMethods {
         Params params = new Params(call.parameters());
         String name = Names.objectName(params, "name");
         MapType type = new MapType(Names.kernelValue(params, "type", MapType.NAMES, "map type"));
+        if (type.holdsSockets()) {
+            throw ApiErrors.invalidArgument("type", type.name() + " maps hold socket file descriptors, which"
+                    + " bpfkeeper cannot take from clients safely yet");
+        }
         MapSpec spec = new MapSpec(name, type, params.size("keySize"), params.size("valueSize"),
                 params.size("maxEntries"), params.size("flags", 0));
+        BpfMap innerMap = innerMap(params, type, call);
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");
         Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;
 
-        OwnedObject owned = api.takeOwnership(call, Kind.MAP, BpfMap.create(spec), name, type.name(), lifetime,
-                labels, pin);
+        OwnedObject owned = api.takeOwnership(call, Kind.MAP, BpfMap.create(spec, innerMap), name, type.name(),
+                lifetime, labels, pin);
         Audit.changed(call.connection(), "created " + owned + " " + type.name() + " " + lifetime.wireName());
         call.reply(Map.of("object", ObjectViews.view(owned)));
+    }
+
+    /**
+     * The template of a map of maps: an owned map that the caller may use. Without one the kernel
+     * would read inner_map_fd 0, the daemon's stdin.
+     */
+    private BpfMap innerMap(Params params, MapType type, CallContext call) throws VarlinkError {
+        if (params.has("innerMap") != type.isMapOfMaps()) {
+            throw ApiErrors.invalidArgument("innerMap", type.isMapOfMaps()
+                    ? type.name() + " needs innerMap: the id of a map whose type and sizes its maps have"
+                    : "only array_of_maps and hash_of_maps take an inner map");
+        }
+        return type.isMapOfMaps()
+                ? api.ownedForUse(Kind.MAP, params.id("innerMap"), call.connection()).kernelObject() : null;
     }
 
     private void lookup(CallContext call) throws VarlinkError {
@@ -84,11 +105,13 @@ final class MapMethods {
         BpfMap map = ownedMap(params, call);
         byte[] key = key(params, map);
         MapInfo info = map.info();
+        ValueReferences.requireWritable(info);
         byte[] decoded = Hex.decode(params.string("value"));
         byte[] value = new byte[info.valueBufferSize()];
         if (decoded == null || !ValueLayout.of(info).place(decoded, 0, decoded.length, value, 0)) {
             throw badValue("value", info);
         }
+        references.toFds(info, value, 1, value.length, i -> "value", call.connection());
         map.update(key, value, mode(params));
         Audit.changed(call.connection(), "wrote key " + params.string("key") + " of " + map);
         call.reply(Map.of());
@@ -148,6 +171,7 @@ final class MapMethods {
         UpdateBatchParameters params = call.readParameters(UpdateBatchParameters.class);
         BpfMap map = api.ownedForChange(Kind.MAP, Params.id("id", params.id()), call.connection()).kernelObject();
         MapInfo info = map.info();
+        ValueReferences.requireWritable(info);
         HexColumn keys = params.keys();
         HexColumn values = params.values();
         int count = keys.count();
@@ -162,6 +186,8 @@ final class MapMethods {
                 throw badValue("entries[" + i + "].value", info);
             }
         }
+        references.toFds(info, valueBuffer, count, layout.bufferSize(), i -> "entries[" + i + "].value",
+                call.connection());
         int written;
         try {
             // Every key has the map's size: back to back, they are the kernel's array of keys.

@@ -32,7 +32,18 @@ public final class BpfMap implements KernelObject {
 
     /** Creates a map. The kernel's refusal comes back with a hint that names the bad input. */
     public static BpfMap create(MapSpec spec) {
+        return create(spec, null);
+    }
+
+    /**
+     * Creates a map; for a map of maps, {@code innerMap} is the template whose type and sizes the
+     * maps stored in it must have.
+     */
+    public static BpfMap create(MapSpec spec, BpfMap innerMap) {
         Pointer attr = BpfAttr.zeroed();
+        if (innerMap != null) {
+            BpfAttr.MapCreate.INNER_MAP_FD.put(attr, innerMap.fd().get());
+        }
         BpfAttr.MapCreate.MAP_TYPE.put(attr, spec.type().value());
         BpfAttr.MapCreate.KEY_SIZE.put(attr, spec.keySize());
         BpfAttr.MapCreate.VALUE_SIZE.put(attr, spec.valueSize());
