@@ -226,6 +226,32 @@ class ObjectReferencesTest {
         assertThat(root.list(null, null)).hasSize(1);
     }
 
+    @Test
+    void anElfObjectCannotNameTheDaemonsFdsEither() {
+        byte[] elf = BpfTestObjects.bytes("fd_scan");
+        int load = BpfTestObjects.offsetOf(elf, "1801000078563412");
+        List<String> outcomes = new ArrayList<>();
+        for (int fd = 3; fd <= 400; fd++) {
+            // r1 = map at fd N: src_reg BPF_PSEUDO_MAP_FD, and no relocation for libbpf to rewrite.
+            elf[load + 1] = 0x11;
+            elf[load + 4] = (byte) fd;
+            elf[load + 5] = (byte) (fd >> 8);
+            elf[load + 6] = 0;
+            elf[load + 7] = 0;
+            try {
+                long program = attackerClient.loadObject(LoadObjectRequest.of("scan", elf)).objects().get(0).id();
+                outcomes.add("loaded program " + program);
+                attackerClient.testRun(program, PACKET, null);
+            } catch (VarlinkCallException e) {
+                outcomes.add(e.error());
+            }
+        }
+
+        assertThat(rootsValue()).as("root's map, read by bpftool").isEqualTo(ROOTS_VALUE);
+        assertThat(outcomes).containsOnly(BpfkeeperInterface.INVALID_OBJECT);
+        assertThat(root.list(null, null)).hasSize(1);
+    }
+
     /** Loads the attack as the attacker and, should it load, runs it; records how each load ended. */
     private void attack(Insns code, List<String> outcomes) {
         try {
