@@ -105,6 +105,10 @@ final class FeatureProbe {
 
     /** Creates the smallest valid map of the type; only EINVAL means the kernel lacks it. */
     static boolean kernelHasMapType(MapType type) {
+        if (type.isMapOfMaps()) {
+            // Linux 4.12 has them; a probe would need an inner map, and inner_map_fd 0 is our stdin.
+            return true;
+        }
         int keySize = type.isKeyless() ? 0 : 4;
         int valueSize = 4;
         int maxEntries = 1;

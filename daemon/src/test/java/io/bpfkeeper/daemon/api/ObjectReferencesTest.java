@@ -201,6 +201,28 @@ class ObjectReferencesTest {
     }
 
     @Test
+    void aDevmapTakesTheProgramItRunsByIdOfTheCallerOnly() {
+        String pass = new Insns().mov(R0, 2).exit().hex();
+        LoadProgramRequest devmapProgram = LoadProgramRequest.of("redirected", "xdp", pass, "GPL")
+                .withExpectedAttachType("xdp_devmap");
+        long roots = root.loadProgram(devmapProgram).object().id();
+        long own = attackerClient.loadProgram(devmapProgram).object().id();
+        int devices = (int) attackerClient.createMap(CreateMapRequest.of("devices", "devmap", 4, 8, 1)).id();
+        String loopback = "01000000";
+
+        expectError(BpfkeeperInterface.PERMISSION_DENIED,
+                () -> attackerClient.mapUpdate(devices, "00000000", loopback + idHex(roots), null));
+        assertThat(Bpftool.json("map", "dump", "id", Integer.toString(devices)).get(0).get("value").has("error"))
+                .as("bpftool finds no entry at key 0").isTrue();
+
+        attackerClient.mapUpdate(devices, "00000000", loopback + idHex(own), null);
+        assertThat(Bpftool.mapLookup(devices, KEY_ZERO)).isEqualTo(HexFormat.of().parseHex(loopback + idHex(own)));
+        attackerClient.mapUpdate(devices, "00000000", loopback + "00000000", null);
+        assertThat(Bpftool.mapLookup(devices, KEY_ZERO)).as("0: the device without a program")
+                .isEqualTo(HexFormat.of().parseHex(loopback + "00000000"));
+    }
+
+    @Test
     void socketMapsAreRefused() {
         for (String type : List.of("sockmap", "sockhash")) {
             VarlinkCallException refused = expectError(BpfkeeperInterface.INVALID_ARGUMENT,
@@ -216,6 +238,10 @@ class ObjectReferencesTest {
                 .id();
         expectError(BpfkeeperInterface.INVALID_ARGUMENT,
                 () -> attackerClient.mapUpdate(events, "00000000", "03000000", null));
+        expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> attackerClient.mapUpdateBatch(events,
+                List.of(new Entry("00000000", "03000000")), null));
+        var lookup = expectError(BpfkeeperInterface.KERNEL_ERROR, () -> attackerClient.mapLookup(events, "00000000"));
+        assertThat(lookup.parameters().get("errnoName").asText()).as("the kernel has no id to show").isEqualTo("ENOTSUPP");
     }
 
     @Test
