@@ -30,6 +30,9 @@ public final class InstructionCheck {
     /** The call src_reg of a kfunc call, whose off indexes a module's BTF fd in fd_array. */
     public static final int PSEUDO_KFUNC_CALL = 2;
 
+    /** The map count of ELF code, whose fd_array is libbpf's own: no index may be named by hand. */
+    private static final int NO_FD_ARRAY = -1;
+
     private InstructionCheck() {
     }
 
@@ -68,7 +71,7 @@ public final class InstructionCheck {
      * @param length a multiple of 8 bytes from {@code offset}
      */
     public static void checkElfCode(byte[] elf, int offset, int length) {
-        check(elf, offset, length, 0, "declare the map in the object, or share one with reuseMaps");
+        check(elf, offset, length, NO_FD_ARRAY, "declare the map in the object, or share one with reuseMaps");
     }
 
     private static void check(byte[] code, int offset, int length, int mapCount, String instead) {
@@ -107,11 +110,10 @@ public final class InstructionCheck {
                 }
             }
             case PSEUDO_MAP_IDX, PSEUDO_MAP_IDX_VALUE -> {
-                if (Integer.toUnsignedLong(imm) >= mapCount) {
+                long mapIndex = Integer.toUnsignedLong(imm);
+                if (mapIndex >= mapCount) {
                     throw new InvalidInstructionException(index, "ld_imm64 with src_reg " + sourceRegister
-                            + " refers to map index " + Integer.toUnsignedLong(imm) + ", but "
-                            + (mapCount == 0 ? "no maps were given" : "only " + mapCount + " map"
-                                    + (mapCount == 1 ? " was" : "s were") + " given (indexes from 0)"));
+                            + " refers to map index " + mapIndex + ", but " + whyNoSuchIndex(mapCount, instead));
                 }
             }
             default -> {
@@ -119,6 +121,16 @@ public final class InstructionCheck {
                 // kernel refuses by itself, without looking anything up.
             }
         }
+    }
+
+    private static String whyNoSuchIndex(int mapCount, String instead) {
+        if (mapCount == NO_FD_ARRAY) {
+            return "an object's code may not index libbpf's fd_array by hand; " + instead;
+        }
+        if (mapCount == 0) {
+            return "no maps were given";
+        }
+        return "only " + mapCount + (mapCount == 1 ? " map was" : " maps were") + " given (indexes from 0)";
     }
 
     private static int imm(byte[] code, int at) {

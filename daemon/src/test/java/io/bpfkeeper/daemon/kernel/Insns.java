@@ -6,7 +6,8 @@ import java.util.HexFormat;
 
 /**
  * A tiny assembler for the few BPF instructions the tests load: {@code struct bpf_insn} is
- * {@code u8 code; u8 dst_reg:4, src_reg:4; s16 off; s32 imm}, little-endian on x86-64.
+ * {@code u8 code; u8 dst_reg:4, src_reg:4; s16 off; s32 imm}, little-endian on x86-64. The opcodes and
+ * src_reg values that name maps are {@link InstructionCheck}'s.
  */
 public final class Insns {
 
@@ -21,19 +22,8 @@ public final class Insns {
     private static final int STORE64_IMM = 0x7a;
     /** BPF_JMP | BPF_JEQ | BPF_K: if dst == imm, skip off instructions. */
     private static final int JEQ_IMM = 0x15;
-    /** BPF_JMP | BPF_CALL: call the helper numbered imm. */
-    private static final int CALL = 0x85;
     /** BPF_JMP | BPF_EXIT. */
     private static final int EXIT = 0x95;
-    /** BPF_LD | BPF_DW | BPF_IMM: a 64-bit immediate load, which takes two instruction slots. */
-    private static final int LD_IMM64 = 0x18;
-    /** src_reg of an LD_IMM64 whose immediate is a map fd that the kernel replaces by the map. */
-    private static final int BPF_PSEUDO_MAP_FD = 1;
-    /** src_reg of an LD_IMM64 whose immediates are a map fd and an offset into its first value. */
-    private static final int BPF_PSEUDO_MAP_VALUE = 2;
-    /** As the two above, with an index into attr.fd_array instead of an fd. */
-    private static final int BPF_PSEUDO_MAP_IDX = 5;
-    private static final int BPF_PSEUDO_MAP_IDX_VALUE = 6;
     /** The helper bpf_map_lookup_elem. */
     private static final int MAP_LOOKUP_ELEM = 1;
     private static final int FRAME_POINTER = 10;
@@ -66,27 +56,27 @@ public final class Insns {
 
     /** {@code dst = map} for whatever map the loader's fd {@code fd} is. */
     public Insns loadMapByFd(int dst, int fd) {
-        return loadImm64(dst, BPF_PSEUDO_MAP_FD, fd, 0);
+        return loadImm64(dst, InstructionCheck.PSEUDO_MAP_FD, fd, 0);
     }
 
     /** {@code dst = &value[0] + offset} of the array map at the loader's fd {@code fd}. */
     public Insns loadMapValueByFd(int dst, int fd, int offset) {
-        return loadImm64(dst, BPF_PSEUDO_MAP_VALUE, fd, offset);
+        return loadImm64(dst, InstructionCheck.PSEUDO_MAP_VALUE, fd, offset);
     }
 
     /** {@code dst = map} for the map at {@code index} of attr.fd_array. */
     public Insns loadMapByIndex(int dst, int index) {
-        return loadImm64(dst, BPF_PSEUDO_MAP_IDX, index, 0);
+        return loadImm64(dst, InstructionCheck.PSEUDO_MAP_IDX, index, 0);
     }
 
     /** {@code dst = &value[0] + offset} of the array map at {@code index} of attr.fd_array. */
     public Insns loadMapValueByIndex(int dst, int index, int offset) {
-        return loadImm64(dst, BPF_PSEUDO_MAP_IDX_VALUE, index, offset);
+        return loadImm64(dst, InstructionCheck.PSEUDO_MAP_IDX_VALUE, index, offset);
     }
 
     /** A 64-bit immediate load with any src_reg and both immediates, as a client could send it. */
     public Insns loadImm64(int dst, int src, int imm, int nextImm) {
-        emit(LD_IMM64, dst, src, 0, imm);
+        emit(InstructionCheck.LD_IMM64, dst, src, 0, imm);
         return emit(0, 0, 0, 0, nextImm);
     }
 
@@ -98,7 +88,7 @@ public final class Insns {
         emit(MOV64_REG, 2, FRAME_POINTER, 0, 0);
         emit(ADD64_IMM, 2, 0, 0, -4);
         emit(STORE32_IMM, FRAME_POINTER, 0, -4, 0);
-        emit(CALL, 0, 0, 0, MAP_LOOKUP_ELEM);
+        emit(InstructionCheck.CALL, 0, 0, 0, MAP_LOOKUP_ELEM);
         emit(JEQ_IMM, 0, 0, 1, 0);
         return emit(STORE64_IMM, 0, 0, 0, value);
     }

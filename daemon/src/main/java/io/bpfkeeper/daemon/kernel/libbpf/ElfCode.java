@@ -74,7 +74,7 @@ final class ElfCode {
     }
 
     private static void requireWithin(byte[] elf, long sectionHeaders, long sections) {
-        if (sectionHeaders < 0 || sectionHeaders > elf.length
+        if (sectionHeaders < 0 || sectionHeaders > elf.length || sections < 0
                 || sections > (elf.length - sectionHeaders) / SECTION_HEADER_SIZE) {
             throw malformed("its section headers lie beyond its end");
         }
@@ -86,7 +86,8 @@ final class ElfCode {
 
     /** The section's name in plain characters, at most 64 of them; empty where it cannot be read. */
     private static String sectionName(byte[] elf, ByteBuffer bytes, long namesHeader, long header) {
-        long start = field(bytes, namesHeader, SH_OFFSET) + Integer.toUnsignedLong(bytes.getInt((int) header + SH_NAME));
+        long start = field(bytes, namesHeader, SH_OFFSET)
+                + Integer.toUnsignedLong(bytes.getInt((int) header + SH_NAME));
         StringBuilder name = new StringBuilder();
         for (long at = start; at >= 0 && at < elf.length && elf[(int) at] != 0 && name.length() < 64; at++) {
             char c = (char) elf[(int) at];
