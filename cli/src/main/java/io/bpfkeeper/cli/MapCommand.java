@@ -125,7 +125,9 @@ final class MapCommand {
         }
     }
 
-    @Command(name = "update", description = "Write the value of a key.")
+    @Command(name = "update", description = {"Write the value of a key.",
+        "A value that refers to a program or map, as in a prog_array or a map of maps, is its kernel id (4 bytes,"
+                + " in the kernel's byte order), never a file descriptor."})
     static final class Update extends DaemonCommand {
         @Mixin
         MapKey map;
