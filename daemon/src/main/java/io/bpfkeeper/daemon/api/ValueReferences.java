@@ -5,6 +5,7 @@ import io.bpfkeeper.daemon.kernel.MapType;
 import io.bpfkeeper.daemon.registry.ObjectKinds;
 import io.bpfkeeper.daemon.varlink.Connection;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
+import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
@@ -23,11 +24,11 @@ final class ValueReferences {
 
     /** Refuses a write to a map whose values are fds of things that have no id to name them by. */
     static void requireWritable(MapInfo info) throws VarlinkError {
-        if (info.type().hasFdValuesWithoutIds()) {
-            throw ApiErrors.invalidArgument("id", "map " + info.id() + " is a " + info.type().name() + ", whose"
-                    + " values are file descriptors of " + (info.type().holdsSockets() ? "sockets" : info.type().equals(
-                    MapType.CGROUP_ARRAY) ? "cgroups" : "perf events") + "; bpfkeeper does not write them for clients,"
-                    + " since it would resolve them in its own fd table");
+        Optional<String> things = info.type().fdValuesWithoutIds();
+        if (things.isPresent()) {
+            throw ApiErrors.invalidArgument("id", "map " + info.id() + " is a " + info.type().name() + ", whose values"
+                    + " are file descriptors of " + things.get() + "; bpfkeeper does not write them for clients, since"
+                    + " it would resolve them in its own fd table");
         }
     }
 

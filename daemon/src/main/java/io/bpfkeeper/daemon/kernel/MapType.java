@@ -92,11 +92,17 @@ public record MapType(int value) {
     }
 
     /**
-     * Whether user space writes values of this type as fds of things that have no id to name them
-     * by: perf events, cgroups, sockets. Writing those for a client would use the daemon's fd table.
+     * What the values of this type are fds of, when those things have no id to name them by: perf
+     * events, cgroups, sockets. Writing such values for a client would use the daemon's fd table.
      */
-    public boolean hasFdValuesWithoutIds() {
-        return equals(PERF_EVENT_ARRAY) || equals(CGROUP_ARRAY) || holdsSockets();
+    public Optional<String> fdValuesWithoutIds() {
+        if (equals(PERF_EVENT_ARRAY)) {
+            return Optional.of("perf events");
+        }
+        if (equals(CGROUP_ARRAY)) {
+            return Optional.of("cgroups");
+        }
+        return holdsSockets() ? Optional.of("sockets") : Optional.empty();
     }
 
     /** Whether values are socket fds: sockmap, sockhash, xskmap, reuseport_sockarray. */
