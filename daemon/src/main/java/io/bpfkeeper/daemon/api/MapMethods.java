@@ -56,6 +56,10 @@ final class MapMethods {
         }
         MapSpec spec = new MapSpec(name, type, params.size("keySize"), params.size("valueSize"),
                 params.size("maxEntries"), params.size("flags", 0));
+        if ((spec.flags() & MapSpec.FLAGS_NAMING_FDS) != 0) {
+            throw ApiErrors.invalidArgument("flags", "BPF_F_VTYPE_BTF_OBJ_FD (0x8000) and BPF_F_TOKEN_FD (0x10000)"
+                    + " would make the kernel take a file descriptor from the daemon's table");
+        }
         BpfMap innerMap = innerMap(params, type, call);
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");

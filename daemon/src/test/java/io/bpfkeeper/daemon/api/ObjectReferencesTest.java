@@ -233,6 +233,16 @@ class ObjectReferencesTest {
     }
 
     @Test
+    void mapFlagsThatNameFdsAreRefused() {
+        for (long flag : new long[] {0x8000, 0x10000}) {
+            VarlinkCallException refused = expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> attackerClient
+                    .createMap(CreateMapRequest.of("flagged", "array", 4, 8, 1).withFlags(flag)));
+            assertThat(refused.parameters().get("parameter").asText()).isEqualTo("flags");
+        }
+        assertThat(root.list(null, null)).hasSize(1);
+    }
+
+    @Test
     void perfEventArraysAreNotWrittenForClients() {
         int events = (int) attackerClient.createMap(CreateMapRequest.of("events", "perf_event_array", 4, 4, 1))
                 .id();
