@@ -68,6 +68,11 @@ final class MapCommand {
         @Option(names = "--flags", paramLabel = "N", description = "BPF_F_* map flags, such as 1 (BPF_F_NO_PREALLOC).")
         Long flags;
 
+        @Option(names = "--inner-map", paramLabel = "ID",
+                description = "For array_of_maps and hash_of_maps: an owned map, by kernel id, whose type and sizes"
+                        + " the maps stored in this one must have.")
+        Long innerMap;
+
         @Mixin
         NewObjectOptions newObject;
 
@@ -79,6 +84,9 @@ final class MapCommand {
                     .withLabels(newObject.ownership.labels);
             if (flags != null) {
                 request = request.withFlags(flags);
+            }
+            if (innerMap != null) {
+                request = request.withInnerMap(innerMap);
             }
             ObjectView.print(bpfkeeper().createMap(request), output);
             return ExitCodes.OK;
@@ -117,7 +125,9 @@ final class MapCommand {
         }
     }
 
-    @Command(name = "update", description = "Write the value of a key.")
+    @Command(name = "update", description = {"Write the value of a key.",
+        "A value that refers to a program or map, as in a prog_array or a map of maps, is its kernel id (4 bytes,"
+                + " in the kernel's byte order), never a file descriptor."})
     static final class Update extends DaemonCommand {
         @Mixin
         MapKey map;

@@ -2,6 +2,7 @@ package io.bpfkeeper.cli;
 
 import io.bpfkeeper.protocol.client.LoadProgramRequest;
 import io.bpfkeeper.protocol.client.LoadedProgram;
+import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +52,13 @@ final class ProgCommand {
                 description = "1 or 2 to print the verifier log on success too.")
         Long logLevel;
 
+        @Option(names = "--map", paramLabel = "ID",
+                description = {"An owned map that the program uses, by kernel id; repeat for more. Instructions"
+                        + " refer to the maps by their order here, from 0, with ld_imm64 src_reg"
+                        + " BPF_PSEUDO_MAP_IDX (5) or BPF_PSEUDO_MAP_IDX_VALUE (6).",
+                    "Map file descriptors (src_reg 1 or 2) are refused."})
+        List<Long> maps;
+
         @Mixin
         NewObjectOptions newObject;
 
@@ -58,6 +66,7 @@ final class ProgCommand {
         protected int run(Output output) {
             String hex = instructions.hex != null ? instructions.hex : Hex.of(readInput(instructions.file));
             LoadProgramRequest request = LoadProgramRequest.of(name, type, hex, license)
+                    .withMaps(maps)
                     .withExpectedAttachType(expectedAttachType)
                     .withLifetime(newObject.ownership.lifetime)
                     .withPin(newObject.pin)

@@ -26,6 +26,16 @@ class MapCommandTest extends CliTest {
     }
 
     @Test
+    void createSendsTheInnerMapOfAMapOfMaps() throws Exception {
+        daemon.answer(BpfkeeperInterface.CREATE_MAP, "{\"object\":" + MAP_OBJECT + "}");
+
+        bpfkeeper("map", "create", "outer", "--type", "array_of_maps", "--key-size", "4", "--value-size", "4",
+                "--max-entries", "8", "--inner-map", "7");
+
+        assertThat(daemon.nextCall(BpfkeeperInterface.CREATE_MAP).get("innerMap").asLong()).isEqualTo(7);
+    }
+
+    @Test
     void createLeavesOutWhatWasNotGiven() throws Exception {
         daemon.answer(BpfkeeperInterface.CREATE_MAP, "{\"object\":" + MAP_OBJECT + "}");
 

@@ -33,13 +33,13 @@ class ProgCommandTest extends CliTest {
 
         Result result = bpfkeeper("prog", "load", "egress", "--type", "cgroup_skb", "--insns-file", file.toString(),
                 "--license", "Dual MIT/GPL", "--expected-attach-type", "cgroup_inet_egress", "--log-level", "1",
-                "--lifetime", "daemon", "--pin", "egress", "--label", "app=demo");
+                "--lifetime", "daemon", "--pin", "egress", "--label", "app=demo", "--map", "42", "--map", "43");
 
         assertThat(result.out()).endsWith("map ids:   42,43\n\nverifier log:\nprocessed 2 insns\n");
         assertThat(daemon.nextCall(BpfkeeperInterface.LOAD_PROGRAM).toString()).isEqualTo(
                 "{\"name\":\"egress\",\"type\":\"cgroup_skb\",\"instructions\":\"" + PASS_HEX + "\","
                 + "\"license\":\"Dual MIT/GPL\",\"expectedAttachType\":\"cgroup_inet_egress\",\"logLevel\":1,"
-                + "\"lifetime\":\"daemon\",\"pin\":\"egress\",\"labels\":{\"app\":\"demo\"}}");
+                + "\"lifetime\":\"daemon\",\"pin\":\"egress\",\"labels\":{\"app\":\"demo\"},\"maps\":[42,43]}");
     }
 
     @Test

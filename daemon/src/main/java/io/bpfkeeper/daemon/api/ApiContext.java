@@ -53,6 +53,13 @@ final class ApiContext {
         return object;
     }
 
+    /** The owned object, after checking that the caller may make another object refer to it. */
+    OwnedObject ownedForUse(Kind kind, int id, Connection caller) throws VarlinkError {
+        OwnedObject object = owned(kind, id);
+        Access.requireUse(object, caller);
+        return object;
+    }
+
     /**
      * Registers a new kernel object for the caller and pins it if asked. It is all or nothing: if the
      * pin fails, the object is released again and the caller gets the pin's error.

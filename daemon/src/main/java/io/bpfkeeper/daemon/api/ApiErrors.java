@@ -44,8 +44,12 @@ final class ApiErrors {
     }
 
     static VarlinkError notOwner(ObjectKey key, int ownerUid, int callerUid) {
-        return error(BpfkeeperInterface.PERMISSION_DENIED,
-                key + " belongs to uid " + ownerUid + "; only that uid or root may change it",
+        return permissionDenied(key, ownerUid, callerUid,
+                key + " belongs to uid " + ownerUid + "; only that uid or root may change it");
+    }
+
+    static VarlinkError permissionDenied(ObjectKey key, int ownerUid, int callerUid, String message) {
+        return error(BpfkeeperInterface.PERMISSION_DENIED, message,
                 VarlinkError.params().put("kind", key.kind().wireName()).put("id", key.id())
                         .put("ownerUid", ownerUid).put("callerUid", callerUid));
     }

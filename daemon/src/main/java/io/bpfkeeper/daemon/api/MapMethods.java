@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bpfkeeper.daemon.kernel.BpfMap;
+import io.bpfkeeper.daemon.kernel.FdLeases;
 import io.bpfkeeper.daemon.kernel.MapInfo;
 import io.bpfkeeper.daemon.kernel.MapSpec;
 import io.bpfkeeper.daemon.kernel.MapType;
@@ -28,9 +29,11 @@ final class MapMethods {
     private static final int ENTRIES_PER_BATCH = 256;
 
     private final ApiContext api;
+    private final ValueReferences references;
 
     MapMethods(ApiContext api) {
         this.api = api;
+        this.references = new ValueReferences(api);
     }
 
     List<Method> methods() {
@@ -49,16 +52,39 @@ final class MapMethods {
         Params params = new Params(call.parameters());
         String name = Names.objectName(params, "name");
         MapType type = new MapType(Names.kernelValue(params, "type", MapType.NAMES, "map type"));
+        if (type.holdsSockets()) {
+            throw ApiErrors.invalidArgument("type", type.name() + " maps hold socket file descriptors, which"
+                    + " bpfkeeper cannot take from clients safely yet");
+        }
         MapSpec spec = new MapSpec(name, type, params.size("keySize"), params.size("valueSize"),
                 params.size("maxEntries"), params.size("flags", 0));
+        if ((spec.flags() & MapSpec.FLAGS_NAMING_FDS) != 0) {
+            throw ApiErrors.invalidArgument("flags", "BPF_F_VTYPE_BTF_OBJ_FD (0x8000) and BPF_F_TOKEN_FD (0x10000)"
+                    + " would make the kernel take a file descriptor from the daemon's table");
+        }
+        BpfMap innerMap = innerMap(params, type, call);
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");
         Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;
 
-        OwnedObject owned = api.takeOwnership(call, Kind.MAP, BpfMap.create(spec), name, type.name(), lifetime,
-                labels, pin);
+        OwnedObject owned = api.takeOwnership(call, Kind.MAP, BpfMap.create(spec, innerMap), name, type.name(),
+                lifetime, labels, pin);
         Audit.changed(call, owned.key(), "created " + owned + " " + type.name() + " " + lifetime.wireName());
         call.reply(Map.of("object", ObjectViews.view(owned)));
+    }
+
+    /**
+     * The template of a map of maps: an owned map that the caller may use. Without one the kernel
+     * would read inner_map_fd 0, the daemon's stdin.
+     */
+    private BpfMap innerMap(Params params, MapType type, CallContext call) throws VarlinkError {
+        if (params.has("innerMap") != type.isMapOfMaps()) {
+            throw ApiErrors.invalidArgument("innerMap", type.isMapOfMaps()
+                    ? type.name() + " needs innerMap: the id of a map whose type and sizes its maps have"
+                    : "only array_of_maps and hash_of_maps take an inner map");
+        }
+        return type.isMapOfMaps()
+                ? api.ownedForUse(Kind.MAP, params.id("innerMap"), call.connection()).kernelObject() : null;
     }
 
     private void lookup(CallContext call) throws VarlinkError {
@@ -85,12 +111,16 @@ final class MapMethods {
         BpfMap map = ownedMap(params, call);
         byte[] key = key(params, map);
         MapInfo info = map.info();
+        ValueReferences.requireWritable(info);
         byte[] decoded = Hex.decode(params.string("value"));
         byte[] value = new byte[info.valueBufferSize()];
         if (decoded == null || !ValueLayout.of(info).place(decoded, 0, decoded.length, value, 0)) {
             throw badValue("value", info);
         }
-        map.update(key, value, mode(params));
+        try (FdLeases referenced = new FdLeases()) {
+            references.toFds(info, value, 1, value.length, i -> "value", call.connection(), referenced);
+            map.update(key, value, mode(params));
+        }
         Audit.changed(call, "map " + map.id(), "wrote key " + LogText.escape(params.string("key")) + " of " + map);
         call.reply(Map.of());
     }
@@ -149,6 +179,7 @@ final class MapMethods {
         UpdateBatchParameters params = call.readParameters(UpdateBatchParameters.class);
         BpfMap map = api.ownedForChange(Kind.MAP, Params.id("id", params.id()), call.connection()).kernelObject();
         MapInfo info = map.info();
+        ValueReferences.requireWritable(info);
         HexColumn keys = params.keys();
         HexColumn values = params.values();
         int count = keys.count();
@@ -164,7 +195,9 @@ final class MapMethods {
             }
         }
         int written;
-        try {
+        try (FdLeases referenced = new FdLeases()) {
+            references.toFds(info, valueBuffer, count, layout.bufferSize(), i -> "entries[" + i + "].value",
+                    call.connection(), referenced);
             // Every key has the map's size: back to back, they are the kernel's array of keys.
             written = map.updateBatch(keys.joined(), valueBuffer, count, mode(params.mode()));
         } catch (PartialBatchException e) {

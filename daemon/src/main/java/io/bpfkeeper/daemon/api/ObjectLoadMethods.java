@@ -120,7 +120,7 @@ final class ObjectLoadMethods {
         return values;
     }
 
-    /** Maps to share must be owned, and the caller must be allowed to write them. */
+    /** Maps to share must be owned, and the caller must be allowed to use them: the programs write them. */
     private Map<String, BpfMap> reusedMaps(Params params, Connection caller) throws VarlinkError {
         Map<String, BpfMap> maps = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : fields(params, "reuseMaps")) {
@@ -128,7 +128,7 @@ final class ObjectLoadMethods {
             if (id <= 0 || id > Integer.MAX_VALUE) {
                 throw ApiErrors.invalidArgument("reuseMaps." + entry.getKey(), "not a kernel id: " + id);
             }
-            maps.put(entry.getKey(), api.ownedForChange(Kind.MAP, (int) id, caller).kernelObject());
+            maps.put(entry.getKey(), api.ownedForUse(Kind.MAP, (int) id, caller).kernelObject());
         }
         return maps;
     }

@@ -1,16 +1,21 @@
 package io.bpfkeeper.daemon.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.bpfkeeper.daemon.kernel.AttachType;
+import io.bpfkeeper.daemon.kernel.BpfMap;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
+import io.bpfkeeper.daemon.kernel.InstructionCheck;
 import io.bpfkeeper.daemon.kernel.ProgramSpec;
 import io.bpfkeeper.daemon.kernel.ProgramType;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
+import io.bpfkeeper.daemon.varlink.Connection;
 import io.bpfkeeper.daemon.varlink.Method;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +57,15 @@ final class ProgramMethods {
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");
         Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;
+        List<BpfMap> maps = usableMaps(params, call.connection());
+        try {
+            InstructionCheck.checkProgram(instructions, maps.size());
+        } catch (InstructionCheck.InvalidInstructionException e) {
+            throw ApiErrors.invalidArgument("instructions", e.getMessage());
+        }
 
         BpfProgram.Loaded loaded = BpfProgram.load(new ProgramSpec(name, type, instructions,
-                params.string("license"), attachType, logLevel));
+                params.string("license"), attachType, logLevel, maps));
         OwnedObject owned = api.takeOwnership(call, Kind.PROGRAM, loaded.program(), name, type.name(), lifetime,
                 labels, pin);
         Audit.changed(call, owned.key(), "loaded " + owned + " " + type.name() + " " + lifetime.wireName());
@@ -64,6 +75,20 @@ final class ProgramMethods {
             reply.put("log", loaded.log());
         }
         call.reply(reply);
+    }
+
+    /** The maps the instructions may refer to by index: each owned, and usable by the caller. */
+    private List<BpfMap> usableMaps(Params params, Connection caller) throws VarlinkError {
+        if (!params.has("maps")) {
+            return List.of();
+        }
+        List<BpfMap> maps = new ArrayList<>();
+        JsonNode ids = params.node("maps");
+        for (int i = 0; i < ids.size(); i++) {
+            int id = Params.id("maps[" + i + "]", ids.get(i).asLong());
+            maps.add(api.ownedForUse(Kind.MAP, id, caller).kernelObject());
+        }
+        return maps;
     }
 
     /** Runs a program without attaching it. Its owner only: a run can write the maps it uses. */

@@ -98,6 +98,8 @@ public final class BpfAttr {
         public static final StructField EXPECTED_ATTACH_TYPE = u32("expected_attach_type", 68);
         public static final StructField ATTACH_BTF_ID = u32("attach_btf_id", 108);
         public static final StructField ATTACH_BTF_OBJ_FD = u32("attach_btf_obj_fd", 112);
+        /** Linux 5.14: the fds that BPF_PSEUDO_MAP_IDX instructions index, an array of ints. */
+        public static final StructField FD_ARRAY = u64("fd_array", 120);
 
         private ProgLoad() {
         }

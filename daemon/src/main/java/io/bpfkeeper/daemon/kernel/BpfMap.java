@@ -32,6 +32,14 @@ public final class BpfMap implements KernelObject {
 
     /** Creates a map. The kernel's refusal comes back with a hint that names the bad input. */
     public static BpfMap create(MapSpec spec) {
+        return create(spec, null);
+    }
+
+    /**
+     * Creates a map; for a map of maps, {@code innerMap} is the template whose type and sizes the
+     * maps stored in it must have.
+     */
+    public static BpfMap create(MapSpec spec, BpfMap innerMap) {
         Pointer attr = BpfAttr.zeroed();
         BpfAttr.MapCreate.MAP_TYPE.put(attr, spec.type().value());
         BpfAttr.MapCreate.KEY_SIZE.put(attr, spec.keySize());
@@ -41,7 +49,8 @@ public final class BpfMap implements KernelObject {
         BpfAttr.MapCreate.MAP_NAME.putString(attr, spec.name());
         Fd fd;
         try {
-            fd = Bpf.callForFd(BpfCommand.MAP_CREATE, attr);
+            fd = innerMap == null ? Bpf.callForFd(BpfCommand.MAP_CREATE, attr)
+                    : Bpf.callForFd(BpfCommand.MAP_CREATE, attr, BpfAttr.MapCreate.INNER_MAP_FD, innerMap.fd());
         } catch (BpfException e) {
             throw FeatureProbe.explainMapCreateFailure(spec, e).withContext("create map " + spec.name());
         }

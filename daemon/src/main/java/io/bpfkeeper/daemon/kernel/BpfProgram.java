@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.kernel;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import jnr.ffi.Pointer;
 
 /** A program the daemon holds an fd of. */
@@ -30,6 +31,11 @@ public final class BpfProgram implements KernelObject {
      * @throws VerifierException when the kernel rejects the program and explains itself in a log
      */
     public static Loaded load(ProgramSpec spec) {
+        if (!spec.maps().isEmpty() && !FeatureProbe.kernelHasMapIndexes()) {
+            throw new BpfException(BpfCommand.PROG_LOAD.kernelName(), Errno.EINVAL, "load program " + spec.name(),
+                    "this kernel cannot refer to maps by index (BPF_PSEUDO_MAP_IDX needs Linux 5.14), and"
+                            + " bpfkeeper takes no map file descriptors");
+        }
         if (spec.logLevel() > 0) {
             return loadWithLog(spec, spec.logLevel());
         }
@@ -65,7 +71,8 @@ public final class BpfProgram implements KernelObject {
 
     private static Fd attempt(ProgramSpec spec, int logLevel, Pointer log, int logSize) {
         try (NativeBuffer instructions = NativeBuffer.copyOf(spec.instructions());
-                NativeBuffer license = NativeBuffer.copyOf(spec.license().getBytes(StandardCharsets.UTF_8))) {
+                NativeBuffer license = NativeBuffer.copyOf(spec.license().getBytes(StandardCharsets.UTF_8));
+                FdLeases mapLeases = new FdLeases(); NativeBuffer fdArray = fdArray(spec.maps(), mapLeases)) {
             Pointer attr = BpfAttr.zeroed();
             BpfAttr.ProgLoad.PROG_TYPE.put(attr, spec.type().value());
             BpfAttr.ProgLoad.INSN_CNT.put(attr, spec.instructionCount());
@@ -75,6 +82,9 @@ public final class BpfProgram implements KernelObject {
             if (spec.expectedAttachType() != null) {
                 BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE.put(attr, spec.expectedAttachType().value());
             }
+            if (!spec.maps().isEmpty()) {
+                BpfAttr.ProgLoad.FD_ARRAY.put(attr, fdArray.address());
+            }
             if (log != null) {
                 BpfAttr.ProgLoad.LOG_LEVEL.put(attr, logLevel);
                 BpfAttr.ProgLoad.LOG_SIZE.put(attr, logSize);
@@ -82,6 +92,15 @@ public final class BpfProgram implements KernelObject {
             }
             return Bpf.callForFd(BpfCommand.PROG_LOAD, attr);
         }
+    }
+
+    /** The daemon's own fds of the maps, as the ints of attr.fd_array, leased in {@code leases}. */
+    private static NativeBuffer fdArray(List<BpfMap> maps, FdLeases leases) {
+        NativeBuffer array = NativeBuffer.allocate((long) maps.size() * Integer.BYTES);
+        for (int i = 0; i < maps.size(); i++) {
+            array.pointer().putInt((long) i * Integer.BYTES, leases.add(maps.get(i).fd()));
+        }
+        return array;
     }
 
     private static String readLog(Pointer log, int size) {

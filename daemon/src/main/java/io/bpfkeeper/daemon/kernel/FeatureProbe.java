@@ -13,7 +13,47 @@ final class FeatureProbe {
     /** The characters the kernel's bpf_obj_name_cpy() accepts; StructField.putString checks the length. */
     private static final Pattern KERNEL_OBJECT_NAME = Pattern.compile("[A-Za-z0-9_.]*");
 
+    /** r1 = map at fd_array index 0 (BPF_PSEUDO_MAP_IDX); r0 = 0; exit. */
+    private static final byte[] MAP_INDEX_PROGRAM = java.util.HexFormat.of().parseHex(
+            "1851000000000000" + "0000000000000000" + "b700000000000000" + "9500000000000000");
+    private static volatile Boolean mapIndexes;
+
     private FeatureProbe() {
+    }
+
+    /**
+     * Whether programs can refer to maps by their index in attr.fd_array (Linux 5.14), the only way
+     * bpfkeeper lets a client's instructions reach a map. Probed once, with a program that does so.
+     */
+    static boolean kernelHasMapIndexes() {
+        Boolean known = mapIndexes;
+        if (known == null) {
+            known = probeMapIndexes();
+            mapIndexes = known;
+        }
+        return known;
+    }
+
+    private static boolean probeMapIndexes() {
+        try (BpfMap map = BpfMap.create(new MapSpec("probe_idx", MapType.ARRAY, 4, 4, 1, 0));
+                NativeBuffer code = NativeBuffer.copyOf(MAP_INDEX_PROGRAM);
+                NativeBuffer license = NativeBuffer.copyOf("GPL".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                NativeBuffer fdArray = NativeBuffer.allocate(Integer.BYTES); Fd.Lease mapLease = map.fd().lease()) {
+            fdArray.pointer().putInt(0, mapLease.number());
+            Pointer attr = BpfAttr.zeroed();
+            BpfAttr.ProgLoad.PROG_TYPE.put(attr, ProgramType.SOCKET_FILTER.value());
+            BpfAttr.ProgLoad.INSN_CNT.put(attr, MAP_INDEX_PROGRAM.length / ProgramSpec.INSTRUCTION_SIZE);
+            BpfAttr.ProgLoad.INSNS.put(attr, code.address());
+            BpfAttr.ProgLoad.LICENSE.put(attr, license.address());
+            BpfAttr.ProgLoad.FD_ARRAY.put(attr, fdArray.address());
+            long result = Bpf.callReturningErrno(BpfCommand.PROG_LOAD, attr);
+            if (result >= 0) {
+                Fd.adopt((int) result).close();
+                return true;
+            }
+            // An older kernel ignores fd_array and refuses src_reg 5 with EINVAL.
+            return result != -Errno.EINVAL;
+        }
     }
 
     static BpfException explainMapCreateFailure(MapSpec spec, BpfException failure) {
@@ -65,6 +105,10 @@ final class FeatureProbe {
 
     /** Creates the smallest valid map of the type; only EINVAL means the kernel lacks it. */
     static boolean kernelHasMapType(MapType type) {
+        if (type.isMapOfMaps()) {
+            // Linux 4.12 has them; a probe would need an inner map, and inner_map_fd 0 is our stdin.
+            return true;
+        }
         int keySize = type.isKeyless() ? 0 : 4;
         int valueSize = 4;
         int maxEntries = 1;

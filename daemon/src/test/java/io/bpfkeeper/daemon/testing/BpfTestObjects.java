@@ -40,4 +40,18 @@ public final class BpfTestObjects {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * Where the 8-byte instruction {@code hex} first lies in {@code object}, for a test that edits it
+     * as an attacker would edit an object by hand.
+     */
+    public static int offsetOf(byte[] object, String hex) {
+        byte[] instruction = java.util.HexFormat.of().parseHex(hex);
+        for (int i = 0; i + instruction.length <= object.length; i++) {
+            if (java.util.Arrays.equals(object, i, i + instruction.length, instruction, 0, instruction.length)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("the object lacks the instruction " + hex);
+    }
 }

@@ -45,6 +45,7 @@ public final class ElfLoader {
         if (!startsWithElfMagic(spec.elf())) {
             throw new ElfObjectException("not an ELF object: it does not start with \\x7fELF", null, "");
         }
+        ElfCode.check(spec.elf());
         // libbpf keeps pointers to the ELF bytes and the log buffer until the object is closed,
         // which happens before these buffers are freed. The options too are freed here, not by the
         // collector: jnr's own memory of an argument that nothing uses after the call can be unmapped
