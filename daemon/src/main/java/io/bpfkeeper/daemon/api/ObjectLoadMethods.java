@@ -51,7 +51,7 @@ final class ObjectLoadMethods {
                 hexValues(params, "globals"), reusedMaps(params, call.connection()));
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");
-        Map<String, Path> pins = pins(params);
+        Map<String, PinPaths.PinPath> pins = pins(params, call.connection());
 
         LoadedElfObject loaded = loader.load(spec);
         List<ApiContext.NewObject> objects;
@@ -132,10 +132,10 @@ final class ObjectLoadMethods {
         return maps;
     }
 
-    private Map<String, Path> pins(Params params) throws VarlinkError {
-        Map<String, Path> pins = new LinkedHashMap<>();
+    private Map<String, PinPaths.PinPath> pins(Params params, Connection caller) throws VarlinkError {
+        Map<String, PinPaths.PinPath> pins = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : fields(params, "pins")) {
-            pins.put(entry.getKey(), api.pinPaths().prepare(entry.getValue().asText()));
+            pins.put(entry.getKey(), api.pinPaths().prepare(entry.getValue().asText(), caller));
         }
         return pins;
     }
@@ -145,7 +145,7 @@ final class ObjectLoadMethods {
      * object's name and its first program's id, unique while the group lives.
      */
     private static List<ApiContext.NewObject> newObjects(String objectName, LoadedElfObject loaded,
-            Map<String, String> labels, Map<String, Path> pins) throws VarlinkError {
+            Map<String, String> labels, Map<String, PinPaths.PinPath> pins) throws VarlinkError {
         Map<String, String> grouped = new LinkedHashMap<>(labels);
         String group = objectName + "-" + loaded.programs().get(0).program().id();
         grouped.put(GROUP_LABEL, group);
@@ -167,8 +167,9 @@ final class ObjectLoadMethods {
         return objects;
     }
 
-    private static Path pinFor(String name, Map<String, Path> pins, Set<String> pinned) throws VarlinkError {
-        Path pin = pins.get(name);
+    private static PinPaths.PinPath pinFor(String name, Map<String, PinPaths.PinPath> pins, Set<String> pinned)
+            throws VarlinkError {
+        PinPaths.PinPath pin = pins.get(name);
         if (pin != null && !pinned.add(name)) {
             throw ApiErrors.invalidArgument("pins." + name, "both a program and a map are called " + name);
         }

@@ -15,6 +15,8 @@ public interface LibC {
     /** x86-64 syscall numbers. */
     long SYS_BPF = 321;
     long SYS_PERF_EVENT_OPEN = 298;
+    /** No glibc wrapper in Debian 12. */
+    long SYS_OPENAT2 = 437;
 
     /**
      * {@code syscall(2)}. Declared with fixed arguments: on x86-64 the variadic convention passes
@@ -56,6 +58,19 @@ public interface LibC {
 
     @SaveError
     int open(String path, int flags, int mode);
+
+    @SaveError
+    int mkdirat(int dirfd, String path, int mode);
+
+    @SaveError
+    int unlinkat(int dirfd, String path, int flags);
+
+    @SaveError
+    int fchownat(int dirfd, String path, int uid, int gid, int flags);
+
+    /** glibc 2.33 and later export it as a function of its own. */
+    @SaveError
+    int fstatat(int dirfd, String path, Pointer statBuffer, int flags);
 
     @SaveError
     int getpid();

@@ -1,0 +1,194 @@
+package io.bpfkeeper.daemon.kernel;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+/**
+ * A directory on a bpffs under which clients name pins (the pin root), held open, with every path
+ * under it resolved from that fd by openat2: never through a symlink, never out of it, never onto
+ * another mount. Clients may own directories under it and swap their entries at any moment, so
+ * nothing here checks a path and uses it again: each operation works on an fd it opened, or on one
+ * name inside a directory fd it opened.
+ */
+public final class PinDirectory implements AutoCloseable {
+
+    private static final int O_DIRECTORY = 0x10000;
+    private static final int O_NOFOLLOW = 0x20000;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int O_PATH = 0x200000;
+    private static final long RESOLVE_NO_XDEV = 0x01;
+    private static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    private static final long RESOLVE_NO_SYMLINKS = 0x04;
+    private static final long RESOLVE_BENEATH = 0x08;
+    private static final long RESOLVE_UNDER_ROOT = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS
+            | RESOLVE_NO_XDEV;
+    /** struct open_how: u64 flags, u64 mode, u64 resolve. */
+    private static final int OPEN_HOW_SIZE = 24;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int DIRECTORY_MODE = 0755;
+
+    private final Path path;
+    private final Fd fd;
+    private final boolean pinsByPathFd;
+
+    private PinDirectory(Path path, Fd fd, boolean pinsByPathFd) {
+        this.path = path;
+        this.fd = fd;
+        this.pinsByPathFd = pinsByPathFd;
+    }
+
+    /**
+     * Opens the directory that an administrator configured (following symlinks: the path is theirs,
+     * not a client's) and checks that it is a bpffs.
+     *
+     * @throws BpfException with ENOENT or ENOTDIR when it is no directory, EINVAL when it is not a bpffs
+     */
+    public static PinDirectory open(Path path) {
+        return open(path, BpfFs.supportsPathFd());
+    }
+
+    /** For tests of the way without BPF_F_PATH_FD, which kernels before 6.5 take. */
+    static PinDirectory open(Path path, boolean pinsByPathFd) {
+        int raw = LibC.INSTANCE.open(path.toString(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+        if (raw < 0) {
+            throw new BpfException("open", LibC.errno()).withContext("open the pin root " + path);
+        }
+        Fd fd = Fd.adopt(raw);
+        if (FileSystemType.of(fd) != BpfFs.BPF_FS_MAGIC) {
+            fd.close();
+            throw new BpfException("fstatfs", Errno.EINVAL, "the pin root " + path, "not a bpffs");
+        }
+        return new PinDirectory(path, fd, pinsByPathFd);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The directory at {@code relative} (names separated by '/'; "" for the root itself), opened O_PATH. */
+    public Fd directory(String relative) {
+        return relative.isEmpty() ? fd.dup() : openBeneath(fd, relative, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
+
+    /**
+     * The entry {@code name} of {@code directory} itself, opened O_PATH: a symlink there is refused
+     * (ELOOP), not followed.
+     */
+    public static Fd entry(Fd directory, String name) {
+        return openBeneath(directory, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    }
+
+    /** The subdirectory {@code name} of {@code directory}, opened O_PATH. */
+    public static Fd subdirectory(Fd directory, String name) {
+        return openBeneath(directory, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
+
+    /**
+     * The subdirectory {@code name} of {@code directory}, made (mode 0755, owned by {@code uid} and
+     * {@code gid}) if it is missing.
+     */
+    public static Fd makeDirectory(Fd directory, String name, int uid, int gid) {
+        boolean made = LibC.INSTANCE.mkdirat(directory.get(), name, DIRECTORY_MODE) == 0;
+        if (!made && LibC.errno() != Errno.EEXIST) {
+            throw new BpfException("mkdirat", LibC.errno()).withContext("make directory " + name);
+        }
+        return subdirectory(directory, name).into(opened -> {
+            // Until this chown it is root's; whoever could swap another directory in for it can only
+            // be handed one that is still root's, which it could then have made itself.
+            if (made && (uid != 0 || gid != 0) && status(opened).uid() == 0) {
+                chown(opened, uid, gid);
+            }
+            return opened;
+        });
+    }
+
+    /** Pins the object behind {@code object} as {@code name} in {@code directory}. */
+    public void pin(Fd object, Fd directory, String name) {
+        if (pinsByPathFd) {
+            BpfFs.pinAt(object, directory, name);
+        } else {
+            // /proc/self/fd/N names the directory that was opened and checked, whatever happens to
+            // its path meanwhile.
+            BpfFs.pin(object, Path.of("/proc/self/fd/" + directory.get(), name));
+        }
+    }
+
+    /** fstat of an fd, O_PATH ones included. */
+    public static FileStatus status(Fd file) {
+        Pointer stat = Memory.allocateDirect(LibC.RUNTIME, FileStatus.STAT_SIZE, true);
+        if (LibC.INSTANCE.fstatat(file.get(), "", stat, AT_EMPTY_PATH) != 0) {
+            throw new BpfException("fstatat", LibC.errno());
+        }
+        return FileStatus.of(stat);
+    }
+
+    /** Gives the file behind an fd (O_PATH ones included) to {@code uid} and {@code gid}. */
+    public static void chown(Fd file, int uid, int gid) {
+        if (LibC.INSTANCE.fchownat(file.get(), "", uid, gid, AT_EMPTY_PATH) != 0) {
+            throw new BpfException("fchownat", LibC.errno()).withContext("give it to uid " + uid);
+        }
+    }
+
+    /** Removes the entry {@code name} of {@code directory}, whatever it is now, without following it. */
+    public static void unlink(Fd directory, String name) {
+        if (LibC.INSTANCE.unlinkat(directory.get(), name, 0) != 0) {
+            throw new BpfException("unlinkat", LibC.errno()).withContext("remove " + name);
+        }
+    }
+
+    private static Fd openBeneath(Fd directory, String relative, long flags) {
+        try (NativeBuffer name = NativeBuffer.copyOf(relative.getBytes(StandardCharsets.UTF_8));
+                NativeBuffer how = NativeBuffer.allocate(OPEN_HOW_SIZE)) {
+            how.pointer().putLong(0, flags);
+            how.pointer().putLong(16, RESOLVE_UNDER_ROOT);
+            long raw = LibC.INSTANCE.syscall(LibC.SYS_OPENAT2, directory.get(), name.address(), how.address(),
+                    OPEN_HOW_SIZE, 0, 0);
+            if (raw < 0) {
+                throw new BpfException("openat2", LibC.errno()).withContext("open " + relative);
+            }
+            return Fd.adopt((int) raw);
+        }
+    }
+
+    @Override
+    public void close() {
+        fd.close();
+    }
+
+    /** What fstat says of a file: its identity, type and owner. */
+    public record FileStatus(long device, long inode, int mode, int uid, int gid) {
+
+        /** struct stat on x86-64. */
+        static final int STAT_SIZE = 144;
+        private static final int S_IFMT = 0170000;
+        private static final int S_IFDIR = 0040000;
+        private static final int S_IFREG = 0100000;
+        private static final int S_IWGRP = 0020;
+        private static final int S_IWOTH = 0002;
+
+        static FileStatus of(Pointer stat) {
+            return new FileStatus(stat.getLong(0), stat.getLong(8), stat.getInt(24), stat.getInt(28),
+                    stat.getInt(32));
+        }
+
+        public boolean isDirectory() {
+            return (mode & S_IFMT) == S_IFDIR;
+        }
+
+        public boolean isRegularFile() {
+            return (mode & S_IFMT) == S_IFREG;
+        }
+
+        /** Whether a process of {@code uid} and primary group {@code gid} could add names to this directory. */
+        public boolean writableBy(int uid, int gid) {
+            return uid == 0 || this.uid == uid || (this.gid == gid && (mode & S_IWGRP) != 0) || (mode & S_IWOTH) != 0;
+        }
+
+        /** Whether anyone but the owner may add or remove names in this directory. */
+        public boolean writableByOthers() {
+            return (mode & (S_IWGRP | S_IWOTH)) != 0;
+        }
+    }
+}
