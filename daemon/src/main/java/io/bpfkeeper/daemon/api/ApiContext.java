@@ -102,8 +102,11 @@ final class ApiContext {
                         object.kernelObject().typeName(), lifetime, object.labels(), null));
             }
             for (int i = 0; i < objects.size(); i++) {
-                if (objects.get(i).pin() != null) {
-                    pin(owned.get(i), objects.get(i).pin(), call.connection());
+                NewObject object = objects.get(i);
+                if (object.pin() != null && object.pinnedAlready()) {
+                    registry.recordPin(owned.get(i), object.pin().absolute());
+                } else if (object.pin() != null) {
+                    pin(owned.get(i), object.pin(), call.connection());
                 }
             }
             return owned;
@@ -114,9 +117,14 @@ final class ApiContext {
         }
     }
 
-    /** A kernel object about to be owned, with what the caller asked for it. */
+    /**
+     * A kernel object about to be owned, with what the caller asked for it.
+     *
+     * @param pin where to pin it, or null
+     * @param pinnedAlready whether it was taken from that pin, which is then recorded, not made
+     */
     record NewObject(Kind kind, KernelObject kernelObject, String name, Map<String, String> labels,
-            PinPaths.PinPath pin) {
+            PinPaths.PinPath pin, boolean pinnedAlready) {
     }
 
     /** Pins for the caller (see {@link PinPaths#pin}) and records the pin. */

@@ -5,6 +5,7 @@ import io.bpfkeeper.daemon.kernel.BpfFs;
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.ObjectIdentity;
+import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.kernel.PinDirectory;
 import io.bpfkeeper.daemon.kernel.PinDirectory.FileStatus;
 import io.bpfkeeper.daemon.varlink.Connection;
@@ -171,15 +172,59 @@ public final class PinPaths implements AutoCloseable {
      * owns the pin file that was opened, may take it.
      */
     Fd openForAdoption(PinPath path, Connection caller) throws VarlinkError {
-        try (Fd parent = open(path, () -> directory.directory(path.parent()));
-                Fd entry = openPin(path, parent)) {
+        try (Fd parent = open(path, () -> directory.directory(path.parent()))) {
+            Fd pinned = openOwned(path, parent, caller);
+            if (pinned == null) {
+                throw ApiErrors.invalidPinPath(path.requested(), "no pin there");
+            }
+            return pinned;
+        }
+    }
+
+    /**
+     * The map that an ELF object of the caller pinned by {@code name} before, in users/UID of the
+     * caller, or null when nothing is pinned there. It must be the caller's, as for Adopt.
+     */
+    Fd openUserMapPin(Connection caller, String name) throws VarlinkError {
+        PinPath path = resolve(USERS + "/" + caller.uid() + "/" + name);
+        try (Fd own = userDirectory(caller, path.requested())) {
+            Fd pinned = openOwned(path, own, caller);
+            if (pinned != null && !isMap(pinned)) {
+                pinned.close();
+                throw ApiErrors.invalidPinPath(path.requested(), "an ELF object's map " + name
+                        + " is pinned there by name, and that pin holds no map");
+            }
+            return pinned;
+        }
+    }
+
+    private static boolean isMap(Fd fd) {
+        ObjectIdentity identity = ObjectIdentity.of(fd);
+        return identity != null && identity.kind() == ObjectKind.MAP;
+    }
+
+    /**
+     * The object pinned as {@code path.name()} in {@code parent}, if the pin file that was opened is
+     * the caller's (any is root's); null when there is none.
+     */
+    private static Fd openOwned(PinPath path, Fd parent, Connection caller) throws VarlinkError {
+        Fd entry;
+        try {
+            entry = PinDirectory.entry(parent, path.name());
+        } catch (BpfException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return null;
+            }
+            throw ApiErrors.invalidPinPath(path.requested(), why(e));
+        }
+        try (entry) {
             FileStatus status = PinDirectory.status(entry);
             if (!status.isRegularFile()) {
-                throw ApiErrors.invalidPinPath(path.requested(), "not a pin");
+                throw ApiErrors.invalidPinPath(path.requested(), status.isSymlink() ? "is a symlink" : "not a pin");
             }
             if (!caller.isRoot() && caller.uid() != status.uid()) {
                 throw ApiErrors.permissionDenied(caller.uid(), "the pin " + path + " belongs to uid " + status.uid()
-                        + "; only that uid or root may adopt it");
+                        + "; only that uid or root may take it");
             }
             return open(path, () -> BpfFs.open(entry));
         }
@@ -223,7 +268,7 @@ public final class PinPaths implements AutoCloseable {
      * caller's. A users directory that anyone but root could change is refused: its owner could
      * move users/UID of others.
      */
-    Fd userDirectory(Connection caller, String requested) throws VarlinkError {
+    private Fd userDirectory(Connection caller, String requested) throws VarlinkError {
         try (Fd rootFd = directory.directory("");
                 Fd users = made(requested, () -> PinDirectory.makeDirectory(rootFd, USERS, 0, 0))) {
             FileStatus status = PinDirectory.status(users);

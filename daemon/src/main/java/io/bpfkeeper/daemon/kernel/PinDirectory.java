@@ -73,8 +73,8 @@ public final class PinDirectory implements AutoCloseable {
     }
 
     /**
-     * The entry {@code name} of {@code directory} itself, opened O_PATH: a symlink there is refused
-     * (ELOOP), not followed.
+     * The entry {@code name} of {@code directory} itself, opened O_PATH: a symlink there is opened
+     * as the symlink, not followed.
      */
     public static Fd entry(Fd directory, String name) {
         return openBeneath(directory, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -165,6 +165,7 @@ public final class PinDirectory implements AutoCloseable {
         private static final int S_IFMT = 0170000;
         private static final int S_IFDIR = 0040000;
         private static final int S_IFREG = 0100000;
+        private static final int S_IFLNK = 0120000;
         private static final int S_IWGRP = 0020;
         private static final int S_IWOTH = 0002;
 
@@ -175,6 +176,10 @@ public final class PinDirectory implements AutoCloseable {
 
         public boolean isDirectory() {
             return (mode & S_IFMT) == S_IFDIR;
+        }
+
+        public boolean isSymlink() {
+            return (mode & S_IFMT) == S_IFLNK;
         }
 
         public boolean isRegularFile() {
