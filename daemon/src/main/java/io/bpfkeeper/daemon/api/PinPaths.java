@@ -12,7 +12,6 @@ import io.bpfkeeper.daemon.varlink.Connection;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,6 +40,7 @@ public final class PinPaths implements AutoCloseable {
         try {
             real = normalized.toRealPath();
             opened = PinDirectory.open(real);
+            makeUsersDirectory(opened);
         } catch (java.io.IOException e) {
             reason = "the pin root " + normalized + " does not exist";
         } catch (BpfException e) {
@@ -51,6 +51,18 @@ public final class PinPaths implements AutoCloseable {
         this.root = real;
         this.directory = opened;
         this.unusableReason = reason;
+    }
+
+    /**
+     * Makes the users directory at start, before any client could take the name in a root that
+     * everyone may write (a bare bpffs mount is 1777). Whether it is fit is checked at each use.
+     */
+    private static void makeUsersDirectory(PinDirectory root) {
+        try (Fd top = root.directory("")) {
+            PinDirectory.makeDirectory(top, USERS, 0, 0).close();
+        } catch (BpfException e) {
+            // Not fatal to pins elsewhere; each use of users/ says what is wrong with it.
+        }
     }
 
     public Path root() {
@@ -112,6 +124,9 @@ public final class PinPaths implements AutoCloseable {
                 // bpffs refuses such names with a bare EPERM; say why instead.
                 throw ApiErrors.invalidPinPath(requested, "bpffs reserves names that contain '.'");
             }
+        }
+        if (relative.getNameCount() == 1 && relative.toString().equals(USERS)) {
+            throw ApiErrors.invalidPinPath(requested, USERS + " is the directory of each uid's own pins");
         }
         return new PinPath(requested, relative.getParent() == null ? "" : relative.getParent().toString(),
                 relative.getFileName().toString(), path);
@@ -247,6 +262,9 @@ public final class PinPaths implements AutoCloseable {
         if (names.size() >= 2 && names.get(0).equals(USERS) && names.get(1).equals(Integer.toString(caller.uid()))) {
             current = userDirectory(caller, path.requested());
             start = 2;
+        } else if (!names.isEmpty() && names.get(0).equals(USERS)) {
+            current = usersDirectory(path.requested());
+            start = 1;
         } else {
             current = open(path, () -> directory.directory(""));
         }
@@ -265,18 +283,10 @@ public final class PinPaths implements AutoCloseable {
 
     /**
      * users/UID of the caller, made where missing: users is root's (0755) and users/UID the
-     * caller's. A users directory that anyone but root could change is refused: its owner could
-     * move users/UID of others.
+     * caller's.
      */
     private Fd userDirectory(Connection caller, String requested) throws VarlinkError {
-        try (Fd rootFd = directory.directory("");
-                Fd users = made(requested, () -> PinDirectory.makeDirectory(rootFd, USERS, 0, 0))) {
-            FileStatus status = PinDirectory.status(users);
-            if (status.uid() != 0 || status.writableByOthers()) {
-                throw ApiErrors.invalidPinPath(requested, "the pin root's " + USERS
-                        + " directory is not root's alone (owner uid " + status.uid() + ", mode "
-                        + Integer.toOctalString(status.mode() & 07777) + ")");
-            }
+        try (Fd users = usersDirectory(requested)) {
             Fd own = made(requested, () -> PinDirectory.makeDirectory(users, Integer.toString(caller.uid()),
                     caller.uid(), caller.gid()));
             int owner = PinDirectory.status(own).uid();
@@ -285,6 +295,24 @@ public final class PinPaths implements AutoCloseable {
                 throw ApiErrors.invalidPinPath(requested, USERS + "/" + caller.uid() + " belongs to uid " + owner);
             }
             return own;
+        }
+    }
+
+    /**
+     * The users directory, made root's where missing. One that anyone but root could change is
+     * refused: its owner could move users/UID of others.
+     */
+    private Fd usersDirectory(String requested) throws VarlinkError {
+        try (Fd rootFd = directory.directory("")) {
+            Fd users = made(requested, () -> PinDirectory.makeDirectory(rootFd, USERS, 0, 0));
+            FileStatus status = PinDirectory.status(users);
+            if (status.uid() != 0 || status.writableByOthers()) {
+                users.close();
+                throw ApiErrors.invalidPinPath(requested, "the pin root's " + USERS
+                        + " directory is not root's alone (owner uid " + status.uid() + ", mode "
+                        + Integer.toOctalString(status.mode() & 07777) + ")");
+            }
+            return users;
         }
     }
 
@@ -310,18 +338,18 @@ public final class PinPaths implements AutoCloseable {
     }
 
     private static Fd open(String requested, Opening opening) throws VarlinkError {
-        try {
-            return opening.open();
-        } catch (BpfException e) {
-            throw ApiErrors.invalidPinPath(requested, why(e));
-        }
+        return attempt(requested, "", opening);
     }
 
     private static Fd made(String requested, Opening opening) throws VarlinkError {
+        return attempt(requested, "cannot make its directory: ", opening);
+    }
+
+    private static Fd attempt(String requested, String failure, Opening opening) throws VarlinkError {
         try {
             return opening.open();
         } catch (BpfException e) {
-            throw ApiErrors.invalidPinPath(requested, "cannot make its directory: " + why(e));
+            throw ApiErrors.invalidPinPath(requested, failure + why(e));
         }
     }
 
