@@ -100,7 +100,12 @@ public final class PinPaths implements AutoCloseable {
      */
     PinPath prepare(String requested, Connection caller) throws VarlinkError {
         PinPath path = resolve(requested);
-        makeDirectories(path, caller).close();
+        try (Fd parent = makeDirectories(path, caller)) {
+            if (!PinDirectory.status(parent).writableBy(caller.uid(), caller.gid())) {
+                throw ApiErrors.permissionDenied(caller.uid(), "uid " + caller.uid()
+                        + " may not add names to the directory of the pin " + path);
+            }
+        }
         return path;
     }
 
@@ -137,7 +142,8 @@ public final class PinPaths implements AutoCloseable {
      * or found. A pin for another uid than root is given to that uid once it is checked to hold
      * {@code object}, so that the caller may adopt it after a restart.
      *
-     * @throws BpfException when the directory went away or changed hands since, or the kernel refuses
+     * @throws BpfException when the directory went away or changed hands since {@link #prepare}
+     *     checked it, or the kernel refuses
      */
     void pin(Fd object, PinPath path, Connection caller) {
         try (Fd parent = directory.directory(path.parent())) {
@@ -324,8 +330,11 @@ public final class PinPaths implements AutoCloseable {
         try {
             return PinDirectory.subdirectory(parent, name);
         } catch (BpfException e) {
-            throw ApiErrors.invalidPinPath(requested, e.errno() == Errno.ENOENT ? "its directory " + name
-                    + " is missing, and uid " + caller.uid() + " may not make it there" : why(e));
+            if (e.errno() == Errno.ENOENT) {
+                throw ApiErrors.permissionDenied(caller.uid(), "uid " + caller.uid() + " may not make the directory "
+                        + name + " of the pin path " + requested + " there");
+            }
+            throw ApiErrors.invalidPinPath(requested, why(e));
         }
     }
 

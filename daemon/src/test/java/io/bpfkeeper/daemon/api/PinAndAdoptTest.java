@@ -144,6 +144,40 @@ class PinAndAdoptTest {
     }
 
     @Test
+    void aClientAddsNamesOnlyToDirectoriesItCouldWriteItself() throws Exception {
+        Path rootsDirectory = Files.createDirectory(bpffs.path().resolve("roots"));
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); TestUser client = TestUser.create();
+                TestUser other = TestUser.create()) {
+            daemon.admit(client);
+            daemon.admit(other);
+            try (BpfkeeperClient others = other.client(daemon.socket())) {
+                others.createMap(CreateMapRequest.of("theirs", "array", 4, 8, 1)
+                        .withPin("users/" + other.uid() + "/theirs"));
+            }
+            try (BpfkeeperClient caller = client.client(daemon.socket())) {
+                long id = caller.createMap(CreateMapRequest.of("mine", "array", 4, 8, 1)).id();
+                for (String denied : List.of("roots/pin", "roots/sub/pin", "users/" + other.uid() + "/pin",
+                        "users/" + other.uid() + "/sub/pin")) {
+                    var failure = expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> caller.pin(Kind.MAP, id, denied));
+                    assertThat(failure.getMessage()).contains(denied.substring(0, denied.lastIndexOf('/')));
+                }
+                expectError(BpfkeeperInterface.INVALID_PIN_PATH, () -> caller.pin(Kind.MAP, id, "users"));
+                assertThat(caller.pin(Kind.MAP, id, "users/" + client.uid() + "/sub/pin"))
+                        .isEqualTo(bpffs.path().resolve("users/" + client.uid() + "/sub/pin").toString());
+                assertThat(caller.pin(Kind.MAP, id, "shared/pin")).as("the root of a bare bpffs is 1777")
+                        .isEqualTo(bpffs.path().resolve("shared/pin").toString());
+            }
+            try (var names = Files.list(rootsDirectory)) {
+                assertThat(names).isEmpty();
+            }
+            try (var names = Files.list(bpffs.path().resolve("users/" + other.uid()))) {
+                assertThat(names).extracting(Path::getFileName).extracting(Path::toString).containsExactly("theirs");
+            }
+            assertThat(Files.getAttribute(bpffs.path().resolve("users"), "unix:uid")).isEqualTo(0);
+        }
+    }
+
+    @Test
     void adoptingByIdTakesAnObjectHeldOnlyByAForeignPinAndNeedsRoot() throws Exception {
         Path foreign = bpffs.path().resolve("foreign");
         int id = Bpftool.createPinnedArrayMap(foreign, "foreign");
