@@ -15,7 +15,6 @@ public interface LibC {
     /** x86-64 syscall numbers. */
     long SYS_BPF = 321;
     long SYS_PERF_EVENT_OPEN = 298;
-    /** No glibc wrapper in Debian 12. */
     long SYS_OPENAT2 = 437;
 
     /**
@@ -60,19 +59,6 @@ public interface LibC {
     int open(String path, int flags, int mode);
 
     @SaveError
-    int mkdirat(int dirfd, String path, int mode);
-
-    @SaveError
-    int unlinkat(int dirfd, String path, int flags);
-
-    @SaveError
-    int fchownat(int dirfd, String path, int uid, int gid, int flags);
-
-    /** glibc 2.33 and later export it as a function of its own. */
-    @SaveError
-    int fstatat(int dirfd, String path, Pointer statBuffer, int flags);
-
-    @SaveError
     int getpid();
 
     @SaveError
@@ -84,6 +70,19 @@ public interface LibC {
 
     @SaveError
     int fstatfs(int fd, Pointer buf);
+
+    @SaveError
+    int mkdirat(int dirfd, String path, int mode);
+
+    @SaveError
+    int unlinkat(int dirfd, String path, int flags);
+
+    @SaveError
+    int fchownat(int dirfd, String path, int uid, int gid, int flags);
+
+    /** glibc 2.33 and later export it as a function of its own. */
+    @SaveError
+    int fstatat(int dirfd, String path, Pointer statBuffer, int flags);
 
     @SaveError
     int socket(int domain, int type, int protocol);
