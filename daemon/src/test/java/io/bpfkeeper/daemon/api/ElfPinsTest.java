@@ -78,6 +78,15 @@ class ElfPinsTest {
                 assertThat(client.mapLookup(map.id(), "00000000").orElseThrow().value())
                         .as("the second load shares the pinned map").isEqualTo("0400000000000000");
 
+                // Released with its first load's group, the map lives on in its pin, and the next
+                // load takes it back as the caller's, with that pin recorded.
+                client.releaseGroup(loaded.group());
+                LoadedObject third = client.loadObject(LoadObjectRequest.of("third", elf));
+                BpfObject takenBack = named(third, MAP);
+                assertThat(takenBack.id()).isEqualTo(map.id());
+                assertThat(takenBack.owner().uid()).isEqualTo(attacker.uid());
+                assertThat(takenBack.pins()).containsExactly(pin.toString());
+
                 // Its own directory is its to change: a symlink to root's pin in place of its own.
                 attacker.run(() -> {
                     Files.delete(pin);
