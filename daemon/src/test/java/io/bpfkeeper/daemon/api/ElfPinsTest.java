@@ -62,7 +62,8 @@ class ElfPinsTest {
                 Path pin = own.resolve(MAP);
 
                 assertThat(map.id()).as("not root's map").isNotEqualTo(rootsMap);
-                assertThat(Bpftool.json("map", "show", "pinned", pin.toString()).get("id").asLong()).isEqualTo(map.id());
+                assertThat(Bpftool.json("map", "show", "pinned", pin.toString()).get("id").asLong())
+                        .isEqualTo(map.id());
                 assertThat(Files.getAttribute(pin, "unix:uid")).as("the pin's owner").isEqualTo(attacker.uid());
                 assertThat(Files.getAttribute(own, "unix:uid")).as("users/UID's owner").isEqualTo(attacker.uid());
                 assertThat(Files.getAttribute(users, "unix:uid")).as("users' owner").isEqualTo(0);
@@ -97,7 +98,8 @@ class ElfPinsTest {
                 assertThat(refused.parameters().get("reason").asText()).contains("symlink");
             }
             assertThat(rootsValue(rootsMap)).isEqualTo(ROOTS_VALUE);
-            assertThat(Bpftool.json("map", "show", "pinned", rootsPin.toString()).get("id").asInt()).isEqualTo(rootsMap);
+            assertThat(Bpftool.json("map", "show", "pinned", rootsPin.toString()).get("id").asInt())
+                    .isEqualTo(rootsMap);
             try (BpfkeeperClient root = daemon.client()) {
                 assertThat(root.list(Kind.MAP, null)).extracting(BpfObject::id).doesNotContain((long) rootsMap);
             }

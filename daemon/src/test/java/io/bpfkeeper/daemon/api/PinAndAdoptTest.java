@@ -132,7 +132,8 @@ class PinAndAdoptTest {
                 second.admit(owner);
                 second.admit(stranger);
                 try (BpfkeeperClient client = stranger.client(second.socket())) {
-                    expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> client.adopt(AdoptRequest.byPath("app/kept")));
+                    expectError(BpfkeeperInterface.PERMISSION_DENIED,
+                            () -> client.adopt(AdoptRequest.byPath("app/kept")));
                 }
                 try (BpfkeeperClient client = owner.client(second.socket())) {
                     BpfObject adopted = client.adopt(AdoptRequest.byPath("app/kept"));
@@ -158,7 +159,8 @@ class PinAndAdoptTest {
                 long id = caller.createMap(CreateMapRequest.of("mine", "array", 4, 8, 1)).id();
                 for (String denied : List.of("roots/pin", "roots/sub/pin", "users/" + other.uid() + "/pin",
                         "users/" + other.uid() + "/sub/pin")) {
-                    var failure = expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> caller.pin(Kind.MAP, id, denied));
+                    var failure = expectError(BpfkeeperInterface.PERMISSION_DENIED,
+                            () -> caller.pin(Kind.MAP, id, denied));
                     assertThat(failure.getMessage()).contains(denied.substring(0, denied.lastIndexOf('/')));
                 }
                 expectError(BpfkeeperInterface.INVALID_PIN_PATH, () -> caller.pin(Kind.MAP, id, "users"));

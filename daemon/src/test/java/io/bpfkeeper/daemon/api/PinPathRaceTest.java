@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,39 +59,59 @@ class PinPathRaceTest {
     @TempDir
     Path tmp;
 
+    private TestDaemon daemon;
+    private TestUser attacker;
+    private BpfkeeperClient client;
+
+    /** A daemon on the pin root, and the attacker: admitted, with a directory "mine" of its own there. */
+    @BeforeEach
+    void attackerWithADirectoryOfItsOwn() throws Exception {
+        daemon = TestDaemon.start(bpffs.path());
+        attacker = TestUser.create();
+        daemon.admit(attacker);
+        attacker.run(() -> Files.createDirectory(bpffs.path().resolve("mine")));
+        client = attacker.client(daemon.socket());
+    }
+
+    @AfterEach
+    void closeAll() {
+        client.close();
+        daemon.close();
+        attacker.close();
+    }
+
+    /** A map of the attacker's, pinned at {@code pin}. */
+    private long ownMap(String pin) {
+        return client.createMap(CreateMapRequest.of("own", "array", 4, 8, 1).withPin(pin)).id();
+    }
+
     @Test
     void adoptByPathNeverTakesRootsPin() throws Exception {
         Path secret = Files.createDirectory(bpffs.path().resolve("secret"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         int rootsMap = Bpftool.createPinnedArrayMap(secret.resolve("victim"), "rootsmap");
         int elsewhere = Bpftool.createPinnedArrayMap(outside.path().resolve("victim"), "elsewhere");
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); TestUser attacker = TestUser.create()) {
-            daemon.admit(attacker);
-            attacker.run(() -> Files.createDirectory(bpffs.path().resolve("mine")));
-            try (BpfkeeperClient client = attacker.client(daemon.socket())) {
-                long own = client.createMap(CreateMapRequest.of("own", "array", 4, 8, 1).withPin("mine/victim")).id();
-                client.release(Kind.MAP, own);
-                Set<Long> adopted = new HashSet<>();
-                int[] won = {0};
-                long swaps = race(attacker, List.of(secret, outside.path()), () -> {
-                    try {
-                        long id = client.adopt(AdoptRequest.byPath("mine/victim")).id();
-                        adopted.add(id);
-                        client.release(Kind.MAP, id);
-                        won[0]++;
-                    } catch (VarlinkCallException refused) {
-                        // a swapped path is refused; that is the point
-                    }
-                });
-
-                assertThat(swaps).as("the attacker swapped").isPositive();
-                assertThat(won[0]).as("adoptions of the attacker's own pin during the race").isPositive();
-                assertThat(adopted).containsOnly(own);
-                assertThat(bpfMapIdsHeldByThisProcess()).doesNotContain(rootsMap, elsewhere);
-                assertThat(Bpftool.json("map", "show", "pinned", secret.resolve("victim").toString()).get("id")
-                        .asInt()).isEqualTo(rootsMap);
+        long own = ownMap("mine/victim");
+        client.release(Kind.MAP, own);
+        Set<Long> adopted = new HashSet<>();
+        int[] won = {0};
+        long swaps = race(List.of(secret, outside.path()), () -> {
+            try {
+                long id = client.adopt(AdoptRequest.byPath("mine/victim")).id();
+                adopted.add(id);
+                client.release(Kind.MAP, id);
+                won[0]++;
+            } catch (VarlinkCallException refused) {
+                // a swapped path is refused; that is the point
             }
-        }
+        });
+
+        assertThat(swaps).as("the attacker swapped").isPositive();
+        assertThat(won[0]).as("adoptions of the attacker's own pin during the race").isPositive();
+        assertThat(adopted).containsOnly(own);
+        assertThat(bpfMapIdsHeldByThisProcess()).doesNotContain(rootsMap, elsewhere);
+        assertThat(Bpftool.json("map", "show", "pinned", secret.resolve("victim").toString()).get("id")
+                .asInt()).isEqualTo(rootsMap);
     }
 
     @Test
@@ -97,69 +119,57 @@ class PinPathRaceTest {
         Path victimDirectory = Files.createDirectory(tmp.resolve("victims"));
         Path victimFile = Files.writeString(victimDirectory.resolve("victim"), "root's");
         int elsewhere = Bpftool.createPinnedArrayMap(outside.path().resolve("victim"), "elsewhere");
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); TestUser attacker = TestUser.create()) {
-            daemon.admit(attacker);
-            attacker.run(() -> Files.createDirectory(bpffs.path().resolve("mine")));
-            try (BpfkeeperClient client = attacker.client(daemon.socket())) {
-                long own = client.createMap(CreateMapRequest.of("own", "array", 4, 8, 1).withPin("mine/victim")).id();
-                int[] unpinned = {0};
-                long swaps = race(attacker, List.of(victimDirectory, outside.path()), () -> {
-                    try {
-                        client.unpin(Kind.MAP, own, "mine/victim");
-                        unpinned[0]++;
-                    } catch (VarlinkCallException refused) {
-                        // no pin of its map there, or a swapped path
-                    }
-                    try {
-                        client.pin(Kind.MAP, own, "mine/victim");
-                    } catch (VarlinkCallException refused) {
-                        // there already, or a swapped path
-                    }
-                });
-
-                assertThat(swaps).as("the attacker swapped").isPositive();
-                assertThat(unpinned[0]).as("unpins of the attacker's own pin during the race").isPositive();
-                assertThat(victimFile).exists().hasContent("root's");
-                assertThat(Bpftool.json("map", "show", "pinned", outside.path().resolve("victim").toString())
-                        .get("id").asInt()).isEqualTo(elsewhere);
+        long own = ownMap("mine/victim");
+        int[] unpinned = {0};
+        long swaps = race(List.of(victimDirectory, outside.path()), () -> {
+            try {
+                client.unpin(Kind.MAP, own, "mine/victim");
+                unpinned[0]++;
+            } catch (VarlinkCallException refused) {
+                // no pin of its map there, or a swapped path
             }
-        }
+            try {
+                client.pin(Kind.MAP, own, "mine/victim");
+            } catch (VarlinkCallException refused) {
+                // there already, or a swapped path
+            }
+        });
+
+        assertThat(swaps).as("the attacker swapped").isPositive();
+        assertThat(unpinned[0]).as("unpins of the attacker's own pin during the race").isPositive();
+        assertThat(victimFile).exists().hasContent("root's");
+        assertThat(Bpftool.json("map", "show", "pinned", outside.path().resolve("victim").toString())
+                .get("id").asInt()).isEqualTo(elsewhere);
     }
 
     @Test
     void pinNeverMakesDirectoriesOrPinsOutsideThePinRoot() throws Exception {
         Path victimDirectory = Files.createDirectory(tmp.resolve("victims"));
         List<Path> outsideBefore = tree(outside.path());
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); TestUser attacker = TestUser.create()) {
-            daemon.admit(attacker);
-            attacker.run(() -> Files.createDirectory(bpffs.path().resolve("mine")));
-            try (BpfkeeperClient client = attacker.client(daemon.socket())) {
-                long own = client.createMap(CreateMapRequest.of("own", "array", 4, 8, 1).withPin("mine/first")).id();
-                int[] attempt = {0};
-                int[] pinned = {0};
-                long swaps = race(attacker, List.of(victimDirectory, outside.path()), () -> {
-                    try {
-                        client.pin(Kind.MAP, own, "mine/made" + attempt[0]++ + "/pin");
-                        pinned[0]++;
-                    } catch (VarlinkCallException refused) {
-                        // a swapped path
-                    }
-                });
-
-                assertThat(swaps).as("the attacker swapped").isPositive();
-                assertThat(pinned[0]).as("pins in the attacker's own directory during the race").isPositive();
-                assertThat(tree(victimDirectory)).isEmpty();
-                assertThat(tree(outside.path())).containsExactlyInAnyOrderElementsOf(outsideBefore);
+        long own = ownMap("mine/first");
+        int[] attempt = {0};
+        int[] pinned = {0};
+        long swaps = race(List.of(victimDirectory, outside.path()), () -> {
+            try {
+                client.pin(Kind.MAP, own, "mine/made" + attempt[0]++ + "/pin");
+                pinned[0]++;
+            } catch (VarlinkCallException refused) {
+                // a swapped path
             }
-        }
+        });
+
+        assertThat(swaps).as("the attacker swapped").isPositive();
+        assertThat(pinned[0]).as("pins in the attacker's own directory during the race").isPositive();
+        assertThat(tree(victimDirectory)).isEmpty();
+        assertThat(tree(outside.path())).containsExactlyInAnyOrderElementsOf(outsideBefore);
     }
 
     /**
      * Runs {@code call} in a loop for {@link #RACE} while the attacker, on a thread of its own,
-     * swaps its directory "mine" (which it made) in the pin root with symlinks "to0", "to1", … to each target in
+     * swaps its directory "mine" in the pin root with symlinks "to0", "to1", … to each target in
      * turn. Returns how many swaps it made.
      */
-    private long race(TestUser attacker, List<Path> targets, Runnable call) throws Exception {
+    private long race(List<Path> targets, Runnable call) throws Exception {
         List<Path> links = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             links.add(bpffs.path().resolve("to" + i));
