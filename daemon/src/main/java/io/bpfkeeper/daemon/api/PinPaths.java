@@ -84,10 +84,6 @@ public final class PinPaths implements AutoCloseable {
             return parent.isEmpty() ? List.of() : List.of(parent.split("/"));
         }
 
-        String relative() {
-            return parent.isEmpty() ? name : parent + "/" + name;
-        }
-
         @Override
         public String toString() {
             return absolute.toString();

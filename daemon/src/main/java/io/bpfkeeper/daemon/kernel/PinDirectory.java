@@ -29,12 +29,10 @@ public final class PinDirectory implements AutoCloseable {
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int DIRECTORY_MODE = 0755;
 
-    private final Path path;
     private final Fd fd;
     private final boolean pinsByPathFd;
 
-    private PinDirectory(Path path, Fd fd, boolean pinsByPathFd) {
-        this.path = path;
+    private PinDirectory(Fd fd, boolean pinsByPathFd) {
         this.fd = fd;
         this.pinsByPathFd = pinsByPathFd;
     }
@@ -60,11 +58,7 @@ public final class PinDirectory implements AutoCloseable {
             fd.close();
             throw new BpfException("fstatfs", Errno.EINVAL, "the pin root " + path, "not a bpffs");
         }
-        return new PinDirectory(path, fd, pinsByPathFd);
-    }
-
-    public Path path() {
-        return path;
+        return new PinDirectory(fd, pinsByPathFd);
     }
 
     /** The directory at {@code relative} (names separated by '/'; "" for the root itself), opened O_PATH. */
@@ -157,25 +151,20 @@ public final class PinDirectory implements AutoCloseable {
         fd.close();
     }
 
-    /** What fstat says of a file: its identity, type and owner. */
-    public record FileStatus(long device, long inode, int mode, int uid, int gid) {
+    /** What fstat says of a file: its type, mode and owner. */
+    public record FileStatus(int mode, int uid, int gid) {
 
         /** struct stat on x86-64. */
         static final int STAT_SIZE = 144;
         private static final int S_IFMT = 0170000;
-        private static final int S_IFDIR = 0040000;
         private static final int S_IFREG = 0100000;
         private static final int S_IFLNK = 0120000;
         private static final int S_IWGRP = 0020;
         private static final int S_IWOTH = 0002;
 
         static FileStatus of(Pointer stat) {
-            return new FileStatus(stat.getLong(0), stat.getLong(8), stat.getInt(24), stat.getInt(28),
-                    stat.getInt(32));
-        }
-
-        public boolean isDirectory() {
-            return (mode & S_IFMT) == S_IFDIR;
+            // st_mode, st_uid and st_gid of struct stat on x86-64.
+            return new FileStatus(stat.getInt(24), stat.getInt(28), stat.getInt(32));
         }
 
         public boolean isSymlink() {
