@@ -148,6 +148,7 @@ public final class Daemon implements AutoCloseable {
         reportFates(atStop, Holdings.of(registry), systemd != null && systemd.hasFdStore());
         registry.closeAllForShutdown();
         server.close();
+        pinPaths.close();
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
         }

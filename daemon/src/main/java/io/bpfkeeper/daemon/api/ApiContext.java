@@ -1,7 +1,6 @@
 package io.bpfkeeper.daemon.api;
 
 import io.bpfkeeper.daemon.kernel.BpfException;
-import io.bpfkeeper.daemon.kernel.BpfFs;
 import io.bpfkeeper.daemon.kernel.KernelObject;
 import io.bpfkeeper.daemon.kernel.link.Attachment;
 import io.bpfkeeper.protocol.types.Kind;
@@ -13,7 +12,6 @@ import io.bpfkeeper.daemon.registry.Registry;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Connection;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,13 +63,13 @@ final class ApiContext {
      * pin fails, the object is released again and the caller gets the pin's error.
      */
     OwnedObject takeOwnership(CallContext call, Kind kind, KernelObject object, String name, String type,
-            Lifetime lifetime, Map<String, String> labels, Path pin) {
+            Lifetime lifetime, Map<String, String> labels, PinPaths.PinPath pin) {
         Connection caller = call.connection();
         OwnedObject owned = registry.add(new OwnedObject(kind, object, name, type, ownerOf(caller), lifetime,
                 caller.id(), labels, clock.instant()));
         if (pin != null) {
             try {
-                pin(owned, pin);
+                pin(owned, pin, caller);
             } catch (BpfException e) {
                 registry.release(owned.key());
                 throw e;
@@ -111,8 +109,11 @@ final class ApiContext {
                         object.kernelObject().typeName(), lifetime, object.labels(), null));
             }
             for (int i = 0; i < objects.size(); i++) {
-                if (objects.get(i).pin() != null) {
-                    pin(owned.get(i), objects.get(i).pin());
+                NewObject object = objects.get(i);
+                if (object.pin() != null && object.pinnedAlready()) {
+                    registry.recordPin(owned.get(i), object.pin().absolute());
+                } else if (object.pin() != null) {
+                    pin(owned.get(i), object.pin(), call.connection());
                 }
             }
             return owned;
@@ -123,12 +124,19 @@ final class ApiContext {
         }
     }
 
-    /** A kernel object about to be owned, with what the caller asked for it. */
-    record NewObject(Kind kind, KernelObject kernelObject, String name, Map<String, String> labels, Path pin) {
+    /**
+     * A kernel object about to be owned, with what the caller asked for it.
+     *
+     * @param pin where to pin it, or null
+     * @param pinnedAlready whether it was taken from that pin, which is then recorded, not made
+     */
+    record NewObject(Kind kind, KernelObject kernelObject, String name, Map<String, String> labels,
+            PinPaths.PinPath pin, boolean pinnedAlready) {
     }
 
-    void pin(OwnedObject object, Path path) {
-        BpfFs.pin(object.kernelObject().fd(), path);
-        registry.recordPin(object, path);
+    /** Pins for the caller (see {@link PinPaths#pin}) and records the pin. */
+    void pin(OwnedObject object, PinPaths.PinPath path, Connection caller) {
+        pinPaths.pin(object.kernelObject().fd(), path, caller);
+        registry.recordPin(object, path.absolute());
     }
 }

@@ -83,7 +83,8 @@ final class AttachMethods {
             attachTcFilter(call, params, program, lifetime, labels);
             return;
         }
-        Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;
+        PinPaths.PinPath pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin"), call.connection())
+                : null;
         BpfLink link = kernelCall(() -> link(hook, params, program.kernelObject(), call));
         // The program's name as the client knows it: the kernel keeps only 15 bytes of it.
         OwnedObject owned = api.takeOwnership(call, Kind.LINK, link, program.name(), link.typeName(), lifetime,

@@ -17,7 +17,6 @@ import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Method;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +64,8 @@ final class MapMethods {
         BpfMap innerMap = innerMap(params, type, call);
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");
-        Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;
+        PinPaths.PinPath pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin"), call.connection())
+                : null;
 
         OwnedObject owned = api.takeOwnership(call, Kind.MAP, BpfMap.create(spec, innerMap), name, type.name(),
                 lifetime, labels, pin);

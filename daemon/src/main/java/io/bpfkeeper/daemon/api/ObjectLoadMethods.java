@@ -8,6 +8,7 @@ import io.bpfkeeper.daemon.kernel.libbpf.ElfLoadSpec;
 import io.bpfkeeper.daemon.kernel.libbpf.ElfLoader;
 import io.bpfkeeper.daemon.kernel.libbpf.LoadedElfObject;
 import io.bpfkeeper.daemon.logging.LogText;
+import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Connection;
@@ -25,6 +26,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** LoadObject: ELF objects through libbpf. */
@@ -52,12 +54,12 @@ final class ObjectLoadMethods {
                 hexValues(params, "globals"), reusedMaps(params, call.connection()));
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");
-        Map<String, Path> pins = pins(params);
+        Map<String, PinPaths.PinPath> pins = pins(params, call.connection());
 
-        LoadedElfObject loaded = loader.load(spec);
+        LoadedElfObject loaded = load(spec, call.connection());
         List<ApiContext.NewObject> objects;
         try {
-            objects = newObjects(name, loaded, labels, pins);
+            objects = newObjects(name, loaded, labels, pins, call.connection());
         } catch (VarlinkError e) {
             loaded.close();
             throw e;
@@ -71,6 +73,34 @@ final class ObjectLoadMethods {
             reply.put("log", loaded.log());
         }
         call.reply(reply);
+    }
+
+    /**
+     * Loads with libbpf. Maps that the object pins by name go in users/UID of the caller: the
+     * daemon reuses the caller's pin there, if any, and makes the others' pins after the load.
+     */
+    private LoadedElfObject load(ElfLoadSpec spec, Connection caller) throws VarlinkError {
+        try {
+            return loader.load(spec, name -> {
+                try {
+                    return api.pinPaths().openUserMapPin(caller, name);
+                } catch (VarlinkError e) {
+                    throw new RefusedPin(e);
+                }
+            });
+        } catch (RefusedPin e) {
+            throw e.error;
+        }
+    }
+
+    /** Carries a refusal out of libbpf's load, which takes no checked exceptions. */
+    private static final class RefusedPin extends RuntimeException {
+        private final VarlinkError error;
+
+        RefusedPin(VarlinkError error) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
+        }
     }
 
     private static byte[] elf(Params params, Connection caller) throws VarlinkError {
@@ -133,10 +163,10 @@ final class ObjectLoadMethods {
         return maps;
     }
 
-    private Map<String, Path> pins(Params params) throws VarlinkError {
-        Map<String, Path> pins = new LinkedHashMap<>();
+    private Map<String, PinPaths.PinPath> pins(Params params, Connection caller) throws VarlinkError {
+        Map<String, PinPaths.PinPath> pins = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : fields(params, "pins")) {
-            pins.put(entry.getKey(), api.pinPaths().prepare(entry.getValue().asText()));
+            pins.put(entry.getKey(), api.pinPaths().prepare(entry.getValue().asText(), caller));
         }
         return pins;
     }
@@ -145,8 +175,8 @@ final class ObjectLoadMethods {
      * The objects to own, programs first, all labelled with one group. The group value is the
      * object's name and its first program's id, unique while the group lives.
      */
-    private static List<ApiContext.NewObject> newObjects(String objectName, LoadedElfObject loaded,
-            Map<String, String> labels, Map<String, Path> pins) throws VarlinkError {
+    private List<ApiContext.NewObject> newObjects(String objectName, LoadedElfObject loaded,
+            Map<String, String> labels, Map<String, PinPaths.PinPath> pins, Connection caller) throws VarlinkError {
         Map<String, String> grouped = new LinkedHashMap<>(labels);
         String group = objectName + "-" + loaded.programs().get(0).program().id();
         grouped.put(GROUP_LABEL, group);
@@ -154,11 +184,31 @@ final class ObjectLoadMethods {
         List<ApiContext.NewObject> objects = new ArrayList<>();
         for (LoadedElfObject.ElfProgram program : loaded.programs()) {
             objects.add(new ApiContext.NewObject(Kind.PROGRAM, program.program(), program.name(), grouped,
-                    pinFor(program.name(), pins, pinned)));
+                    pinFor(program.name(), pins, pinned), false));
         }
         for (LoadedElfObject.ElfMap map : loaded.maps()) {
-            objects.add(new ApiContext.NewObject(Kind.MAP, map.map(), map.name(), grouped,
-                    pinFor(map.name(), pins, pinned)));
+            if (map.pin() == null) {
+                objects.add(new ApiContext.NewObject(Kind.MAP, map.map(), map.name(), grouped,
+                        pinFor(map.name(), pins, pinned), false));
+                continue;
+            }
+            if (pins.containsKey(map.name())) {
+                throw ApiErrors.invalidArgument("pins." + map.name(), "the object pins map " + map.name()
+                        + " by name, in " + PinPaths.USERS + "/" + caller.uid() + "; it takes no other pin");
+            }
+            pinned.add(map.name());
+            PinPaths.PinPath pin = api.pinPaths().prepare(PinPaths.USERS + "/" + caller.uid() + "/" + map.name(),
+                    caller);
+            boolean reused = map.pin() == LoadedElfObject.PinByName.REUSED;
+            Optional<OwnedObject> owned = reused ? api.registry().get(new ObjectKey(Kind.MAP, map.map().id()))
+                    : Optional.empty();
+            if (owned.isPresent()) {
+                // The caller's already: its earlier load made it, and the program now shares it.
+                Access.requireOwner(owned.get(), caller);
+                map.map().close();
+                continue;
+            }
+            objects.add(new ApiContext.NewObject(Kind.MAP, map.map(), map.name(), grouped, pin, reused));
         }
         for (String name : pins.keySet()) {
             if (!pinned.contains(name)) {
@@ -168,8 +218,9 @@ final class ObjectLoadMethods {
         return objects;
     }
 
-    private static Path pinFor(String name, Map<String, Path> pins, Set<String> pinned) throws VarlinkError {
-        Path pin = pins.get(name);
+    private static PinPaths.PinPath pinFor(String name, Map<String, PinPaths.PinPath> pins, Set<String> pinned)
+            throws VarlinkError {
+        PinPaths.PinPath pin = pins.get(name);
         if (pin != null && !pinned.add(name)) {
             throw ApiErrors.invalidArgument("pins." + name, "both a program and a map are called " + name);
         }

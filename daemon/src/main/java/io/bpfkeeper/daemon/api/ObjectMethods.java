@@ -1,6 +1,5 @@
 package io.bpfkeeper.daemon.api;
 
-import io.bpfkeeper.daemon.kernel.BpfFs;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.KernelObject;
@@ -19,9 +18,6 @@ import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Connection;
 import io.bpfkeeper.daemon.varlink.Method;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,8 +89,8 @@ final class ObjectMethods {
             throw ApiErrors.invalidArgument("kind", object.key() + " is held by the kernel, not through an fd, so"
                     + " there is nothing to pin");
         }
-        Path path = api.pinPaths().prepare(params.string("path"));
-        api.pin(object, path);
+        PinPaths.PinPath path = api.pinPaths().prepare(params.string("path"), call.connection());
+        api.pin(object, path, call.connection());
         Audit.changed(call, object.key(), "pinned " + object + " at " + LogText.quote(path));
         call.reply(Map.of("path", path.toString()));
     }
@@ -102,23 +98,10 @@ final class ObjectMethods {
     private void unpin(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
         OwnedObject object = api.ownedForChange(params.kind("kind"), params.id("id"), call.connection());
-        String requested = params.string("path");
-        Path path = api.pinPaths().resolve(requested);
-        if (!Files.exists(path)) {
-            throw ApiErrors.invalidPinPath(requested, "no pin there");
-        }
-        try (Fd pinned = BpfFs.open(path)) {
-            ObjectIdentity identity = ObjectIdentity.of(pinned);
-            if (identity == null || identity.id() != object.id() || !identity.kind().label().equals(object.kind().wireName())) {
-                throw ApiErrors.invalidPinPath(requested, "it does not hold " + object.key());
-            }
-        }
-        try {
-            Files.delete(path);
-        } catch (IOException e) {
-            throw ApiErrors.invalidPinPath(requested, "cannot remove it: " + e.getMessage());
-        }
-        api.registry().forgetPin(object, path);
+        PinPaths.PinPath path = api.pinPaths().resolve(params.string("path"));
+        api.pinPaths().unpin(path, new ObjectIdentity(ObjectKinds.kernelKind(object.kind()), object.id()),
+                object.key().toString());
+        api.registry().forgetPin(object, path.absolute());
         Audit.changed(call, object.key(), "unpinned " + object + " from " + LogText.quote(path));
         call.reply(Map.of());
     }
@@ -172,13 +155,11 @@ final class ObjectMethods {
         // Checked before an fd is open, which a refusal would have to close.
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");
-        Path pin = null;
+        PinPaths.PinPath pin = null;
         Fd fd;
         if (byPath) {
-            String requested = params.string("path");
-            pin = api.pinPaths().resolve(requested);
-            requirePinAccess(pin, requested, caller);
-            fd = BpfFs.open(pin);
+            pin = api.pinPaths().resolve(params.string("path"));
+            fd = api.pinPaths().openForAdoption(pin, caller);
         } else {
             if (!params.has("kind") || !params.has("id")) {
                 throw ApiErrors.invalidArgument(params.has("kind") ? "id" : "kind", "adopting by id needs kind and id");
@@ -196,23 +177,10 @@ final class ObjectMethods {
         OwnedObject owned = api.takeOwnership(call, kind, object, object.name(), object.typeName(), lifetime,
                 labels, null);
         if (pin != null) {
-            api.registry().recordPin(owned, pin);
+            api.registry().recordPin(owned, pin.absolute());
         }
         Audit.changed(call, owned.key(), "adopted " + owned + (pin != null ? " from " + LogText.quote(pin) : ""));
         call.reply(Map.of("object", ObjectViews.view(owned)));
-    }
-
-    private static void requirePinAccess(Path pin, String requested, Connection caller) throws VarlinkError {
-        int ownerUid;
-        try {
-            ownerUid = PinPaths.ownerUid(pin);
-        } catch (IOException e) {
-            throw ApiErrors.invalidPinPath(requested, "no pin there");
-        }
-        if (!caller.isRoot() && caller.uid() != ownerUid) {
-            throw ApiErrors.permissionDenied(caller.uid(),
-                    "the pin " + pin + " belongs to uid " + ownerUid + "; only that uid or root may adopt it");
-        }
     }
 
     private static ObjectKind adoptableKind(Kind kind) throws VarlinkError {
@@ -224,7 +192,7 @@ final class ObjectMethods {
     }
 
     /** Wraps an fd of a map or a program; anything else is closed and refused. */
-    private static KernelObject wrap(Fd fd, Path pin) throws VarlinkError {
+    private static KernelObject wrap(Fd fd, PinPaths.PinPath pin) throws VarlinkError {
         KernelObject object = KernelObjects.wrapMapOrProgram(fd);
         if (object == null) {
             throw ApiErrors.invalidArgument(pin != null ? "path" : "kind", "only maps and programs can be adopted");

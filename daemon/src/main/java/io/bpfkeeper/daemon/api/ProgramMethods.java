@@ -14,7 +14,6 @@ import io.bpfkeeper.daemon.varlink.Method;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +55,8 @@ final class ProgramMethods {
         }
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");
-        Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;
+        PinPaths.PinPath pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin"), call.connection())
+                : null;
         List<BpfMap> maps = usableMaps(params, call.connection());
         try {
             InstructionCheck.checkProgram(instructions, maps.size());

@@ -110,6 +110,12 @@ public final class BpfAttr {
         public static final StructField PATHNAME = u64("pathname", 0);
         public static final StructField BPF_FD = u32("bpf_fd", 8);
         public static final StructField FILE_FLAGS = u32("file_flags", 12);
+        /**
+         * Kernel 6.5 and later; newer than Debian 12's header, so not public and not in
+         * StructLayoutTest: the offset is the running kernel's (its BTF), and PinDirectoryTest pins
+         * through it.
+         */
+        static final StructField PATH_FD = u32("path_fd", 16);
 
         private Obj() {
         }

@@ -75,6 +75,19 @@ public interface LibC {
     int fstatfs(int fd, Pointer buf);
 
     @SaveError
+    int mkdirat(int dirfd, String path, int mode);
+
+    @SaveError
+    int unlinkat(int dirfd, String path, int flags);
+
+    @SaveError
+    int fchownat(int dirfd, String path, int uid, int gid, int flags);
+
+    /** glibc 2.33 and later export it as a function of its own. */
+    @SaveError
+    int fstatat(int dirfd, String path, Pointer statBuffer, int flags);
+
+    @SaveError
     int socket(int domain, int type, int protocol);
 
     @SaveError

@@ -11,6 +11,7 @@ import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.OtherUser;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
 import io.bpfkeeper.daemon.testing.TestDaemon;
+import io.bpfkeeper.daemon.testing.TestUser;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.AdoptRequest;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
@@ -105,6 +106,76 @@ class PinAndAdoptTest {
             assertThat(refused.getMessage()).contains("leaves the pin root");
             assertThat(client.list(Kind.MAP, null)).extracting(BpfObject::id).containsExactly((long) id);
             assertThat(Files.exists(Path.of("/tmp/escape"))).isFalse();
+        }
+    }
+
+    /** The README's promise: a pin outlives the daemon, and its owner, root or not, adopts it back. */
+    @Test
+    void aNonRootOwnerAdoptsItsOwnPinAfterARestart() throws Exception {
+        try (TestUser owner = TestUser.create(); TestUser stranger = TestUser.create();
+                TestDaemon first = TestDaemon.start(bpffs.path())) {
+            first.admit(owner);
+            int id;
+            try (BpfkeeperClient client = owner.client(first.socket())) {
+                // A session object: the next daemon's recovery leaves it to Adopt.
+                id = (int) client.createMap(CreateMapRequest.of("kept", "array", 4, 8, 1)
+                        .withLifetime(Lifetime.SESSION).withPin("app/kept")).id();
+            }
+            first.stop();
+            Path pin = bpffs.path().resolve("app/kept");
+            assertThat(Files.getAttribute(pin, "unix:uid")).as("the pin's owner").isEqualTo(owner.uid());
+            assertThat(Files.getAttribute(pin.getParent(), "unix:uid")).as("its directory's owner")
+                    .isEqualTo(owner.uid());
+            assertThat(pinnedId(pin)).isEqualTo(id);
+
+            try (TestDaemon second = TestDaemon.startIn(first.directory(), bpffs.path(), List.of())) {
+                second.admit(owner);
+                second.admit(stranger);
+                try (BpfkeeperClient client = stranger.client(second.socket())) {
+                    expectError(BpfkeeperInterface.PERMISSION_DENIED,
+                            () -> client.adopt(AdoptRequest.byPath("app/kept")));
+                }
+                try (BpfkeeperClient client = owner.client(second.socket())) {
+                    BpfObject adopted = client.adopt(AdoptRequest.byPath("app/kept"));
+                    assertThat(adopted.id()).isEqualTo(id);
+                    assertThat(adopted.owner().uid()).isEqualTo(owner.uid());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClientAddsNamesOnlyToDirectoriesItCouldWriteItself() throws Exception {
+        Path rootsDirectory = Files.createDirectory(bpffs.path().resolve("roots"));
+        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); TestUser client = TestUser.create();
+                TestUser other = TestUser.create()) {
+            daemon.admit(client);
+            daemon.admit(other);
+            try (BpfkeeperClient others = other.client(daemon.socket())) {
+                others.createMap(CreateMapRequest.of("theirs", "array", 4, 8, 1)
+                        .withPin("users/" + other.uid() + "/theirs"));
+            }
+            try (BpfkeeperClient caller = client.client(daemon.socket())) {
+                long id = caller.createMap(CreateMapRequest.of("mine", "array", 4, 8, 1)).id();
+                for (String denied : List.of("roots/pin", "roots/sub/pin", "users/" + other.uid() + "/pin",
+                        "users/" + other.uid() + "/sub/pin")) {
+                    var failure = expectError(BpfkeeperInterface.PERMISSION_DENIED,
+                            () -> caller.pin(Kind.MAP, id, denied));
+                    assertThat(failure.getMessage()).contains(denied.substring(0, denied.lastIndexOf('/')));
+                }
+                expectError(BpfkeeperInterface.INVALID_PIN_PATH, () -> caller.pin(Kind.MAP, id, "users"));
+                assertThat(caller.pin(Kind.MAP, id, "users/" + client.uid() + "/sub/pin"))
+                        .isEqualTo(bpffs.path().resolve("users/" + client.uid() + "/sub/pin").toString());
+                assertThat(caller.pin(Kind.MAP, id, "shared/pin")).as("the root of a bare bpffs is 1777")
+                        .isEqualTo(bpffs.path().resolve("shared/pin").toString());
+            }
+            try (var names = Files.list(rootsDirectory)) {
+                assertThat(names).isEmpty();
+            }
+            try (var names = Files.list(bpffs.path().resolve("users/" + other.uid()))) {
+                assertThat(names).extracting(Path::getFileName).extracting(Path::toString).containsExactly("theirs");
+            }
+            assertThat(Files.getAttribute(bpffs.path().resolve("users"), "unix:uid")).isEqualTo(0);
         }
     }
 

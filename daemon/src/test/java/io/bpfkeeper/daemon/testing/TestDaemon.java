@@ -160,6 +160,9 @@ public final class TestDaemon implements AutoCloseable {
         if (socketGroup != null) {
             Processes.run(Duration.ofSeconds(30), "groupdel", socketGroup);
         }
+        if (!Files.exists(directory)) {
+            return; // a successor started in it, and closing that one deleted it
+        }
         try (var files = Files.walk(directory)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

@@ -42,6 +42,14 @@ public final class ElfLoader {
      * @throws BpfException when the kernel refuses something else, such as a map
      */
     public LoadedElfObject load(ElfLoadSpec spec) {
+        return load(spec, MapPins.NONE);
+    }
+
+    /**
+     * Loads the object; the maps it pins by name are reused from, and are to be pinned in,
+     * {@code pins}, and libbpf resolves no pin path itself.
+     */
+    public LoadedElfObject load(ElfLoadSpec spec, MapPins pins) {
         if (!startsWithElfMagic(spec.elf())) {
             throw new ElfObjectException("not an ELF object: it does not start with \\x7fELF", null, "");
         }
@@ -67,11 +75,12 @@ public final class ElfLoader {
                 requireKnownProgramTypes(programs, messages);
                 setGlobals(spec, object, messages);
                 reuseMaps(spec, object, messages);
+                Map<String, LoadedElfObject.PinByName> pinnedByName = takeOverPins(spec, object, pins, messages);
                 int result = libbpf.bpf_object__load(object);
                 if (result < 0) {
                     throw loadFailure(-result, programs, verifierLog.pointer(), messages);
                 }
-                return keep(spec, object, programs, messages.text());
+                return keep(spec, object, programs, pinnedByName, messages.text());
             } finally {
                 libbpf.bpf_object__close(object);
             }
@@ -194,17 +203,57 @@ public final class ElfLoader {
             if (map == null) {
                 throw new ElfObjectException("the object has no map " + entry.getKey(), option, messages.text());
             }
-            MapInfo existing = entry.getValue().info();
-            String mismatch = geometryMismatch(map, existing);
-            if (mismatch != null) {
-                throw new ElfObjectException("map " + existing.id() + " cannot stand in for " + entry.getKey() + ": "
-                        + mismatch, option, messages.text());
-            }
-            // libbpf dups the fd, so the caller's map stays its own.
-            try (Fd.Lease reused = entry.getValue().fd().lease()) {
-                check(libbpf.bpf_map__reuse_fd(map, reused.number()), "reuse map " + existing.id(), messages);
-            }
+            reuse(map, entry.getKey(), entry.getValue(), option, messages);
         }
+    }
+
+    /** Puts {@code existing} in the place of the object's map {@code name}, if it fits. */
+    private void reuse(Pointer map, String name, BpfMap existing, String option, LibbpfLog.Capture messages) {
+        MapInfo info = existing.info();
+        String mismatch = geometryMismatch(map, info);
+        if (mismatch != null) {
+            throw new ElfObjectException("map " + info.id() + " cannot stand in for " + name + ": " + mismatch, option,
+                    messages.text());
+        }
+        // libbpf dups the fd, so the existing map stays its holder's.
+        try (Fd.Lease reused = existing.fd().lease()) {
+            check(libbpf.bpf_map__reuse_fd(map, reused.number()), "reuse map " + info.id(), messages);
+        }
+    }
+
+    /**
+     * Clears the pin path of every map that the object pins by name, so that libbpf resolves none,
+     * and puts the map pinned under that name in {@code pins}, if any, in its place. A map in
+     * reuseMaps is the caller's choice and gets no pin.
+     */
+    private Map<String, LoadedElfObject.PinByName> takeOverPins(ElfLoadSpec spec, Pointer object, MapPins pins,
+            LibbpfLog.Capture messages) {
+        Map<String, LoadedElfObject.PinByName> pinned = new java.util.HashMap<>();
+        for (Pointer map = libbpf.bpf_object__next_map(object, null); map != null;
+                map = libbpf.bpf_object__next_map(object, map)) {
+            if (libbpf.bpf_map__pin_path(map) == null) {
+                continue;
+            }
+            String name = libbpf.bpf_map__name(map);
+            check(libbpf.bpf_map__set_pin_path(map, null), "clear the pin path of map " + name, messages);
+            if (spec.reuseMaps().containsKey(name)) {
+                continue;
+            }
+            if (name.isEmpty() || name.contains("/") || name.contains(".")) {
+                throw new ElfObjectException("map \"" + name + "\" is pinned by name, and that name is no name of a"
+                        + " pin (it is empty, or has a '/' or a '.')", null, messages.text());
+            }
+            Fd existing = pins.pinned(name);
+            if (existing == null) {
+                pinned.put(name, LoadedElfObject.PinByName.NEW);
+                continue;
+            }
+            try (BpfMap pinnedMap = BpfMap.wrap(existing)) {
+                reuse(map, name, pinnedMap, null, messages);
+            }
+            pinned.put(name, LoadedElfObject.PinByName.REUSED);
+        }
+        return pinned;
     }
 
     private Pointer namedMap(Pointer object, String name) {
@@ -264,7 +313,8 @@ public final class ElfLoader {
     }
 
     /** Dups every fd worth keeping; if any step fails, closes the dups made so far. */
-    private LoadedElfObject keep(ElfLoadSpec spec, Pointer object, List<Pointer> programs, String log) {
+    private LoadedElfObject keep(ElfLoadSpec spec, Pointer object, List<Pointer> programs,
+            Map<String, LoadedElfObject.PinByName> pinnedByName, String log) {
         List<LoadedElfObject.ElfProgram> keptPrograms = new ArrayList<>();
         List<LoadedElfObject.ElfMap> keptMaps = new ArrayList<>();
         LoadedElfObject loaded = new LoadedElfObject(keptPrograms, keptMaps, log);
@@ -280,7 +330,8 @@ public final class ElfLoader {
                     map = libbpf.bpf_object__next_map(object, map)) {
                 String name = libbpf.bpf_map__name(map);
                 if (!spec.reuseMaps().containsKey(name) && libbpf.bpf_map__fd(map) >= 0) {
-                    keptMaps.add(new LoadedElfObject.ElfMap(name, BpfMap.wrap(Fd.duplicate(libbpf.bpf_map__fd(map)))));
+                    keptMaps.add(new LoadedElfObject.ElfMap(name, BpfMap.wrap(Fd.duplicate(libbpf.bpf_map__fd(map))),
+                            pinnedByName.get(name)));
                 }
             }
             return loaded;

@@ -57,6 +57,12 @@ public interface LibBpf {
 
     int bpf_map__reuse_fd(Pointer map, int fd);
 
+    /** Set at open for a map declared with LIBBPF_PIN_BY_NAME; NULL otherwise. */
+    Pointer bpf_map__pin_path(Pointer map);
+
+    /** NULL clears it: libbpf then neither reuses nor makes a pin for the map. */
+    int bpf_map__set_pin_path(Pointer map, Pointer path);
+
     int bpf_map__type(Pointer map);
 
     int bpf_map__key_size(Pointer map);

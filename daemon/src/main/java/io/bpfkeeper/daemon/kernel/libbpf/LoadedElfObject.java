@@ -16,8 +16,20 @@ public record LoadedElfObject(List<ElfProgram> programs, List<ElfMap> maps, Stri
     public record ElfProgram(String name, String section, BpfProgram program) {
     }
 
-    /** A map and its name in the ELF object. */
-    public record ElfMap(String name, BpfMap map) {
+    /**
+     * A map and its name in the ELF object.
+     *
+     * @param pin how the object pins it by name (LIBBPF_PIN_BY_NAME), or null when it does not
+     */
+    public record ElfMap(String name, BpfMap map, PinByName pin) {
+    }
+
+    /** A map that the object pins by name: whether the load made it, or took it from that pin. */
+    public enum PinByName {
+        /** A new map, to be pinned under its name. */
+        NEW,
+        /** The map that was pinned under its name already. */
+        REUSED
     }
 
     /** Closes every fd, for when the caller cannot take ownership after all. */
