@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
+import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,6 +41,11 @@ public final class Main implements Callable<Integer> {
                     + " This costs time on every run of every BPF program on the host, so it is off by default.")
     boolean programStats;
 
+    @Option(names = "--policy-dir", paramLabel = "DIR",
+            description = "policy drop-ins (*.yaml), read in lexical order at start and on SIGHUP"
+                    + " (default: ${DEFAULT-VALUE})")
+    Path policyDir = DaemonConfig.DEFAULT_POLICY_DIR;
+
     @Option(names = "--log-format", paramLabel = "text|json",
             description = "log lines as text (without timestamps under the journal) or as JSON objects"
                     + " (default: text)")
@@ -52,8 +58,16 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         logFormat.apply();
-        Daemon daemon = new Daemon(new DaemonConfig(socket, pinRoot, stateDir, maxMessageBytes,
-                new MetricsConfig(metricsAddress, programStats)), List.of());
+        Daemon daemon;
+        try {
+            daemon = new Daemon(new DaemonConfig(socket, pinRoot, stateDir, maxMessageBytes,
+                    new MetricsConfig(metricsAddress, programStats), policyDir), List.of());
+        } catch (IllegalArgumentException e) {
+            System.err.println("bpfkeeperd: " + e.getMessage());
+            return 1;
+        }
+        // systemctl reload sends SIGHUP (ExecReload=); a bad file keeps the policy in force.
+        Signal.handle(new Signal("HUP"), signal -> daemon.reloadPolicy());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();

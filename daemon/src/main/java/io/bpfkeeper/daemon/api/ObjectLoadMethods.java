@@ -3,10 +3,12 @@ package io.bpfkeeper.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bpfkeeper.daemon.kernel.AttachType;
 import io.bpfkeeper.daemon.kernel.BpfMap;
+import io.bpfkeeper.daemon.kernel.Capabilities;
 import io.bpfkeeper.daemon.kernel.ProgramType;
 import io.bpfkeeper.daemon.kernel.libbpf.ElfLoadSpec;
 import io.bpfkeeper.daemon.kernel.libbpf.ElfLoader;
 import io.bpfkeeper.daemon.kernel.libbpf.LoadedElfObject;
+import io.bpfkeeper.daemon.policy.Request;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Connection;
@@ -25,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** LoadObject: ELF objects through libbpf. */
 final class ObjectLoadMethods {
@@ -53,7 +56,12 @@ final class ObjectLoadMethods {
         Map<String, String> labels = params.labels("labels");
         Map<String, Path> pins = pins(params);
 
-        LoadedElfObject loaded = loader.load(spec);
+        LoadedElfObject loaded;
+        try {
+            loaded = loader.load(spec, types -> admit(call.connection(), types));
+        } catch (Refused refused) {
+            throw refused.error;
+        }
         List<ApiContext.NewObject> objects;
         try {
             objects = newObjects(name, loaded, labels, pins);
@@ -70,6 +78,31 @@ final class ObjectLoadMethods {
             reply.put("log", loaded.log());
         }
         call.reply(reply);
+    }
+
+    /**
+     * The object's programs must be of types the caller may load, and load with the capabilities
+     * the policy gives them, so that the verifier judges them as it would the caller's own.
+     */
+    private Capabilities.Scope admit(Connection caller, Set<ProgramType> types) {
+        Set<String> names = new TreeSet<>();
+        types.forEach(type -> names.add(type.name()));
+        try {
+            api.authorization().require(caller, new Request.LoadPrograms(names));
+        } catch (VarlinkError e) {
+            throw new Refused(e);
+        }
+        return api.authorization().loaderCapabilities(caller, names);
+    }
+
+    /** A refusal from inside the loader, which knows no Varlink errors. */
+    private static final class Refused extends RuntimeException {
+        private final VarlinkError error;
+
+        Refused(VarlinkError error) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
+        }
     }
 
     private static byte[] elf(Params params, Connection caller) throws VarlinkError {

@@ -2,6 +2,7 @@ package io.bpfkeeper.daemon.api;
 
 import io.bpfkeeper.daemon.kernel.AttachType;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
+import io.bpfkeeper.daemon.kernel.Capabilities;
 import io.bpfkeeper.daemon.kernel.ProgramSpec;
 import io.bpfkeeper.daemon.kernel.ProgramType;
 import io.bpfkeeper.daemon.registry.OwnedObject;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** LoadProgram: programs from raw instructions. */
 final class ProgramMethods {
@@ -53,8 +55,12 @@ final class ProgramMethods {
         Map<String, String> labels = params.labels("labels");
         Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;
 
-        BpfProgram.Loaded loaded = BpfProgram.load(new ProgramSpec(name, type, instructions,
-                params.string("license"), attachType, logLevel));
+        BpfProgram.Loaded loaded;
+        try (Capabilities.Scope verifierView = api.authorization().loaderCapabilities(call.connection(),
+                Set.of(type.name()))) {
+            loaded = BpfProgram.load(new ProgramSpec(name, type, instructions, params.string("license"), attachType,
+                    logLevel));
+        }
         OwnedObject owned = api.takeOwnership(call, Kind.PROGRAM, loaded.program(), name, type.name(), lifetime,
                 labels, pin);
         Audit.changed(call.connection(), "loaded " + owned + " " + type.name() + " " + lifetime.wireName());

@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.metrics;
 
+import io.bpfkeeper.daemon.policy.Refusals;
 import io.bpfkeeper.daemon.registry.Registry;
 import io.bpfkeeper.daemon.registry.RegistryListener;
 import io.bpfkeeper.daemon.varlink.CallObserver;
@@ -55,6 +56,15 @@ public final class DaemonMetrics implements AutoCloseable {
      * @param programStats whether to enable and export program run statistics (costly; see
      *     {@link io.bpfkeeper.daemon.config.MetricsConfig})
      */
+    /** Counts the policy's refusals as bpfkeeper_refused_total{reason}, reason being the missing grant. */
+    public Refusals refusals() {
+        return reason -> Counter.builder("bpfkeeper.refused")
+                .description("Calls the policy refused, by the grant that was missing")
+                .tag("reason", reason)
+                .register(meters)
+                .increment();
+    }
+
     public DaemonMetrics(Registry registry, IntSupplier openConnections, boolean programStats) {
         Gauge.builder("bpfkeeper.connections.open", openConnections::getAsInt)
                 .description("Varlink client connections open now")

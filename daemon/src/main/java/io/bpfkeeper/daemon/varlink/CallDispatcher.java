@@ -13,7 +13,12 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.concurrent.Future;
+import io.bpfkeeper.daemon.kernel.BpfException;
+import io.bpfkeeper.daemon.kernel.PeerGroups;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -69,9 +74,20 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         PeerCredentials peer = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials();
         int gid = peer.gids().length > 0 ? peer.gids()[0] : -1;
-        connection = new Connection(CONNECTION_IDS.incrementAndGet(), peer.uid(), gid, peer.pid());
+        connection = new Connection(CONNECTION_IDS.incrementAndGet(), peer.uid(), gid, peer.pid(),
+                peerGroups((EpollDomainSocketChannel) ctx.channel()));
         observer.opened(connection);
         super.channelActive(ctx);
+    }
+
+    /** Netty's peer credentials carry the primary group only; the policy matches supplementary ones too. */
+    private static Set<Integer> peerGroups(EpollDomainSocketChannel channel) {
+        try {
+            return Arrays.stream(PeerGroups.of(channel.fd().intValue())).boxed().collect(Collectors.toSet());
+        } catch (BpfException e) {
+            log.warn("no supplementary groups for a connection: {}", e.getMessage());
+            return Set.of();
+        }
     }
 
     @Override

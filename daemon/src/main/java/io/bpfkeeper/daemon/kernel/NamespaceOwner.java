@@ -1,0 +1,56 @@
+package io.bpfkeeper.daemon.kernel;
+
+import java.nio.file.Path;
+import java.util.OptionalInt;
+
+/**
+ * Who owns a namespace: the uid that created the user namespace owning it
+ * ({@code ioctl(NS_GET_USERNS)}, then {@code ioctl(NS_GET_OWNER_UID)}). A netns that root made
+ * belongs to the initial user namespace, owned by uid 0; one that a user made after
+ * {@code unshare -Ur} belongs to that user.
+ */
+public final class NamespaceOwner {
+
+    private static final long SYS_IOCTL = 16;
+    private static final long NS_GET_USERNS = 0xb701;
+    private static final long NS_GET_OWNER_UID = 0xb704;
+    private static final int O_RDONLY = 0;
+    /** A FIFO named as a namespace must not block the thread. */
+    private static final int O_NONBLOCK = 04000;
+    private static final int O_CLOEXEC = 02000000;
+    private static final long NSFS_MAGIC = 0x6e736673L;
+    private static final int STATFS_SIZE = 120;
+
+    private NamespaceOwner() {
+    }
+
+    /** The owner uid of the namespace at {@code path}; empty when it is no namespace or cannot be read. */
+    public static OptionalInt ownerUid(Path path) {
+        int fd = LibC.INSTANCE.open(path.toString(), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+        if (fd < 0) {
+            return OptionalInt.empty();
+        }
+        try (Fd namespace = Fd.adopt(fd); Fd.Lease lease = namespace.lease()) {
+            if (!isNsfs(lease.number())) {
+                return OptionalInt.empty();
+            }
+            long userns = LibC.INSTANCE.syscall(SYS_IOCTL, lease.number(), NS_GET_USERNS, 0);
+            if (userns < 0) {
+                return OptionalInt.empty();
+            }
+            try (Fd owner = Fd.adopt((int) userns); Fd.Lease ownerLease = owner.lease();
+                    NativeBuffer uid = NativeBuffer.allocate(4)) {
+                if (LibC.INSTANCE.syscall(SYS_IOCTL, ownerLease.number(), NS_GET_OWNER_UID, uid.address()) != 0) {
+                    return OptionalInt.empty();
+                }
+                return OptionalInt.of(uid.pointer().getInt(0));
+            }
+        }
+    }
+
+    private static boolean isNsfs(int fd) {
+        try (NativeBuffer statfs = NativeBuffer.allocate(STATFS_SIZE)) {
+            return LibC.INSTANCE.fstatfs(fd, statfs.pointer()) == 0 && statfs.pointer().getLong(0) == NSFS_MAGIC;
+        }
+    }
+}
