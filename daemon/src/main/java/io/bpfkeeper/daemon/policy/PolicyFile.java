@@ -1,9 +1,11 @@
 package io.bpfkeeper.daemon.policy;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,11 +46,13 @@ final class PolicyFile {
     static List<Rule> read(Path file) throws PolicyException {
         Document document;
         try (JsonParser parser = YAML.createParser(file.toFile())) {
-            document = parser.nextToken() == null ? null : YAML.readValue(parser, Document.class);
-        } catch (JsonMappingException e) {
-            throw new PolicyException(file + ":" + line(e) + ": " + field(e) + ": " + problem(e));
-        } catch (JsonProcessingException e) {
-            throw new PolicyException(file + ":" + line(e) + ": not valid YAML: " + e.getOriginalMessage());
+            try {
+                document = parser.nextToken() == null ? null : YAML.readValue(parser, Document.class);
+            } catch (JsonMappingException e) {
+                throw new PolicyException(file + ":" + line(file, e) + ": " + field(e) + ": " + problem(e));
+            } catch (JsonProcessingException e) {
+                throw new PolicyException(file + ":" + line(parser, e) + ": not valid YAML: " + e.getOriginalMessage());
+            }
         } catch (IOException e) {
             throw new PolicyException(file + ": cannot read it: " + e.getMessage());
         }
@@ -68,8 +72,32 @@ final class PolicyFile {
         return rules;
     }
 
-    private static String line(JsonProcessingException e) {
+    /**
+     * The line of the field at fault. Jackson reports where it had read up to, and it reads a
+     * record's whole object before it looks at its fields: so the file is read again, up to the
+     * first token at the field's path.
+     */
+    private static String line(Path file, JsonMappingException e) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            pointer.append('/').append(reference.getFieldName() != null
+                    ? reference.getFieldName().replace("~", "~0").replace("/", "~1") : reference.getIndex());
+        }
+        try (JsonParser parser = YAML.createParser(file.toFile())) {
+            while (parser.nextToken() != null) {
+                if (parser.getParsingContext().pathAsPointer().toString().equals(pointer.toString())) {
+                    return Integer.toString(parser.currentTokenLocation().getLineNr());
+                }
+            }
+        } catch (IOException ignored) {
+            // The first reading failed at this field; its own location is the best left.
+        }
         return e.getLocation() != null ? Integer.toString(e.getLocation().getLineNr()) : "?";
+    }
+
+    private static String line(JsonParser parser, JsonProcessingException e) {
+        JsonLocation location = parser.currentToken() != null ? parser.currentTokenLocation() : e.getLocation();
+        return location != null && location.getLineNr() > 0 ? Integer.toString(location.getLineNr()) : "?";
     }
 
     private static String field(JsonMappingException e) {
@@ -89,7 +117,7 @@ final class PolicyFile {
         if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
             return cause.getMessage();
         }
-        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
             return "unknown field \"" + unknown.getPropertyName() + "\"; known fields: " + unknown.getKnownPropertyIds();
         }
         String message = e.getOriginalMessage();
