@@ -204,7 +204,10 @@ class PolicyEnforcementTest {
                     () -> attacker.attach(AttachRequest.xdp(program.id(), "lo")));
         } finally {
             // The user cannot be deleted while its sleep runs.
-            ProcessHandle.of(sleeper).ifPresent(process -> process.destroyForcibly().onExit().join());
+            ProcessHandle.of(sleeper).ifPresent(process -> {
+                process.destroyForcibly();
+                process.onExit().join();
+            });
             holder.destroyForcibly().waitFor();
         }
     }
@@ -296,6 +299,37 @@ class PolicyEnforcementTest {
             assertThat(refused.getMessage()).contains("has 2 connections open and may have at most 2");
         }
         assertThat(attacker.list(null, null)).hasSize(3);
+    }
+
+    @Test
+    void theDefaultLimitsRefuseThe1025thObjectAndThe33rdConnection() throws Exception {
+        List<BpfObject> held = new ArrayList<>();
+        for (int i = 0; i < 1024; i++) {
+            held.add(attacker.createMap(CreateMapRequest.of("pol_many", "array", 4, 8, 1)));
+        }
+
+        VarlinkCallException tooMany = expectError(BpfkeeperInterface.PERMISSION_DENIED,
+                () -> attacker.createMap(CreateMapRequest.of("pol_1025", "array", 4, 8, 1)));
+
+        assertThat(tooMany.getMessage()).contains("holds 1024 objects and may hold at most 1024");
+        assertThat(Bpftool.json("map", "show")).noneMatch(map -> map.path("name").asText().equals("pol_1025"));
+        assertThat(held).allMatch(map -> KernelIds.exists(ObjectKind.MAP, (int) map.id()));
+
+        List<BpfkeeperClient> more = new ArrayList<>();
+        try {
+            for (int i = 0; i < 31; i++) {
+                more.add(user.client(daemon.socket()));
+            }
+            assertThat(more.get(30).list(Kind.PROGRAM, null)).isEmpty();
+            BpfkeeperClient thirtyThird = user.client(daemon.socket());
+            more.add(thirtyThird);
+            VarlinkCallException refused = expectError(BpfkeeperInterface.PERMISSION_DENIED,
+                    () -> thirtyThird.list(Kind.PROGRAM, null));
+            assertThat(refused.getMessage()).contains("has 32 connections open and may have at most 32");
+        } finally {
+            more.forEach(BpfkeeperClient::close);
+        }
+        assertThat(attacker.list(Kind.MAP, null)).hasSize(1024);
     }
 
     @Test
