@@ -3,6 +3,8 @@ package io.bpfkeeper.daemon;
 import io.bpfkeeper.daemon.config.DaemonConfig;
 import io.bpfkeeper.daemon.config.MetricsConfig;
 import io.bpfkeeper.daemon.logging.LogFormat;
+import io.bpfkeeper.daemon.policy.Policy;
+import io.bpfkeeper.daemon.policy.PolicyException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,6 +48,11 @@ public final class Main implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     Path policyDir = DaemonConfig.DEFAULT_POLICY_DIR;
 
+    @Option(names = "--check-policy", paramLabel = "DIR",
+            description = "check the policy files of DIR, as the daemon would read them, and exit: 0 when they"
+                    + " are valid, 1 with the file, line and field of the first error")
+    Path checkPolicy;
+
     @Option(names = "--log-format", paramLabel = "text|json",
             description = "log lines as text (without timestamps under the journal) or as JSON objects"
                     + " (default: text)")
@@ -57,6 +64,9 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (checkPolicy != null) {
+            return checkPolicy(checkPolicy);
+        }
         logFormat.apply();
         Daemon daemon;
         try {
@@ -76,6 +86,18 @@ public final class Main implements Callable<Integer> {
         daemon.start();
         stopped.await();
         return 0;
+    }
+
+    private static int checkPolicy(Path directory) {
+        try {
+            Policy policy = Policy.load(directory);
+            System.out.println(directory + ": " + policy.ruleCount() + " rules in " + policy.files().size()
+                    + " files, valid");
+            return 0;
+        } catch (PolicyException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
     }
 
     static final class MetricsAddressConverter implements CommandLine.ITypeConverter<InetSocketAddress> {

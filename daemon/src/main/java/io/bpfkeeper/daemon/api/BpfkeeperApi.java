@@ -45,6 +45,7 @@ public final class BpfkeeperApi {
         methods.addAll(new ObjectLoadMethods(context).methods());
         methods.addAll(new InspectMethods(context, explainer).methods());
         methods.addAll(new AttachMethods(context).methods());
+        methods.addAll(new PolicyMethods(context).methods());
         CallRequests requests = new CallRequests(context);
         return new VarlinkInterface(BpfkeeperInterface.definition(),
                 methods.stream().map(method -> authorization.guard(method, requests)).toList());

@@ -26,6 +26,7 @@ import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Direction;
 import io.bpfkeeper.protocol.types.Hook;
 import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Policy;
 import io.bpfkeeper.protocol.types.SystemObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,6 +109,11 @@ class PolicyEnforcementTest {
                     programTypes: [default, tracepoint]
                     hooks: [default, tracepoint]
                 """.formatted(user.name()));
+        Policy effective = attacker.getPolicy();
+        assertThat(effective.programTypes()).contains("tracepoint", "xdp");
+        assertThat(effective.sources().get("programTypes")).isEqualTo("rule \"tracers\" of 10-test.yaml");
+        assertThat(effective.pinPrefix()).isEqualTo("users/" + user.uid() + "/");
+        assertThat(root.getPolicy().adoptForeign()).isTrue();
         BpfObject granted = attacker.loadProgram(tracepoint).object();
         BpfObject link = attacker.attach(AttachRequest.tracepoint(granted.id(), "syscalls", "sys_enter_getppid"));
         assertThat(Bpftool.linkShow((int) link.id()).get("prog_id").asLong()).isEqualTo(granted.id());
