@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.daemon.testing.BpfTestObjects;
 import io.bpfkeeper.daemon.testing.Bpftool;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
@@ -20,7 +21,9 @@ import io.bpfkeeper.protocol.client.AdoptRequest;
 import io.bpfkeeper.protocol.client.AttachRequest;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
+import io.bpfkeeper.protocol.client.LoadObjectRequest;
 import io.bpfkeeper.protocol.client.LoadProgramRequest;
+import io.bpfkeeper.protocol.client.LoadedObject;
 import io.bpfkeeper.protocol.client.VarlinkCallException;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Direction;
@@ -117,6 +120,20 @@ class PolicyEnforcementTest {
         BpfObject granted = attacker.loadProgram(tracepoint).object();
         BpfObject link = attacker.attach(AttachRequest.tracepoint(granted.id(), "syscalls", "sys_enter_getppid"));
         assertThat(Bpftool.linkShow((int) link.id()).get("prog_id").asLong()).isEqualTo(granted.id());
+    }
+
+    @Test
+    void anElfObjectIsAdmittedByItsProgramTypesAndLoadsUnprivileged() {
+        VarlinkCallException refused = expectError(BpfkeeperInterface.PERMISSION_DENIED,
+                () -> attacker.loadObject(LoadObjectRequest.of("pol_elf_tp",
+                        BpfTestObjects.bytes("getpid_tracepoint"))));
+
+        assertThat(refused.parameters().get("grant").asText()).isEqualTo("programTypes: [tracepoint]");
+        assertThat(attacker.list(null, null)).isEmpty();
+
+        LoadedObject xdp = attacker.loadObject(LoadObjectRequest.of("pol_elf_xdp", BpfTestObjects.bytes("xdp_count")));
+        assertThat(xdp.objects()).allMatch(object -> KernelIds.exists(
+                object.kind() == Kind.MAP ? ObjectKind.MAP : ObjectKind.PROGRAM, (int) object.id()));
     }
 
     @Test
