@@ -53,10 +53,11 @@ final class InspectMethods {
         Params params = new Params(call.parameters());
         List<ObjectKind> kinds = params.has("kind") ? List.of(kernelKind(params.kind("kind"))) : LIST_ORDER;
         ReplyStream stream = new ReplyStream(call);
+        boolean inspectHost = api.authorization().grants(call.connection()).inspectHost();
         int[] hidden = {0};
         for (ObjectKind kind : kinds) {
             SystemObjects.each(kind, object -> {
-                if (mayDescribe(call, object)) {
+                if (inspectHost || isOwnedBy(call.connection().uid(), object)) {
                     stream.add(Map.of("object", view(object)));
                 } else {
                     hidden[0]++;
@@ -66,12 +67,10 @@ final class InspectMethods {
         stream.finishCounting(hidden[0]);
     }
 
-    /** Only the caller's own objects are described, unless it may inspect the host. */
-    private boolean mayDescribe(CallContext call, SystemObject object) {
-        Optional<OwnedObject> owned = api.registry().get(ObjectKinds.wireKind(object.kind()), object.id());
-        Authorization authorization = api.authorization();
-        return owned.isPresent() ? authorization.mayDescribe(call.connection(), owned.get().owner().uid())
-                : call.connection().isRoot() || authorization.grants(call.connection()).inspectHost();
+    /** Without inspectHost, only the caller's own objects are described. */
+    private boolean isOwnedBy(int uid, SystemObject object) {
+        return api.registry().get(ObjectKinds.wireKind(object.kind()), object.id())
+                .map(owned -> owned.owner().uid() == uid).orElse(false);
     }
 
     private static ObjectKind kernelKind(Kind kind) throws VarlinkError {

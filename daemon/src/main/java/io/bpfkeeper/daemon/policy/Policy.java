@@ -105,7 +105,7 @@ public final class Policy {
         }
         if (request instanceof Request.Pin pin) {
             String prefix = grants.pinPrefixFor(caller.uid());
-            return (pin.relativePath() + "/").startsWith(prefix) ? Decision.ALLOW
+            return pin.relativePath().startsWith(prefix) ? Decision.ALLOW
                     : deny(who + " may pin only under " + prefix + " of the pin root, not at " + pin.relativePath(),
                             grants, "pinPrefix", "a pinPrefix that holds " + pin.relativePath());
         }

@@ -1,16 +1,17 @@
 package io.bpfkeeper.daemon.policy;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.bpfkeeper.daemon.kernel.MapType;
 import io.bpfkeeper.daemon.kernel.ProgramType;
@@ -49,9 +50,12 @@ final class PolicyFile {
             try {
                 document = parser.nextToken() == null ? null : YAML.readValue(parser, Document.class);
             } catch (JsonMappingException e) {
+                if (e.getCause() instanceof StreamReadException syntax) {
+                    throw notYaml(file, parser, syntax);
+                }
                 throw new PolicyException(file + ":" + line(file, e) + ": " + field(e) + ": " + problem(e));
-            } catch (JsonProcessingException e) {
-                throw new PolicyException(file + ":" + line(parser, e) + ": not valid YAML: " + e.getOriginalMessage());
+            } catch (StreamReadException e) {
+                throw notYaml(file, parser, e);
             }
         } catch (IOException e) {
             throw new PolicyException(file + ": cannot read it: " + e.getMessage());
@@ -63,7 +67,8 @@ final class PolicyFile {
         for (int i = 0; i < document.rules().size(); i++) {
             RuleSpec spec = document.rules().get(i);
             if (spec == null || spec.match() == null) {
-                throw new PolicyException(file + ": rules[" + i + "].match: every rule needs a match (user or group)");
+                throw new PolicyException(file + ":" + lineOf(file, "/rules/" + i, "?") + ": rules[" + i
+                        + "].match: every rule needs a match (user or group)");
             }
             String label = "rule " + (spec.name() != null ? "\"" + spec.name() + "\"" : "#" + (i + 1)) + " of "
                     + file.getFileName();
@@ -83,21 +88,28 @@ final class PolicyFile {
             pointer.append('/').append(reference.getFieldName() != null
                     ? reference.getFieldName().replace("~", "~0").replace("/", "~1") : reference.getIndex());
         }
+        return lineOf(file, pointer.toString(),
+                e.getLocation() != null ? Integer.toString(e.getLocation().getLineNr()) : "?");
+    }
+
+    /** The line of the first token at {@code pointer} (a JSON Pointer) in the file. */
+    private static String lineOf(Path file, String pointer, String otherwise) {
         try (JsonParser parser = YAML.createParser(file.toFile())) {
             while (parser.nextToken() != null) {
-                if (parser.getParsingContext().pathAsPointer().toString().equals(pointer.toString())) {
+                if (parser.getParsingContext().pathAsPointer().toString().equals(pointer)) {
                     return Integer.toString(parser.currentTokenLocation().getLineNr());
                 }
             }
         } catch (IOException ignored) {
-            // The first reading failed at this field; its own location is the best left.
+            // The first reading failed there too; what it reported is the best left.
         }
-        return e.getLocation() != null ? Integer.toString(e.getLocation().getLineNr()) : "?";
+        return otherwise;
     }
 
-    private static String line(JsonParser parser, JsonProcessingException e) {
-        JsonLocation location = parser.currentToken() != null ? parser.currentTokenLocation() : e.getLocation();
-        return location != null && location.getLineNr() > 0 ? Integer.toString(location.getLineNr()) : "?";
+    private static PolicyException notYaml(Path file, JsonParser parser, StreamReadException e) {
+        JsonLocation location = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        String line = location != null && location.getLineNr() > 0 ? Integer.toString(location.getLineNr()) : "?";
+        return new PolicyException(file + ":" + line + ": not valid YAML: " + e.getOriginalMessage().strip());
     }
 
     private static String field(JsonMappingException e) {
@@ -138,8 +150,7 @@ final class PolicyFile {
     record Match(String user, String group, int id) {
 
         @JsonCreator
-        static Match of(@com.fasterxml.jackson.annotation.JsonProperty("user") String user,
-                @com.fasterxml.jackson.annotation.JsonProperty("group") String group) {
+        static Match of(@JsonProperty("user") String user, @JsonProperty("group") String group) {
             if ((user == null) == (group == null)) {
                 throw new IllegalArgumentException("give exactly one of user and group");
             }
@@ -179,10 +190,7 @@ final class PolicyFile {
 
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         MapTypeName {
-            if (!value.equals("default") && MapType.byName(value).isEmpty()) {
-                throw new IllegalArgumentException("unknown map type \"" + value + "\"; known: "
-                        + String.join(", ", MapType.NAMES.names()));
-            }
+            requireKnown(value, MapType.NAMES.names(), "map type");
         }
     }
 
@@ -191,10 +199,7 @@ final class PolicyFile {
 
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         ProgramTypeName {
-            if (!value.equals("default") && ProgramType.byName(value).isEmpty()) {
-                throw new IllegalArgumentException("unknown program type \"" + value + "\"; known: "
-                        + String.join(", ", ProgramType.NAMES.names()));
-            }
+            requireKnown(value, ProgramType.NAMES.names(), "program type");
         }
     }
 
@@ -203,10 +208,14 @@ final class PolicyFile {
 
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         HookName {
-            if (!value.equals("default") && Arrays.stream(Hook.values()).noneMatch(h -> h.wireName().equals(value))) {
-                throw new IllegalArgumentException("unknown hook \"" + value + "\"; known: "
-                        + Arrays.stream(Hook.values()).map(Hook::wireName).toList());
-            }
+            requireKnown(value, Arrays.stream(Hook.values()).map(Hook::wireName).toList(), "hook");
+        }
+    }
+
+    private static void requireKnown(String value, List<String> known, String what) {
+        if (!value.equals("default") && (value.equals("unspec") || !known.contains(value))) {
+            throw new IllegalArgumentException("unknown " + what + " \"" + value + "\"; known: "
+                    + String.join(", ", known.stream().filter(name -> !name.equals("unspec")).toList()));
         }
     }
 

@@ -132,6 +132,9 @@ class PolicyTest {
         assertBad("rules:\n  - match: {user: \"1\", group: \"1\"}\n", "rules[0].match: give exactly one");
         assertBad("rules:\n  - match: {user: \"4242\"}\n    limits: {objects: many}\n",
                 ":3: rules[0].limits.objects: ");
+        assertBad("rules:\n  - match: {user: \"4242\"}\n  - name: nobody\n    adoptForeign: true\n",
+                ":3: rules[1].match: every rule needs a match");
+        assertBad("rules: [\n  - {\n", "not valid YAML");
     }
 
     private void assertBad(String yaml, String expected) throws IOException {
