@@ -30,7 +30,14 @@ public final class NamespaceOwner {
         if (fd < 0) {
             return OptionalInt.empty();
         }
-        try (Fd namespace = Fd.adopt(fd); Fd.Lease lease = namespace.lease()) {
+        try (Fd namespace = Fd.adopt(fd)) {
+            return ownerUid(namespace);
+        }
+    }
+
+    /** The owner uid of the namespace open at {@code namespace}; empty when it is no namespace. */
+    public static OptionalInt ownerUid(Fd namespace) {
+        try (Fd.Lease lease = namespace.lease()) {
             if (!isNsfs(lease.number())) {
                 return OptionalInt.empty();
             }
