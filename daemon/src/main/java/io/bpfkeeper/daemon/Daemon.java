@@ -12,6 +12,7 @@ import io.bpfkeeper.daemon.metrics.MetricsEndpoint;
 import io.bpfkeeper.daemon.policy.PolicyException;
 import io.bpfkeeper.daemon.policy.PolicyStore;
 import io.bpfkeeper.daemon.policy.Refusals;
+import io.bpfkeeper.daemon.policy.Usage;
 import io.bpfkeeper.daemon.registry.Holdings;
 import io.bpfkeeper.daemon.registry.Registry;
 import io.bpfkeeper.daemon.state.Journal;
@@ -65,11 +66,13 @@ public final class Daemon implements AutoCloseable {
         } catch (PolicyException e) {
             throw new IllegalArgumentException("bad policy: " + e.getMessage(), e);
         }
+        Usage usage = new Usage();
+        registry.addListener(usage);
         this.metrics = config.metrics().enabled()
-                ? new DaemonMetrics(registry, this::openConnections, config.metrics().programStats())
+                ? new DaemonMetrics(registry, usage, this::openConnections, config.metrics().programStats())
                 : null;
         BpfkeeperApi api = new BpfkeeperApi(registry, pinPaths, Clock.systemUTC(), key -> fdStore.entryOf(key),
-                policies, metrics != null ? metrics.refusals() : Refusals.NONE);
+                policies, usage, metrics != null ? metrics.refusals() : Refusals.NONE);
         if (metrics != null) {
             registry.addListener(metrics.ownedObjects());
         }

@@ -26,12 +26,11 @@ public final class BpfkeeperApi {
     /**
      * @param fdStore tells Explain which objects systemd's fd store holds
      * @param policies who may do what
+     * @param usage what each uid holds, for the policy's limits; it must follow the registry
      * @param refusals told of every refusal, for the metrics
      */
     public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock, FdStoreLookup fdStore,
-            PolicyStore policies, Refusals refusals) {
-        Usage usage = new Usage();
-        registry.addListener(usage);
+            PolicyStore policies, Usage usage, Refusals refusals) {
         this.authorization = new Authorization(policies, usage, refusals);
         this.context = new ApiContext(registry, pinPaths, clock, authorization);
         this.explainer = new Explainer(registry, fdStore);
