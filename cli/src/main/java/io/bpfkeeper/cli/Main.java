@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
             ExplainCommand.class,
             PsCommand.class,
             InfoCommand.class,
+            PolicyCommand.class,
             IdlCommand.class,
             HelpCommand.class,
         },

@@ -9,6 +9,10 @@ import io.bpfkeeper.daemon.kernel.ResourceLimits;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.metrics.DaemonMetrics;
 import io.bpfkeeper.daemon.metrics.MetricsEndpoint;
+import io.bpfkeeper.daemon.policy.PolicyException;
+import io.bpfkeeper.daemon.policy.PolicyStore;
+import io.bpfkeeper.daemon.policy.Refusals;
+import io.bpfkeeper.daemon.policy.Usage;
 import io.bpfkeeper.daemon.registry.Holdings;
 import io.bpfkeeper.daemon.registry.Registry;
 import io.bpfkeeper.daemon.state.Journal;
@@ -39,6 +43,7 @@ public final class Daemon implements AutoCloseable {
     private final DaemonConfig config;
     private final Registry registry = new Registry();
     private final PinPaths pinPaths;
+    private final PolicyStore policies;
     private final VarlinkServer server;
     /** Null when metrics are off. */
     private final DaemonMetrics metrics;
@@ -56,10 +61,18 @@ public final class Daemon implements AutoCloseable {
         if (pinPaths.unusableReason() != null) {
             log.warn("pins are unavailable: {}", pinPaths.unusableReason());
         }
-        BpfkeeperApi api = new BpfkeeperApi(registry, pinPaths, Clock.systemUTC(), key -> fdStore.entryOf(key));
+        try {
+            this.policies = PolicyStore.open(config.policyDir());
+        } catch (PolicyException e) {
+            throw new IllegalArgumentException("bad policy: " + e.getMessage(), e);
+        }
+        Usage usage = new Usage();
+        registry.addListener(usage);
         this.metrics = config.metrics().enabled()
-                ? new DaemonMetrics(registry, this::openConnections, config.metrics().programStats())
+                ? new DaemonMetrics(registry, usage, this::openConnections, config.metrics().programStats())
                 : null;
+        BpfkeeperApi api = new BpfkeeperApi(registry, pinPaths, Clock.systemUTC(), key -> fdStore.entryOf(key),
+                policies, usage, metrics != null ? metrics.refusals() : Refusals.NONE);
         if (metrics != null) {
             registry.addListener(metrics.ownedObjects());
         }
@@ -72,6 +85,15 @@ public final class Daemon implements AutoCloseable {
                 VarlinkServer.ServerOptions.withMaxMessageBytes(config.maxMessageBytes()),
                 new ObjectMapper(), api.errors(), api.sessions(),
                 metrics != null ? metrics.calls() : CallObserver.NONE);
+    }
+
+    /**
+     * Reads the policy files again, as SIGHUP asks; a bad file keeps the policy in force.
+     *
+     * @return whether the new policy is in force
+     */
+    public boolean reloadPolicy() {
+        return policies.reload();
     }
 
     public Registry registry() {

@@ -3,12 +3,15 @@ package io.bpfkeeper.daemon;
 import io.bpfkeeper.daemon.config.DaemonConfig;
 import io.bpfkeeper.daemon.config.MetricsConfig;
 import io.bpfkeeper.daemon.logging.LogFormat;
+import io.bpfkeeper.daemon.policy.Policy;
+import io.bpfkeeper.daemon.policy.PolicyException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
+import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,6 +44,16 @@ public final class Main implements Callable<Integer> {
                     + " This costs time on every run of every BPF program on the host, so it is off by default.")
     boolean programStats;
 
+    @Option(names = "--policy-dir", paramLabel = "DIR",
+            description = "policy drop-ins (*.yaml), read in lexical order at start and on SIGHUP"
+                    + " (default: ${DEFAULT-VALUE})")
+    Path policyDir = DaemonConfig.DEFAULT_POLICY_DIR;
+
+    @Option(names = "--check-policy", paramLabel = "DIR",
+            description = "check the policy files of DIR, as the daemon would read them, and exit: 0 when they"
+                    + " are valid, 1 with the file, line and field of the first error")
+    Path checkPolicy;
+
     @Option(names = "--log-format", paramLabel = "text|json",
             description = "log lines as text (without timestamps under the journal) or as JSON objects"
                     + " (default: text)")
@@ -52,8 +65,19 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (checkPolicy != null) {
+            return checkPolicy(checkPolicy);
+        }
         logFormat.apply();
-        Daemon daemon = new Daemon(config(), List.of());
+        Daemon daemon;
+        try {
+            daemon = new Daemon(config(), List.of());
+        } catch (IllegalArgumentException e) {
+            System.err.println("bpfkeeperd: " + e.getMessage());
+            return 1;
+        }
+        // systemctl reload sends SIGHUP (ExecReload=); a bad file keeps the policy in force.
+        Signal.handle(new Signal("HUP"), signal -> daemon.reloadPolicy());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
@@ -67,7 +91,7 @@ public final class Main implements Callable<Integer> {
     /** The configuration the flags describe. */
     DaemonConfig config() {
         return new DaemonConfig(socket, pinRoot, stateDir, maxMessageBytes, new MetricsConfig(metricsAddress,
-                programStats));
+                programStats), policyDir);
     }
 
     static final class MessageSizeConverter implements CommandLine.ITypeConverter<Long> {
@@ -80,6 +104,18 @@ public final class Main implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    private static int checkPolicy(Path directory) {
+        try {
+            Policy policy = Policy.load(directory);
+            System.out.println(directory + ": " + policy.ruleCount() + " rules in " + policy.files().size()
+                    + " files, valid");
+            return 0;
+        } catch (PolicyException e) {
+            System.err.println(e.getMessage());
+            return 1;
         }
     }
 

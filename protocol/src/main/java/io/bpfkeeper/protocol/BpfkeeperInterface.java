@@ -29,6 +29,7 @@ public final class BpfkeeperInterface {
     public static final String LIST_ALL = NAME + ".ListAll";
     public static final String ATTACH = NAME + ".Attach";
     public static final String DETACH = NAME + ".Detach";
+    public static final String GET_POLICY = NAME + ".GetPolicy";
 
     public static final String NO_SUCH_OBJECT = NAME + ".NoSuchObject";
     public static final String NO_SUCH_KEY = NAME + ".NoSuchKey";

@@ -23,11 +23,17 @@ final class ApiContext {
     private final Registry registry;
     private final PinPaths pinPaths;
     private final Clock clock;
+    private final Authorization authorization;
 
-    ApiContext(Registry registry, PinPaths pinPaths, Clock clock) {
+    ApiContext(Registry registry, PinPaths pinPaths, Clock clock, Authorization authorization) {
         this.registry = registry;
         this.pinPaths = pinPaths;
         this.clock = clock;
+        this.authorization = authorization;
+    }
+
+    Authorization authorization() {
+        return authorization;
     }
 
     Registry registry() {
@@ -60,11 +66,18 @@ final class ApiContext {
 
     /**
      * Registers a new kernel object for the caller and pins it if asked. It is all or nothing: if the
-     * pin fails, the object is released again and the caller gets the pin's error.
+     * pin fails, the object is released again and the caller gets the pin's error. Past the
+     * caller's limits, the object is closed and the caller gets PermissionDenied.
      */
     OwnedObject takeOwnership(CallContext call, Kind kind, KernelObject object, String name, String type,
-            Lifetime lifetime, Map<String, String> labels, PinPaths.PinPath pin) {
+            Lifetime lifetime, Map<String, String> labels, PinPaths.PinPath pin) throws VarlinkError {
         Connection caller = call.connection();
+        try {
+            authorization.requireRoomFor(caller, 1);
+        } catch (VarlinkError e) {
+            object.close();
+            throw e;
+        }
         OwnedObject owned = registry.add(new OwnedObject(kind, object, name, type, ownerOf(caller), lifetime,
                 caller.id(), labels, clock.instant()));
         if (pin != null) {
@@ -82,11 +95,13 @@ final class ApiContext {
      * Records an attachment that the kernel holds, for the caller. If it cannot be recorded, it is
      * detached again: nothing may stay attached that the daemon does not know of.
      */
-    OwnedObject recordAttachment(CallContext call, Attachment attachment, String name, Map<String, String> labels) {
+    OwnedObject recordAttachment(CallContext call, Attachment attachment, String name, Map<String, String> labels)
+            throws VarlinkError {
         try {
+            authorization.requireRoomFor(call.connection(), 1);
             return registry.add(new OwnedObject(registry.newAttachmentId(), attachment, name,
                     ownerOf(call.connection()), labels, clock.instant()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | VarlinkError e) {
             attachment.detach();
             throw e;
         }
@@ -101,9 +116,11 @@ final class ApiContext {
      * or nothing. If one cannot be registered, those registered before it are released again, and
      * those after it are closed.
      */
-    List<OwnedObject> takeOwnershipOfAll(CallContext call, List<NewObject> objects, Lifetime lifetime) {
+    List<OwnedObject> takeOwnershipOfAll(CallContext call, List<NewObject> objects, Lifetime lifetime)
+            throws VarlinkError {
         List<OwnedObject> owned = new ArrayList<>();
         try {
+            authorization.requireRoomFor(call.connection(), objects.size());
             for (NewObject object : objects) {
                 owned.add(takeOwnership(call, object.kind(), object.kernelObject(), object.name(),
                         object.kernelObject().typeName(), lifetime, object.labels(), null));
@@ -117,7 +134,7 @@ final class ApiContext {
                 }
             }
             return owned;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | VarlinkError e) {
             owned.forEach(object -> registry.release(object.key()));
             objects.subList(owned.size(), objects.size()).forEach(object -> object.kernelObject().close());
             throw e;

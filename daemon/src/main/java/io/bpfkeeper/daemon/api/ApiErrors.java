@@ -5,6 +5,7 @@ import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.PartialBatchException;
 import io.bpfkeeper.daemon.kernel.VerifierException;
 import io.bpfkeeper.daemon.kernel.libbpf.ElfObjectException;
+import io.bpfkeeper.daemon.policy.Decision;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
@@ -56,6 +57,12 @@ final class ApiErrors {
 
     static VarlinkError permissionDenied(int callerUid, String message) {
         return error(BpfkeeperInterface.PERMISSION_DENIED, message, VarlinkError.params().put("callerUid", callerUid));
+    }
+
+    /** A refusal of the policy: it names the rule or default that refused, and the grant that would allow it. */
+    static VarlinkError refused(int callerUid, Decision.Deny deny) {
+        return error(BpfkeeperInterface.PERMISSION_DENIED, deny.message(), VarlinkError.params()
+                .put("callerUid", callerUid).put("refusedBy", deny.refusedBy()).put("grant", deny.grant()));
     }
 
     static VarlinkError alreadyOwned(ObjectKey key) {

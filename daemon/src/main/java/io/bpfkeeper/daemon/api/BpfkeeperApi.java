@@ -2,7 +2,11 @@ package io.bpfkeeper.daemon.api;
 
 import io.bpfkeeper.daemon.inspect.Explainer;
 import io.bpfkeeper.daemon.inspect.FdStoreLookup;
+import io.bpfkeeper.daemon.policy.PolicyStore;
+import io.bpfkeeper.daemon.policy.Refusals;
+import io.bpfkeeper.daemon.policy.Usage;
 import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.daemon.varlink.Connection;
 import io.bpfkeeper.daemon.varlink.ConnectionObserver;
 import io.bpfkeeper.daemon.varlink.ErrorTranslator;
 import io.bpfkeeper.daemon.varlink.Method;
@@ -17,10 +21,18 @@ public final class BpfkeeperApi {
 
     private final ApiContext context;
     private final Explainer explainer;
+    private final Authorization authorization;
 
-    /** @param fdStore tells Explain which objects systemd's fd store holds */
-    public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock, FdStoreLookup fdStore) {
-        this.context = new ApiContext(registry, pinPaths, clock);
+    /**
+     * @param fdStore tells Explain which objects systemd's fd store holds
+     * @param policies who may do what
+     * @param usage what each uid holds, for the policy's limits; it must follow the registry
+     * @param refusals told of every refusal, for the metrics
+     */
+    public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock, FdStoreLookup fdStore,
+            PolicyStore policies, Usage usage, Refusals refusals) {
+        this.authorization = new Authorization(policies, usage, refusals);
+        this.context = new ApiContext(registry, pinPaths, clock, authorization);
         this.explainer = new Explainer(registry, fdStore);
     }
 
@@ -32,14 +44,31 @@ public final class BpfkeeperApi {
         methods.addAll(new ObjectLoadMethods(context).methods());
         methods.addAll(new InspectMethods(context, explainer).methods());
         methods.addAll(new AttachMethods(context).methods());
-        return new VarlinkInterface(BpfkeeperInterface.definition(), methods);
+        methods.addAll(new PolicyMethods(context).methods());
+        CallRequests requests = new CallRequests(context);
+        return new VarlinkInterface(BpfkeeperInterface.definition(),
+                methods.stream().map(method -> authorization.guard(method, requests)).toList());
     }
 
     public ErrorTranslator errors() {
         return new ErrorMapping();
     }
 
+    /** Sessions, and the connection limits of the policy. */
     public ConnectionObserver sessions() {
-        return new Sessions(context.registry());
+        Sessions sessions = new Sessions(context.registry());
+        return new ConnectionObserver() {
+            @Override
+            public void opened(Connection connection) {
+                authorization.opened(connection);
+                sessions.opened(connection);
+            }
+
+            @Override
+            public void closed(Connection connection) {
+                sessions.closed(connection);
+                authorization.closed(connection);
+            }
+        };
     }
 }

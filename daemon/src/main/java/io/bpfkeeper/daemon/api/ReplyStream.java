@@ -27,4 +27,15 @@ final class ReplyStream {
     void finish() {
         call.reply(held != null ? held : Map.of());
     }
+
+    /**
+     * Finishes with a last reply that counts the items the caller may not see described, when there
+     * are any.
+     */
+    void finishCounting(int hidden) {
+        if (hidden > 0) {
+            add(Map.of("hidden", hidden));
+        }
+        finish();
+    }
 }

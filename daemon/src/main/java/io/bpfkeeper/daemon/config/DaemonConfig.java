@@ -10,13 +10,16 @@ import java.nio.file.Path;
  * @param stateDir where the daemon keeps its journal
  * @param maxMessageBytes the largest Varlink message accepted
  * @param metrics where Prometheus metrics are served, if anywhere
+ * @param policyDir the drop-ins of the policy; null for the default policy alone
  */
-public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes, MetricsConfig metrics) {
+public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes, MetricsConfig metrics,
+        Path policyDir) {
 
     public static final Path DEFAULT_SOCKET = Path.of("/run/bpfkeeper/bpfkeeper.sock");
     public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/bpfkeeper");
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 16L * 1024 * 1024;
+    public static final Path DEFAULT_POLICY_DIR = Path.of("/etc/bpfkeeper/policy.d");
     /** Room for any call but the largest batches; smaller limits would refuse ordinary calls. */
     public static final long MIN_MAX_MESSAGE_BYTES = 4096;
     /** A message is held whole while it is parsed: a larger limit would let one client take the heap. */
@@ -40,6 +43,11 @@ public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMes
 
     /** Without metrics, as in-process test daemons run. */
     public DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes) {
-        this(socket, pinRoot, stateDir, maxMessageBytes, MetricsConfig.OFF);
+        this(socket, pinRoot, stateDir, maxMessageBytes, MetricsConfig.OFF, null);
+    }
+
+    /** With the default policy alone. */
+    public DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes, MetricsConfig metrics) {
+        this(socket, pinRoot, stateDir, maxMessageBytes, metrics, null);
     }
 }

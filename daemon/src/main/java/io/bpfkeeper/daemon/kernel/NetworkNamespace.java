@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -257,6 +258,23 @@ public final class NetworkNamespace {
     /** The namespace as the client named it; null for the daemon's own. */
     public String spec() {
         return spec;
+    }
+
+    /** The name under /run/netns of a namespace named so; null for the other forms. */
+    public String nameUnderRunNetns() {
+        return source instanceof Named named ? named.name() : null;
+    }
+
+    /**
+     * The uid that owns the user namespace this namespace belongs to, read through the same checked
+     * open as entering it; empty where there is no such namespace that the client may use.
+     */
+    public OptionalInt ownerUid() {
+        try (Fd namespace = source == null ? OpenAt.path(CALLING_THREADS, O_RDONLY | O_CLOEXEC) : open()) {
+            return NamespaceOwner.ownerUid(namespace);
+        } catch (InvalidTargetException unusable) {
+            return OptionalInt.empty();
+        }
     }
 
     /** {@code tool} run in this namespace, as a shell command line begins, for hints and Explain. */

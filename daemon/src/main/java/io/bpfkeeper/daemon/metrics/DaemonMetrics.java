@@ -1,5 +1,7 @@
 package io.bpfkeeper.daemon.metrics;
 
+import io.bpfkeeper.daemon.policy.Refusals;
+import io.bpfkeeper.daemon.policy.Usage;
 import io.bpfkeeper.daemon.registry.Registry;
 import io.bpfkeeper.daemon.registry.RegistryListener;
 import io.bpfkeeper.daemon.varlink.CallObserver;
@@ -46,16 +48,27 @@ public final class DaemonMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry meters = prometheusRegistry();
     private final RequestMetrics requests = new RequestMetrics(meters);
-    private final OwnedObjectMetrics ownedObjects = new OwnedObjectMetrics(meters);
+    private final OwnedObjectMetrics ownedObjects;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final ProgramRunStats programStats;
 
     /**
+     * @param usage the locked memory of each uid's objects
      * @param openConnections how many clients are connected now
      * @param programStats whether to enable and export program run statistics (costly; see
      *     {@link io.bpfkeeper.daemon.config.MetricsConfig})
      */
-    public DaemonMetrics(Registry registry, IntSupplier openConnections, boolean programStats) {
+    /** Counts the policy's refusals as bpfkeeper_refused_total{reason}, reason being the missing grant. */
+    public Refusals refusals() {
+        return reason -> Counter.builder("bpfkeeper.refused")
+                .description("Calls the policy refused, by the grant that was missing")
+                .tag("reason", reason)
+                .register(meters)
+                .increment();
+    }
+
+    public DaemonMetrics(Registry registry, Usage usage, IntSupplier openConnections, boolean programStats) {
+        this.ownedObjects = new OwnedObjectMetrics(meters, usage);
         Gauge.builder("bpfkeeper.connections.open", openConnections::getAsInt)
                 .description("Varlink client connections open now")
                 .register(meters);

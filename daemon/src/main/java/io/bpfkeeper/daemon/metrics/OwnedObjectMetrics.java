@@ -1,7 +1,6 @@
 package io.bpfkeeper.daemon.metrics;
 
-import io.bpfkeeper.daemon.kernel.FdInfo;
-import io.bpfkeeper.daemon.registry.ObjectKey;
+import io.bpfkeeper.daemon.policy.Usage;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.registry.RegistryListener;
 import io.bpfkeeper.protocol.types.Kind;
@@ -9,24 +8,25 @@ import io.bpfkeeper.protocol.types.Lifetime;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Owned objects by kind and lifetime, and their locked memory by owner uid. Both are kept up to
- * date as the registry changes, so a scrape reads a few numbers however many objects there are.
- * An object's memlock is read from its fdinfo once, when it arrives: it does not change while the
- * object lives, and the fd is closed by the time the release is heard.
+ * Owned objects by kind and lifetime, and their locked memory by owner uid. The counts are kept up
+ * to date as the registry changes, and the locked memory is the policy's {@link Usage}, so a scrape
+ * reads a few numbers however many objects there are.
  */
 final class OwnedObjectMetrics implements RegistryListener {
 
     private final MeterRegistry registry;
+    private final Usage usage;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
-    private final Map<Integer, AtomicLong> memlockByUid = new ConcurrentHashMap<>();
-    private final Map<ObjectKey, Long> memlockByObject = new ConcurrentHashMap<>();
+    private final Set<Integer> uidsWithGauge = ConcurrentHashMap.newKeySet();
 
-    OwnedObjectMetrics(MeterRegistry registry) {
+    OwnedObjectMetrics(MeterRegistry registry, Usage usage) {
         this.registry = registry;
+        this.usage = usage;
         for (Kind kind : Kind.values()) {
             for (Lifetime lifetime : Lifetime.values()) {
                 count(kind, lifetime);
@@ -37,22 +37,20 @@ final class OwnedObjectMetrics implements RegistryListener {
     @Override
     public void added(OwnedObject object) {
         count(object.kind(), object.lifetime()).incrementAndGet();
-        if (object.kernelObject() == null) {
-            // A link-less attachment: the kernel holds it through the hook, not through our fd.
-            return;
+        int uid = object.owner().uid();
+        if (uidsWithGauge.add(uid)) {
+            Gauge.builder("bpfkeeper.owned.locked.memory", usage, each -> each.lockedMemoryBytes(uid))
+                    .description("Kernel memory charged for the objects bpfkeeper owns (fdinfo memlock),"
+                            + " by owner uid")
+                    .baseUnit("bytes")
+                    .tag("uid", Integer.toString(uid))
+                    .register(registry);
         }
-        long memlock = FdInfo.ofOwn(object.kernelObject().fd()).memlockBytes();
-        memlockByObject.put(object.key(), memlock);
-        memlock(object.owner().uid()).addAndGet(memlock);
     }
 
     @Override
     public void released(OwnedObject object) {
         count(object.kind(), object.lifetime()).decrementAndGet();
-        Long memlock = memlockByObject.remove(object.key());
-        if (memlock != null) {
-            memlock(object.owner().uid()).addAndGet(-memlock);
-        }
     }
 
     private AtomicLong count(Kind kind, Lifetime lifetime) {
@@ -62,19 +60,6 @@ final class OwnedObjectMetrics implements RegistryListener {
                     .description("Objects bpfkeeper owns, by kind and lifetime")
                     .tag("kind", kind.wireName())
                     .tag("lifetime", lifetime.wireName())
-                    .register(registry);
-            return value;
-        });
-    }
-
-    private AtomicLong memlock(int uid) {
-        return memlockByUid.computeIfAbsent(uid, key -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder("bpfkeeper.owned.locked.memory", value, AtomicLong::get)
-                    .description("Kernel memory charged for the objects bpfkeeper owns (fdinfo memlock),"
-                            + " by owner uid")
-                    .baseUnit("bytes")
-                    .tag("uid", Integer.toString(uid))
                     .register(registry);
             return value;
         });

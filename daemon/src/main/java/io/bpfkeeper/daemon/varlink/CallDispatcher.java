@@ -1,6 +1,8 @@
 package io.bpfkeeper.daemon.varlink;
 
+import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.kernel.PeerGroups;
 import io.bpfkeeper.daemon.logging.LogText;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -17,11 +19,14 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,13 +85,24 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         PeerCredentials peer = ((FdPassingDomainSocketChannel) ctx.channel()).peerCredentials();
         int gid = peer.gids().length > 0 ? peer.gids()[0] : -1;
-        connection = new Connection(CONNECTION_IDS.incrementAndGet(), peer.uid(), gid, peer.pid());
+        connection = new Connection(CONNECTION_IDS.incrementAndGet(), peer.uid(), gid, peer.pid(),
+                peerGroups((FdPassingDomainSocketChannel) ctx.channel()));
         observer.opened(connection);
         super.channelActive(ctx);
     }
 
     /** A call and the fds that came with it. */
     private record WithFds(Object call, ReceivedFds fds) {
+    }
+
+    /** Netty's peer credentials carry the primary group only; the policy matches supplementary ones too. */
+    private static Set<Integer> peerGroups(FdPassingDomainSocketChannel channel) {
+        try {
+            return Arrays.stream(PeerGroups.of(channel.fd().intValue())).boxed().collect(Collectors.toSet());
+        } catch (BpfException e) {
+            log.warn("no supplementary groups for a connection: {}", e.getMessage());
+            return Set.of();
+        }
     }
 
     @Override

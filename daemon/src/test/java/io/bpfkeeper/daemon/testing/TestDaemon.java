@@ -70,10 +70,28 @@ public final class TestDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a daemon with the policy drop-ins of {@code policyDir}, and metrics on a free loopback
+     * port.
+     */
+    public static TestDaemon startWithPolicy(Path pinRoot, Path policyDir) {
+        try {
+            return startIn(Files.createTempDirectory("bpfkeeper-test-"), pinRoot, List.of(),
+                    new MetricsConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false), policyDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static TestDaemon startIn(Path directory, Path pinRoot, List<VarlinkInterface> extraInterfaces,
             MetricsConfig metrics) {
+        return startIn(directory, pinRoot, extraInterfaces, metrics, null);
+    }
+
+    private static TestDaemon startIn(Path directory, Path pinRoot, List<VarlinkInterface> extraInterfaces,
+            MetricsConfig metrics, Path policyDir) {
         DaemonConfig config = new DaemonConfig(directory.resolve("bpfkeeper.sock"), pinRoot,
-                directory.resolve("state"), DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES, metrics);
+                directory.resolve("state"), DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES, metrics, policyDir);
         Daemon daemon = new Daemon(config, extraInterfaces);
         try {
             daemon.start();

@@ -6,6 +6,7 @@ import static io.bpfkeeper.protocol.BpfkeeperInterface.CREATE_MAP;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.DETACH;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.EXPLAIN;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.GET;
+import static io.bpfkeeper.protocol.BpfkeeperInterface.GET_POLICY;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.LIST;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.LIST_ALL;
 import static io.bpfkeeper.protocol.BpfkeeperInterface.LOAD_OBJECT;
@@ -26,6 +27,7 @@ import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Entry;
 import io.bpfkeeper.protocol.types.Explanation;
 import io.bpfkeeper.protocol.types.Kind;
+import io.bpfkeeper.protocol.types.Policy;
 import io.bpfkeeper.protocol.types.SystemObject;
 import io.bpfkeeper.protocol.types.UpdateMode;
 import java.nio.file.Path;
@@ -133,6 +135,11 @@ public final class BpfkeeperClient implements AutoCloseable {
     /** What keeps any map, program or link on the host alive, owned or not. */
     public Explanation explain(Kind kind, long id) {
         return convert(varlink.call(EXPLAIN, new Handle(kind, id, null)), Explanation.class);
+    }
+
+    /** What this client may do: its effective policy. */
+    public Policy getPolicy() {
+        return convert(varlink.call(GET_POLICY, null).get("policy"), Policy.class);
     }
 
     /**

@@ -4,15 +4,19 @@ import io.bpfkeeper.daemon.kernel.BpfCommand;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfMap;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
+import io.bpfkeeper.daemon.kernel.Capabilities;
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.MapInfo;
 import io.bpfkeeper.daemon.kernel.NativeBuffer;
+import io.bpfkeeper.daemon.kernel.ProgramType;
 import io.bpfkeeper.daemon.kernel.VerifierException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jnr.ffi.Memory;
@@ -42,14 +46,29 @@ public final class ElfLoader {
      * @throws BpfException when the kernel refuses something else, such as a map
      */
     public LoadedElfObject load(ElfLoadSpec spec) {
-        return load(spec, MapPins.NONE);
+        return load(spec, MapPins.NONE, programTypes -> Capabilities.Scope.NONE);
     }
 
     /**
-     * Loads the object; the maps it pins by name are reused from, and are to be pinned in,
-     * {@code pins}, and libbpf resolves no pin path itself.
+     * Decides, once the object is open and before anything of it reaches the kernel, whether its
+     * programs may be loaded, and with which capabilities.
      */
-    public LoadedElfObject load(ElfLoadSpec spec, MapPins pins) {
+    @FunctionalInterface
+    public interface Admission {
+        /**
+         * @param programTypes the types of the programs that will be loaded
+         * @return what the load runs under, closed after it
+         * @throws RuntimeException to refuse the load
+         */
+        Capabilities.Scope admit(Set<ProgramType> programTypes);
+    }
+
+    /**
+     * Loads the object if {@code admission} admits its programs, under the scope it returns. The maps
+     * it pins by name are reused from, and are to be pinned in, {@code pins}, and libbpf resolves no
+     * pin path itself.
+     */
+    public LoadedElfObject load(ElfLoadSpec spec, MapPins pins, Admission admission) {
         if (!startsWithElfMagic(spec.elf())) {
             throw new ElfObjectException("not an ELF object: it does not start with \\x7fELF", null, "");
         }
@@ -76,7 +95,10 @@ public final class ElfLoader {
                 setGlobals(spec, object, messages);
                 reuseMaps(spec, object, messages);
                 Map<String, LoadedElfObject.PinByName> pinnedByName = takeOverPins(spec, object, pins, messages);
-                int result = libbpf.bpf_object__load(object);
+                int result;
+                try (Capabilities.Scope scope = admission.admit(programTypes(programs))) {
+                    result = libbpf.bpf_object__load(object);
+                }
                 if (result < 0) {
                     throw loadFailure(-result, programs, verifierLog.pointer(), messages);
                 }
@@ -133,6 +155,16 @@ public final class ElfLoader {
                         "set expected attach type", messages);
             }
         }
+    }
+
+    private Set<ProgramType> programTypes(List<Pointer> programs) {
+        Set<ProgramType> types = new HashSet<>();
+        for (Pointer program : programs) {
+            if (libbpf.bpf_program__autoload(program)) {
+                types.add(new ProgramType(libbpf.bpf_program__type(program)));
+            }
+        }
+        return types;
     }
 
     /** libbpf 1.1 leaves a program of an unknown section untyped and fails late; say so early. */

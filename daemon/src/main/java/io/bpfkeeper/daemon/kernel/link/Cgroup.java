@@ -10,6 +10,7 @@ import io.bpfkeeper.daemon.kernel.AttachType;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.kernel.PinDirectory;
 import io.bpfkeeper.daemon.kernel.FileSystemType;
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
 import io.bpfkeeper.daemon.kernel.Mounts;
@@ -76,6 +77,11 @@ public final class Cgroup {
 
         public Fd fd() {
             return fd;
+        }
+
+        /** The directory's owner: a user to whom systemd's Delegate= gave it, say. */
+        public int ownerUid() {
+            return PinDirectory.status(fd).uid();
         }
 
         @Override
