@@ -56,12 +56,14 @@ public final class Daemon implements AutoCloseable {
         if (pinPaths.unusableReason() != null) {
             log.warn("pins are unavailable: {}", pinPaths.unusableReason());
         }
-        BpfkeeperApi api = new BpfkeeperApi(registry, pinPaths, Clock.systemUTC(), key -> fdStore.entryOf(key));
+        BpfkeeperApi api = new BpfkeeperApi(registry, pinPaths, Clock.systemUTC(), key -> fdStore.entryOf(key),
+                config.limits());
         this.metrics = config.metrics().enabled()
                 ? new DaemonMetrics(registry, this::openConnections, config.metrics().programStats())
                 : null;
         if (metrics != null) {
             registry.addListener(metrics.ownedObjects());
+            metrics.watchBytesInFlight(this::bytesInFlight);
         }
         List<VarlinkInterface> interfaces = new ArrayList<>();
         interfaces.add(api.varlinkInterface());
@@ -69,7 +71,7 @@ public final class Daemon implements AutoCloseable {
         this.server = new VarlinkServer(
                 new ServiceInfo("bpfkeeper", "bpfkeeperd", Version.current(), "https://github.com/bpfkeeper/bpfkeeper"),
                 interfaces,
-                VarlinkServer.ServerOptions.withMaxMessageBytes(config.maxMessageBytes()),
+                VarlinkServer.ServerOptions.of(config.maxMessageBytes(), config.limits()),
                 new ObjectMapper(), api.errors(), api.sessions(),
                 metrics != null ? metrics.calls() : CallObserver.NONE);
     }
@@ -80,6 +82,10 @@ public final class Daemon implements AutoCloseable {
 
     private int openConnections() {
         return server.openConnections();
+    }
+
+    private long bytesInFlight() {
+        return server.bytesInFlight();
     }
 
     /** Where metrics are served, once started; empty when they are off. */

@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.api;
 
+import io.bpfkeeper.daemon.config.ClientLimits;
 import io.bpfkeeper.daemon.inspect.Explainer;
 import io.bpfkeeper.daemon.inspect.FdStoreLookup;
 import io.bpfkeeper.daemon.registry.Registry;
@@ -17,17 +18,23 @@ public final class BpfkeeperApi {
 
     private final ApiContext context;
     private final Explainer explainer;
+    private final ClientLimits limits;
 
-    /** @param fdStore tells Explain which objects systemd's fd store holds */
-    public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock, FdStoreLookup fdStore) {
+    /**
+     * @param fdStore tells Explain which objects systemd's fd store holds
+     * @param limits bound TestRun's repeat and CreateMap's size
+     */
+    public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock, FdStoreLookup fdStore,
+            ClientLimits limits) {
         this.context = new ApiContext(registry, pinPaths, clock);
         this.explainer = new Explainer(registry, fdStore);
+        this.limits = limits;
     }
 
     public VarlinkInterface varlinkInterface() {
         List<Method> methods = new ArrayList<>();
-        methods.addAll(new MapMethods(context).methods());
-        methods.addAll(new ProgramMethods(context).methods());
+        methods.addAll(new MapMethods(context, limits.maxMapBytesPerCall()).methods());
+        methods.addAll(new ProgramMethods(context, limits.maxTestRunRepeat()).methods());
         methods.addAll(new ObjectMethods(context).methods());
         methods.addAll(new ObjectLoadMethods(context).methods());
         methods.addAll(new InspectMethods(context, explainer).methods());

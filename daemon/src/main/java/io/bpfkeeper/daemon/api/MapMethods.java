@@ -27,9 +27,11 @@ final class MapMethods {
     private static final int ENTRIES_PER_BATCH = 256;
 
     private final ApiContext api;
+    private final long maxMapBytesPerCall;
 
-    MapMethods(ApiContext api) {
+    MapMethods(ApiContext api, long maxMapBytesPerCall) {
         this.api = api;
+        this.maxMapBytesPerCall = maxMapBytesPerCall;
     }
 
     List<Method> methods() {
@@ -50,6 +52,7 @@ final class MapMethods {
         MapType type = new MapType(Names.kernelValue(params, "type", MapType.NAMES, "map type"));
         MapSpec spec = new MapSpec(name, type, params.size("keySize"), params.size("valueSize"),
                 params.size("maxEntries"), params.size("flags", 0));
+        MapFootprint.requireWithin(spec, maxMapBytesPerCall, "the limit per map");
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");
         Path pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin")) : null;

@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.config;
 
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * How the daemon runs.
@@ -10,8 +11,10 @@ import java.nio.file.Path;
  * @param stateDir where the daemon keeps its journal
  * @param maxMessageBytes the largest Varlink message accepted
  * @param metrics where Prometheus metrics are served, if anywhere
+ * @param limits what one client may make the daemon hold and spend
  */
-public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes, MetricsConfig metrics) {
+public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes, MetricsConfig metrics,
+        ClientLimits limits) {
 
     public static final Path DEFAULT_SOCKET = Path.of("/run/bpfkeeper/bpfkeeper.sock");
     public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf");
@@ -27,6 +30,12 @@ public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMes
 
     public DaemonConfig {
         requireUsableMaxMessageBytes(maxMessageBytes);
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** With the default client limits. */
+    public DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes, MetricsConfig metrics) {
+        this(socket, pinRoot, stateDir, maxMessageBytes, metrics, ClientLimits.DEFAULT);
     }
 
     /** Returns {@code bytes} if it is a usable limit on a message's size; throws IllegalArgumentException if not. */

@@ -15,7 +15,6 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +36,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private static final long SLOW_READER_TIMEOUT_SECONDS = 60;
 
     private final Services services;
-    private final Executor workers;
+    private final WorkerShares workers;
     private final ErrorTranslator errors;
     private final ConnectionObserver observer;
     private final CallObserver calls;
@@ -48,6 +47,8 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
 
     private ChannelHandlerContext ctx;
+    /** Told when each call finishes, which frees its message's bytes. */
+    private ConnectionBudget budget;
     private Connection connection;
     private boolean busy;
     private boolean inReadCycle;
@@ -55,7 +56,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private boolean violated;
     private boolean inputShutdown;
 
-    CallDispatcher(Services services, Executor workers, ErrorTranslator errors, ConnectionObserver observer,
+    CallDispatcher(Services services, WorkerShares workers, ErrorTranslator errors, ConnectionObserver observer,
             CallObserver calls) {
         this.services = services;
         this.workers = workers;
@@ -67,6 +68,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
+        budget = ctx.pipeline().get(ConnectionBudget.class);
         PeerCredentials peer = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials();
         int gid = peer.gids().length > 0 ? peer.gids()[0] : -1;
         connection = new Connection(CONNECTION_IDS.incrementAndGet(), peer.uid(), gid, peer.pid());
@@ -180,6 +182,9 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
                 return;
             }
             start((VarlinkCall) item);
+            if (!busy) {
+                budget.callFinished();
+            }
         }
         if (inactive) {
             return;
@@ -216,24 +221,23 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         busy = true;
-        try {
-            workers.execute(() -> {
-                try {
-                    run(method, context, started);
-                } finally {
-                    // Whatever happened, the connection's next call and its close wait for this.
-                    ctx.executor().execute(this::workerCallDone);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            busy = false;
-            context.fail(errors.translate(e));
+        workers.execute(connection.uid(), () -> {
+            try {
+                run(method, context, started);
+            } finally {
+                // Whatever happened, the connection's next call and its close wait for this.
+                ctx.executor().execute(this::workerCallDone);
+            }
+        }, rejected -> ctx.executor().execute(() -> {
+            context.fail(errors.translate(rejected));
             calls.finished(call.method(), context.outcome(), System.nanoTime() - started);
-        }
+            workerCallDone();
+        }));
     }
 
     private void workerCallDone() {
         busy = false;
+        budget.callFinished();
         if (inactive) {
             observer.closed(connection);
         } else {

@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.testing;
 
 import io.bpfkeeper.daemon.Daemon;
+import io.bpfkeeper.daemon.config.ClientLimits;
 import io.bpfkeeper.daemon.config.DaemonConfig;
 import io.bpfkeeper.daemon.config.MetricsConfig;
 import io.bpfkeeper.daemon.varlink.VarlinkInterface;
@@ -70,10 +71,25 @@ public final class TestDaemon implements AutoCloseable {
         }
     }
 
+    /** Starts a daemon with metrics and these client limits, such as a short message timeout. */
+    public static TestDaemon startWithLimits(Path pinRoot, ClientLimits limits) {
+        try {
+            return startIn(Files.createTempDirectory("bpfkeeper-test-"), pinRoot, List.of(),
+                    new MetricsConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false), limits);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static TestDaemon startIn(Path directory, Path pinRoot, List<VarlinkInterface> extraInterfaces,
             MetricsConfig metrics) {
+        return startIn(directory, pinRoot, extraInterfaces, metrics, ClientLimits.DEFAULT);
+    }
+
+    private static TestDaemon startIn(Path directory, Path pinRoot, List<VarlinkInterface> extraInterfaces,
+            MetricsConfig metrics, ClientLimits limits) {
         DaemonConfig config = new DaemonConfig(directory.resolve("bpfkeeper.sock"), pinRoot,
-                directory.resolve("state"), DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES, metrics);
+                directory.resolve("state"), DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES, metrics, limits);
         Daemon daemon = new Daemon(config, extraInterfaces);
         try {
             daemon.start();
