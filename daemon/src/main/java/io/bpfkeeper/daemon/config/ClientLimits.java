@@ -26,7 +26,7 @@ public record ClientLimits(long connectionBytes, long largeMessagesBytes, Durati
         int workerSharePerUid, int maxTestRunRepeat, long maxMapBytesPerCall) {
 
     public static final long DEFAULT_CONNECTION_BYTES = 1024 * 1024;
-    public static final long DEFAULT_LARGE_MESSAGES_BYTES = 64L * 1024 * 1024;
+    public static final long DEFAULT_LARGE_MESSAGES_BYTES = 32L * 1024 * 1024;
     public static final Duration DEFAULT_MESSAGE_ARRIVAL_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_TEST_RUN_REPEAT = 1_000_000;
     public static final long DEFAULT_MAX_MAP_BYTES_PER_CALL = 256L * 1024 * 1024;
