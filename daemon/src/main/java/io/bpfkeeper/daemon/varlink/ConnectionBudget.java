@@ -5,6 +5,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -210,6 +211,22 @@ final class ConnectionBudget extends ChannelDuplexHandler {
         log.info("closing a connection whose message did not arrive within {} ms ({} bytes so far)",
                 TimeUnit.NANOSECONDS.toMillis(arrivalTimeoutNanos), arriving);
         ctx.close();
+    }
+
+    /** The client shut down its sending side: a message without its NUL will never end, nor need a slot. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof ChannelInputShutdownEvent) {
+            stopArrivalClock();
+            shared.add(-arriving);
+            arriving = 0;
+            if (arrivingHasSlot) {
+                arrivingHasSlot = false;
+                shared.returnSlot();
+            }
+            update();
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InFlightBudgetTest {
 
     private static final int MIB = 1024 * 1024;
-    private static final int PIPELINED = 12;
+    /** 24 calls of half a MiB: each under the connection's budget, 12 MiB in all. */
+    private static final int PIPELINED = 24;
 
     @RegisterExtension
     final InProcessDaemon daemon = InProcessDaemon.withTestInterface();
@@ -32,18 +33,18 @@ class InFlightBudgetTest {
     }
 
     @Test
-    void largeCallsPipelinedBehindAWaitingCallWaitUnreadAndAreAnsweredInTurn(CheckedConnection bystander)
+    void callsPipelinedBehindAWaitingCallWaitUnreadAndAreAnsweredInTurn(CheckedConnection bystander)
             throws Exception {
         try (RawSocket pipeliner = RawSocket.connect(daemon.daemon().socket())) {
             pipeliner.write(framed(WAIT_CALL));
-            byte[] large = longGetInfo(2 * MIB);
+            byte[] halfMib = longGetInfo(MIB / 2);
             CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < PIPELINED; i++) {
-                    pipeliner.write(large);
+                    pipeliner.write(halfMib);
                 }
             });
 
-            // 24 MiB do not fit in the sockets' buffers: the writes finish only if the daemon reads on.
+            // 12 MiB do not fit in the sockets' buffers: the writes finish only if the daemon reads on.
             assertThat(written).as("the daemon read every pipelined call while the first one waited")
                     .failsWithin(3, TimeUnit.SECONDS);
             bystander.assertServes();
