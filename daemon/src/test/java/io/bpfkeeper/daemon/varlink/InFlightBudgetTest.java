@@ -57,4 +57,30 @@ class InFlightBudgetTest {
             written.get(30, TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * Two slots for large messages are free, but a connection gets only one: its second large
+     * message is not read until the first one's call has finished.
+     */
+    @Test
+    void aConnectionHasOneLargeMessageInFlight(CheckedConnection bystander) throws Exception {
+        try (RawSocket pipeliner = RawSocket.connect(daemon.daemon().socket())) {
+            pipeliner.write(framed(WAIT_CALL));
+            byte[] twoMib = longGetInfo(2 * MIB);
+            CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+                pipeliner.write(twoMib);
+                pipeliner.write(twoMib);
+            });
+
+            assertThat(written).as("the daemon read a second large message while the first waited")
+                    .failsWithin(3, TimeUnit.SECONDS);
+            bystander.assertServes();
+
+            daemon.gate().open();
+            assertThat(pipeliner.readMessage()).isEqualTo("{\"parameters\":{}}");
+            assertThat(pipeliner.readMessage()).contains("\"vendor\"");
+            assertThat(pipeliner.readMessage()).contains("\"vendor\"");
+            written.get(30, TimeUnit.SECONDS);
+        }
+    }
 }
