@@ -72,9 +72,10 @@ public final class Daemon implements AutoCloseable {
                 ? new DaemonMetrics(registry, usage, this::openConnections, config.metrics().programStats())
                 : null;
         BpfkeeperApi api = new BpfkeeperApi(registry, pinPaths, Clock.systemUTC(), key -> fdStore.entryOf(key),
-                policies, usage, metrics != null ? metrics.refusals() : Refusals.NONE);
+                policies, usage, metrics != null ? metrics.refusals() : Refusals.NONE, config.limits());
         if (metrics != null) {
             registry.addListener(metrics.ownedObjects());
+            metrics.watchBytesInFlight(this::bytesInFlight);
         }
         List<VarlinkInterface> interfaces = new ArrayList<>();
         interfaces.add(api.varlinkInterface());
@@ -82,7 +83,7 @@ public final class Daemon implements AutoCloseable {
         this.server = new VarlinkServer(
                 new ServiceInfo("bpfkeeper", "bpfkeeperd", Version.current(), "https://github.com/bpfkeeper/bpfkeeper"),
                 interfaces,
-                VarlinkServer.ServerOptions.withMaxMessageBytes(config.maxMessageBytes()),
+                VarlinkServer.ServerOptions.of(config.maxMessageBytes(), config.limits()),
                 new ObjectMapper(), api.errors(), api.sessions(),
                 metrics != null ? metrics.calls() : CallObserver.NONE);
     }
@@ -102,6 +103,10 @@ public final class Daemon implements AutoCloseable {
 
     private int openConnections() {
         return server.openConnections();
+    }
+
+    private long bytesInFlight() {
+        return server.bytesInFlight();
     }
 
     /** Where metrics are served, once started; empty when they are off. */

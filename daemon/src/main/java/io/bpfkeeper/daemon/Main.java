@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon;
 
+import io.bpfkeeper.daemon.config.ClientLimits;
 import io.bpfkeeper.daemon.config.DaemonConfig;
 import io.bpfkeeper.daemon.config.MetricsConfig;
 import io.bpfkeeper.daemon.logging.LogFormat;
@@ -7,6 +8,7 @@ import io.bpfkeeper.daemon.policy.Policy;
 import io.bpfkeeper.daemon.policy.PolicyException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +35,11 @@ public final class Main implements Callable<Integer> {
             description = "largest Varlink message accepted, from " + DaemonConfig.MIN_MAX_MESSAGE_BYTES + " to "
                     + DaemonConfig.MAX_MAX_MESSAGE_BYTES + " (default: ${DEFAULT-VALUE})")
     long maxMessageBytes = DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES;
+
+    @Option(names = "--message-timeout", paramLabel = "SECONDS",
+            description = "close a connection whose message takes longer than this to arrive, from its first byte"
+                    + " to its NUL (default: ${DEFAULT-VALUE})")
+    long messageTimeoutSeconds = ClientLimits.DEFAULT_MESSAGE_ARRIVAL_TIMEOUT.toSeconds();
 
     @Option(names = "--metrics-address", paramLabel = "HOST:PORT|off", converter = MetricsAddressConverter.class,
             description = "where to serve Prometheus metrics at /metrics, or off (default: " + MetricsConfig.DEFAULT_ADDRESS
@@ -91,7 +98,8 @@ public final class Main implements Callable<Integer> {
     /** The configuration the flags describe. */
     DaemonConfig config() {
         return new DaemonConfig(socket, pinRoot, stateDir, maxMessageBytes, new MetricsConfig(metricsAddress,
-                programStats), policyDir);
+                programStats), policyDir,
+                ClientLimits.DEFAULT.withMessageArrivalTimeout(Duration.ofSeconds(messageTimeoutSeconds)));
     }
 
     static final class MessageSizeConverter implements CommandLine.ITypeConverter<Long> {

@@ -6,6 +6,7 @@ import io.bpfkeeper.daemon.config.DaemonConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -33,6 +34,16 @@ class MainTest {
 
         assertThat(config.socket()).isEqualTo(Path.of("/run/bpfkeeper/bpfkeeper.sock"));
         assertThat(config.maxMessageBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(config.limits().messageArrivalTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.limits().maxTestRunRepeat()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void theMessageTimeoutIsAFlag() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--message-timeout", "2");
+
+        assertThat(main.config().limits().messageArrivalTimeout()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.bpfkeeper.daemon.api;
 
+import io.bpfkeeper.daemon.config.ClientLimits;
 import io.bpfkeeper.daemon.inspect.Explainer;
 import io.bpfkeeper.daemon.inspect.FdStoreLookup;
 import io.bpfkeeper.daemon.policy.PolicyStore;
@@ -22,24 +23,27 @@ public final class BpfkeeperApi {
     private final ApiContext context;
     private final Explainer explainer;
     private final Authorization authorization;
+    private final ClientLimits limits;
 
     /**
      * @param fdStore tells Explain which objects systemd's fd store holds
      * @param policies who may do what
      * @param usage what each uid holds, for the policy's limits; it must follow the registry
      * @param refusals told of every refusal, for the metrics
+     * @param limits bound TestRun's repeat and CreateMap's size
      */
     public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock, FdStoreLookup fdStore,
-            PolicyStore policies, Usage usage, Refusals refusals) {
+            PolicyStore policies, Usage usage, Refusals refusals, ClientLimits limits) {
         this.authorization = new Authorization(policies, usage, refusals);
         this.context = new ApiContext(registry, pinPaths, clock, authorization);
         this.explainer = new Explainer(registry, fdStore);
+        this.limits = limits;
     }
 
     public VarlinkInterface varlinkInterface() {
         List<Method> methods = new ArrayList<>();
-        methods.addAll(new MapMethods(context).methods());
-        methods.addAll(new ProgramMethods(context).methods());
+        methods.addAll(new MapMethods(context, limits.maxMapBytesPerCall()).methods());
+        methods.addAll(new ProgramMethods(context, limits.maxTestRunRepeat()).methods());
         methods.addAll(new ObjectMethods(context).methods());
         methods.addAll(new ObjectLoadMethods(context).methods());
         methods.addAll(new InspectMethods(context, explainer).methods());

@@ -29,10 +29,12 @@ final class MapMethods {
 
     private final ApiContext api;
     private final ValueReferences references;
+    private final long maxMapBytesPerCall;
 
-    MapMethods(ApiContext api) {
+    MapMethods(ApiContext api, long maxMapBytesPerCall) {
         this.api = api;
         this.references = new ValueReferences(api);
+        this.maxMapBytesPerCall = maxMapBytesPerCall;
     }
 
     List<Method> methods() {
@@ -61,6 +63,7 @@ final class MapMethods {
             throw ApiErrors.invalidArgument("flags", "BPF_F_VTYPE_BTF_OBJ_FD (0x8000) and BPF_F_TOKEN_FD (0x10000)"
                     + " would make the kernel take a file descriptor from the daemon's table");
         }
+        MapFootprint.requireWithin(spec, maxMapBytesPerCall, "the limit per map");
         BpfMap innerMap = innerMap(params, type, call);
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");

@@ -28,9 +28,12 @@ final class ProgramMethods {
     private static final int TEST_RUN_HEADROOM = 1024;
 
     private final ApiContext api;
+    /** A run holds a worker and a core for as long as it repeats. */
+    private final int maxTestRunRepeat;
 
-    ProgramMethods(ApiContext api) {
+    ProgramMethods(ApiContext api, int maxTestRunRepeat) {
         this.api = api;
+        this.maxTestRunRepeat = maxTestRunRepeat;
     }
 
     List<Method> methods() {
@@ -103,6 +106,9 @@ final class ProgramMethods {
         BpfProgram program = api.ownedForChange(Kind.PROGRAM, params.id("id"), call.connection()).kernelObject();
         byte[] data = params.hex("data");
         int repeat = params.size("repeat", 1);
+        if (repeat > maxTestRunRepeat) {
+            throw ApiErrors.invalidArgument("repeat", "at most " + maxTestRunRepeat + ", got " + repeat);
+        }
         BpfProgram.TestRunResult result = program.testRun(data, repeat, data.length + TEST_RUN_HEADROOM);
         Audit.changed(call, "program " + program.id(), "test-ran " + program + " " + repeat + " times: retval " + result.retval());
         call.reply(Map.of("retval", Integer.toUnsignedLong(result.retval()), "data", Hex.encode(result.dataOut()),

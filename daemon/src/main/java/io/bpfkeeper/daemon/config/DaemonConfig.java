@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.config;
 
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * How the daemon runs.
@@ -11,9 +12,10 @@ import java.nio.file.Path;
  * @param maxMessageBytes the largest Varlink message accepted
  * @param metrics where Prometheus metrics are served, if anywhere
  * @param policyDir the drop-ins of the policy; null for the default policy alone
+ * @param limits what one client may make the daemon hold and spend
  */
 public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes, MetricsConfig metrics,
-        Path policyDir) {
+        Path policyDir, ClientLimits limits) {
 
     public static final Path DEFAULT_SOCKET = Path.of("/run/bpfkeeper/bpfkeeper.sock");
     public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf");
@@ -30,6 +32,7 @@ public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMes
 
     public DaemonConfig {
         requireUsableMaxMessageBytes(maxMessageBytes);
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** Returns {@code bytes} if it is a usable limit on a message's size; throws IllegalArgumentException if not. */
@@ -43,11 +46,11 @@ public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMes
 
     /** Without metrics, as in-process test daemons run. */
     public DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes) {
-        this(socket, pinRoot, stateDir, maxMessageBytes, MetricsConfig.OFF, null);
+        this(socket, pinRoot, stateDir, maxMessageBytes, MetricsConfig.OFF);
     }
 
-    /** With the default policy alone. */
+    /** With the default policy alone, and the default client limits. */
     public DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes, MetricsConfig metrics) {
-        this(socket, pinRoot, stateDir, maxMessageBytes, metrics, null);
+        this(socket, pinRoot, stateDir, maxMessageBytes, metrics, null, ClientLimits.DEFAULT);
     }
 }

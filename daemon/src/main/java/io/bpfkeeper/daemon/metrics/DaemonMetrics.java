@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Every metric of the daemon, in one Prometheus registry: requests, connections, owned objects,
@@ -90,6 +91,14 @@ public final class DaemonMetrics implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().meterFilter(PROMETHEUS_CLEAN);
         return registry;
+    }
+
+    /** Exports {@code bpfkeeper_bytes_in_flight}: what clients' messages, calls and replies hold now. */
+    public void watchBytesInFlight(LongSupplier bytes) {
+        Gauge.builder("bpfkeeper.bytes.in.flight", () -> (double) bytes.getAsLong())
+                .description("Bytes of Varlink messages being received, calls queued or running, and replies not"
+                        + " yet written")
+                .register(meters);
     }
 
     /** Told about every finished Varlink call. */

@@ -22,7 +22,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,7 +44,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private static final long SLOW_READER_TIMEOUT_SECONDS = 60;
 
     private final Services services;
-    private final Executor workers;
+    private final WorkerShares workers;
     private final ErrorTranslator errors;
     private final ConnectionObserver observer;
     private final CallObserver calls;
@@ -64,6 +63,8 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private int queuedFds;
 
     private ChannelHandlerContext ctx;
+    /** Told when each call finishes, which frees its message's bytes. */
+    private ConnectionBudget budget;
     private Connection connection;
     private boolean busy;
     private boolean inReadCycle;
@@ -71,7 +72,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private boolean violated;
     private boolean inputShutdown;
 
-    CallDispatcher(Services services, Executor workers, ErrorTranslator errors, ConnectionObserver observer,
+    CallDispatcher(Services services, WorkerShares workers, ErrorTranslator errors, ConnectionObserver observer,
             CallObserver calls) {
         this.services = services;
         this.workers = workers;
@@ -83,6 +84,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
+        budget = ctx.pipeline().get(ConnectionBudget.class);
         PeerCredentials peer = ((FdPassingDomainSocketChannel) ctx.channel()).peerCredentials();
         int gid = peer.gids().length > 0 ? peer.gids()[0] : -1;
         connection = new Connection(CONNECTION_IDS.incrementAndGet(), peer.uid(), gid, peer.pid(),
@@ -259,6 +261,9 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
                 return;
             }
             start((VarlinkCall) item, fds == null ? List.of() : fds.fds());
+            if (!busy) {
+                budget.callFinished();
+            }
         }
         if (inactive) {
             return;
@@ -297,25 +302,24 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         busy = true;
-        try {
-            workers.execute(() -> {
-                try {
-                    run(method, context, started);
-                } finally {
-                    // Whatever happened, the connection's next call and its close wait for this.
-                    ctx.executor().execute(this::workerCallDone);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            busy = false;
+        workers.execute(connection.uid(), () -> {
+            try {
+                run(method, context, started);
+            } finally {
+                // Whatever happened, the connection's next call and its close wait for this.
+                ctx.executor().execute(this::workerCallDone);
+            }
+        }, rejected -> ctx.executor().execute(() -> {
             context.closeUntakenFds();
-            context.fail(errors.translate(e));
+            context.fail(errors.translate(rejected));
             calls.finished(call.method(), context.outcome(), System.nanoTime() - started);
-        }
+            workerCallDone();
+        }));
     }
 
     private void workerCallDone() {
         busy = false;
+        budget.callFinished();
         if (inactive) {
             observer.closed(connection);
         } else {

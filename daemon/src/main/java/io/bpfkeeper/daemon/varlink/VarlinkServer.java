@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.varlink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bpfkeeper.daemon.config.ClientLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Varlink server on a Unix socket, with Netty's epoll transport. Each connection gets a pipeline
- * of four single-purpose handlers: NUL framing (with the size limit), call decoding, reply encoding
- * and per-connection dispatch.
+ * of five single-purpose handlers: the budget of its bytes in flight, NUL framing (with the size
+ * limit), call decoding, reply encoding and per-connection dispatch.
  */
 public final class VarlinkServer implements AutoCloseable {
 
@@ -60,6 +61,8 @@ public final class VarlinkServer implements AutoCloseable {
     private final CallObserver calls;
     private final EventLoopGroup eventLoops;
     private final ExecutorService workers;
+    private final WorkerShares workerShares;
+    private final InFlightBudget inFlight;
     private final ParseAhead parseAhead;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel listener;
@@ -68,13 +71,19 @@ public final class VarlinkServer implements AutoCloseable {
      * @param maxMessageBytes the longest message a connection may send before it is closed
      * @param workerThreads threads for calls that may block in the kernel
      * @param eventLoopThreads threads that read, decode and answer fast calls
+     * @param limits the bytes in flight, message arrival time and worker share a client gets
      */
-    public record ServerOptions(long maxMessageBytes, int workerThreads, int eventLoopThreads) {
+    public record ServerOptions(long maxMessageBytes, int workerThreads, int eventLoopThreads, ClientLimits limits) {
 
-        /** Threads sized to the machine: workers mostly wait in the kernel, so twice the CPUs. */
-        public static ServerOptions withMaxMessageBytes(long maxMessageBytes) {
+        /** Threads sized to the machine. */
+        public static ServerOptions of(long maxMessageBytes, ClientLimits limits) {
             int cpus = Runtime.getRuntime().availableProcessors();
-            return new ServerOptions(maxMessageBytes, Math.max(4, 2 * cpus), Math.max(1, cpus));
+            return new ServerOptions(maxMessageBytes, ClientLimits.workerThreads(), Math.max(1, cpus), limits);
+        }
+
+        /** How many messages larger than a connection's budget may be in flight at once. */
+        int largeMessageSlots() {
+            return (int) Math.max(1, limits.largeMessagesBytes() / maxMessageBytes);
         }
     }
 
@@ -104,6 +113,8 @@ public final class VarlinkServer implements AutoCloseable {
                 new DefaultThreadFactory("bpfkeeper-io", true), EpollIoHandler.newFactory());
         this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new DefaultThreadFactory("bpfkeeper-worker", true));
+        this.workerShares = new WorkerShares(workers, options.limits().workerSharePerUid());
+        this.inFlight = new InFlightBudget(options.largeMessageSlots());
         // As many as event loops: parsing is their work, moved aside while a message arrives.
         this.parseAhead = new ParseAhead(options.eventLoopThreads(), PARSE_AHEAD_FROM_BYTES);
     }
@@ -156,10 +167,12 @@ public final class VarlinkServer implements AutoCloseable {
                     protected void initChannel(FdPassingDomainSocketChannel channel) {
                         connections.add(channel);
                         channel.pipeline()
+                                .addLast("budget", new ConnectionBudget(inFlight, options.limits().connectionBytes(),
+                                        options.limits().messageArrivalTimeout()))
                                 .addLast("framing", new NulFrameDecoder(options.maxMessageBytes(), parseAhead))
                                 .addLast("decoder", decoder)
                                 .addLast("encoder", encoder)
-                                .addLast("dispatcher", new CallDispatcher(services, workers, errors, observer, calls));
+                                .addLast("dispatcher", new CallDispatcher(services, workerShares, errors, observer, calls));
                     }
                 });
     }
@@ -210,6 +223,11 @@ public final class VarlinkServer implements AutoCloseable {
 
     public int openConnections() {
         return connections.size();
+    }
+
+    /** Bytes of messages being received, calls queued or running, and replies not yet written. */
+    public long bytesInFlight() {
+        return inFlight.bytesInFlight();
     }
 
     @Override

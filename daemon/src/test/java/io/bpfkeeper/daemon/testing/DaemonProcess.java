@@ -36,7 +36,8 @@ public final class DaemonProcess implements AutoCloseable {
             Path log = directory.resolve("daemon.log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-Xmx256m",
+                    // The memory flags of bin/bpfkeeperd, so that a test of memory meets the limits shipped.
+                    "-XX:+UseSerialGC", "-Xmx256m", "-XX:MaxDirectMemorySize=256m", "-XX:+ExitOnOutOfMemoryError",
                     "-cp", System.getProperty("java.class.path"),
                     "io.bpfkeeper.daemon.Main",
                     "--socket", directory.resolve("bpfkeeper.sock").toString(),
@@ -74,6 +75,11 @@ public final class DaemonProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** Whether the daemon still runs, as {@code kill -0} on its pid tells. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public BpfkeeperClient client() {

@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.testing;
 
 import io.bpfkeeper.daemon.Daemon;
+import io.bpfkeeper.daemon.config.ClientLimits;
 import io.bpfkeeper.daemon.config.DaemonConfig;
 import io.bpfkeeper.daemon.config.MetricsConfig;
 import io.bpfkeeper.daemon.varlink.VarlinkInterface;
@@ -77,7 +78,18 @@ public final class TestDaemon implements AutoCloseable {
     public static TestDaemon startWithPolicy(Path pinRoot, Path policyDir) {
         try {
             return startIn(Files.createTempDirectory("bpfkeeper-test-"), pinRoot, List.of(),
-                    new MetricsConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false), policyDir);
+                    new MetricsConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false), policyDir,
+                    ClientLimits.DEFAULT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a daemon with metrics and these client limits, such as a short message timeout. */
+    public static TestDaemon startWithLimits(Path pinRoot, ClientLimits limits) {
+        try {
+            return startIn(Files.createTempDirectory("bpfkeeper-test-"), pinRoot, List.of(),
+                    new MetricsConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false), null, limits);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,13 +97,13 @@ public final class TestDaemon implements AutoCloseable {
 
     private static TestDaemon startIn(Path directory, Path pinRoot, List<VarlinkInterface> extraInterfaces,
             MetricsConfig metrics) {
-        return startIn(directory, pinRoot, extraInterfaces, metrics, null);
+        return startIn(directory, pinRoot, extraInterfaces, metrics, null, ClientLimits.DEFAULT);
     }
 
     private static TestDaemon startIn(Path directory, Path pinRoot, List<VarlinkInterface> extraInterfaces,
-            MetricsConfig metrics, Path policyDir) {
+            MetricsConfig metrics, Path policyDir, ClientLimits limits) {
         DaemonConfig config = new DaemonConfig(directory.resolve("bpfkeeper.sock"), pinRoot,
-                directory.resolve("state"), DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES, metrics, policyDir);
+                directory.resolve("state"), DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES, metrics, policyDir, limits);
         Daemon daemon = new Daemon(config, extraInterfaces);
         try {
             daemon.start();
