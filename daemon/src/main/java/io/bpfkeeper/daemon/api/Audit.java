@@ -55,6 +55,12 @@ final class Audit {
         };
     }
 
+    /** A call the policy refused before its handler ran, read or change alike: a refusal is always news. */
+    static void refused(CallContext call, Exception refusal) {
+        String error = LogText.oneLine(refusal.getMessage(), MAX_TEXT);
+        line(call, null, "refused", error, shortName(call) + " refused: " + error);
+    }
+
     private static String shortName(CallContext call) {
         String method = call.call().method();
         return method.substring(method.lastIndexOf('.') + 1);

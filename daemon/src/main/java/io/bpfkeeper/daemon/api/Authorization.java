@@ -94,9 +94,14 @@ final class Authorization implements ConnectionObserver {
             int uid = connection.uid();
             int running = callsInFlight.merge(uid, 1, Integer::sum) - 1;
             try {
-                require(connection, new Request.Call(running));
-                for (Request request : requests.of(method.name(), call)) {
-                    require(connection, request);
+                try {
+                    require(connection, new Request.Call(running));
+                    for (Request request : requests.of(method.name(), call)) {
+                        require(connection, request);
+                    }
+                } catch (VarlinkError refused) {
+                    Audit.refused(call, refused);
+                    throw refused;
                 }
                 handler.handle(call);
             } finally {

@@ -122,12 +122,14 @@ final class CallRequests implements Authorization.MethodRequests {
             return new Request.Netns("the daemon's own", null, NetworkNamespace.DAEMONS_OWN.ownerUid().orElse(-1));
         }
         String given = params.string("netns");
+        NetworkNamespace namespace;
         try {
-            NetworkNamespace namespace = NetworkNamespace.of(given, callerUid);
-            return new Request.Netns(given, namespace.nameUnderRunNetns(), namespace.ownerUid().orElse(-1));
+            namespace = NetworkNamespace.of(given, callerUid);
         } catch (InvalidTargetException notAForm) {
-            return new Request.Netns(given, null, -1);
+            // None of the forms: the attach refuses it the same way, by its text alone, and opens nothing.
+            return null;
         }
+        return new Request.Netns(given, namespace.nameUnderRunNetns(), namespace.ownerUid().orElse(-1));
     }
 
     /** The cgroup's directory and its owner: a directory that systemd's Delegate= gave to a user. */

@@ -2,6 +2,7 @@ package io.bpfkeeper.daemon.api;
 
 import static io.bpfkeeper.daemon.testing.CallErrors.expectError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bpfkeeper.daemon.testing.BpfTestObjects;
@@ -39,6 +40,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -64,11 +66,16 @@ class NamespaceAndCgroupTrustTest {
     private Counters.Loaded xdp;
     private Counters.Loaded cgroupProgram;
 
+    /**
+     * The attacker is granted every named namespace and every cgroup path, so that what refuses it
+     * here is the daemon's checked open of what it names, not the policy before it.
+     */
     @BeforeEach
-    void start() throws Exception {
-        daemon = TestDaemon.start(bpffs.path());
-        root = daemon.client();
+    void start(@TempDir Path policyDir) throws Exception {
         attacker = TestUser.create();
+        daemon = TestDaemon.startGranting(bpffs.path(), policyDir, attacker,
+                "netns: {owned: true, named: [\"*\"]}", "cgroups: {delegated: true, paths: [\"/**\"]}");
+        root = daemon.client();
         daemon.admit(attacker);
         client = attacker.client(daemon.socket());
         network = TestNetwork.create();
@@ -183,10 +190,11 @@ class NamespaceAndCgroupTrustTest {
             awaitOwnNamespace(inNetnsB.pid());
             String netns = "pid:" + inNetnsB.pid();
 
-            VarlinkCallException refused = expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> client.attach(
+            // The policy refuses it first: a namespace the attacker cannot open is none it owns.
+            VarlinkCallException refused = expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> client.attach(
                     AttachRequest.xdp(xdp.program().id(), network.deviceB()).inNetns(netns)));
 
-            assertThat(refused.getMessage()).contains("no network namespace " + netns + " that you may use");
+            assertThat(refused.getMessage()).contains("network namespace " + netns + ", which it does not own");
             assertNothingAttachedIn(network.netnsB());
         } finally {
             inNetnsB.destroy();
@@ -268,10 +276,16 @@ class NamespaceAndCgroupTrustTest {
         assertThat(forUsed.replace(used, "NAME")).isEqualTo(forMissing.replace(missing, "NAME"));
     }
 
+    /** The refusal of {@code call}: by the checked open (InvalidArgument), or by the policy before it. */
     private String refusal(String parameter, String named, ThrowingCallable call) {
-        VarlinkCallException refused = expectError(BpfkeeperInterface.INVALID_ARGUMENT, call);
-        assertThat(refused.parameters().get("parameter").asText()).as(named).isEqualTo(parameter);
-        return refused.getMessage();
+        VarlinkCallException refused = catchThrowableOfType(VarlinkCallException.class, call);
+        assertThat(refused).as(named + " refused").isNotNull();
+        assertThat(refused.error()).as(named).isIn(BpfkeeperInterface.INVALID_ARGUMENT,
+                BpfkeeperInterface.PERMISSION_DENIED);
+        if (refused.error().equals(BpfkeeperInterface.INVALID_ARGUMENT)) {
+            assertThat(refused.parameters().get("parameter").asText()).as(named).isEqualTo(parameter);
+        }
+        return refused.error() + ": " + refused.getMessage();
     }
 
     private void attach(String parameter, String value) {

@@ -225,9 +225,12 @@ class ObjectReferencesTest {
     @Test
     void socketMapsAreRefused() {
         for (String type : List.of("sockmap", "sockhash")) {
+            // Root too: the daemon itself makes none, whatever the policy grants.
             VarlinkCallException refused = expectError(BpfkeeperInterface.INVALID_ARGUMENT,
-                    () -> attackerClient.createMap(CreateMapRequest.of("socks", type, 4, 4, 4)));
+                    () -> root.createMap(CreateMapRequest.of("socks", type, 4, 4, 4)));
             assertThat(refused.parameters().get("parameter").asText()).isEqualTo("type");
+            expectError(BpfkeeperInterface.PERMISSION_DENIED,
+                    () -> attackerClient.createMap(CreateMapRequest.of("socks", type, 4, 4, 4)));
         }
         assertThat(root.list(null, null)).hasSize(1);
     }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pins live in bpffs under the pin root, outlive the daemon, and let a new daemon adopt the object. */
@@ -115,14 +116,15 @@ class PinAndAdoptTest {
         try (TestUser owner = TestUser.create(); TestUser stranger = TestUser.create();
                 TestDaemon first = TestDaemon.start(bpffs.path())) {
             first.admit(owner);
+            String kept = "users/" + owner.uid() + "/app/kept";
             int id;
             try (BpfkeeperClient client = owner.client(first.socket())) {
                 // A session object: the next daemon's recovery leaves it to Adopt.
                 id = (int) client.createMap(CreateMapRequest.of("kept", "array", 4, 8, 1)
-                        .withLifetime(Lifetime.SESSION).withPin("app/kept")).id();
+                        .withLifetime(Lifetime.SESSION).withPin(kept)).id();
             }
             first.stop();
-            Path pin = bpffs.path().resolve("app/kept");
+            Path pin = bpffs.path().resolve(kept);
             assertThat(Files.getAttribute(pin, "unix:uid")).as("the pin's owner").isEqualTo(owner.uid());
             assertThat(Files.getAttribute(pin.getParent(), "unix:uid")).as("its directory's owner")
                     .isEqualTo(owner.uid());
@@ -133,10 +135,10 @@ class PinAndAdoptTest {
                 second.admit(stranger);
                 try (BpfkeeperClient client = stranger.client(second.socket())) {
                     expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                            () -> client.adopt(AdoptRequest.byPath("app/kept")));
+                            () -> client.adopt(AdoptRequest.byPath(kept)));
                 }
                 try (BpfkeeperClient client = owner.client(second.socket())) {
-                    BpfObject adopted = client.adopt(AdoptRequest.byPath("app/kept"));
+                    BpfObject adopted = client.adopt(AdoptRequest.byPath(kept));
                     assertThat(adopted.id()).isEqualTo(id);
                     assertThat(adopted.owner().uid()).isEqualTo(owner.uid());
                 }
@@ -144,11 +146,12 @@ class PinAndAdoptTest {
         }
     }
 
+    /** The policy lets the client pin anywhere: what refuses it is who may write each directory. */
     @Test
-    void aClientAddsNamesOnlyToDirectoriesItCouldWriteItself() throws Exception {
+    void aClientAddsNamesOnlyToDirectoriesItCouldWriteItself(@TempDir Path policyDir) throws Exception {
         Path rootsDirectory = Files.createDirectory(bpffs.path().resolve("roots"));
-        try (TestDaemon daemon = TestDaemon.start(bpffs.path()); TestUser client = TestUser.create();
-                TestUser other = TestUser.create()) {
+        try (TestUser client = TestUser.create(); TestUser other = TestUser.create();
+                TestDaemon daemon = TestDaemon.startGranting(bpffs.path(), policyDir, client, "pinPrefix: \"\"")) {
             daemon.admit(client);
             daemon.admit(other);
             try (BpfkeeperClient others = other.client(daemon.socket())) {

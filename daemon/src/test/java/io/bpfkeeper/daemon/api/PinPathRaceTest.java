@@ -63,11 +63,14 @@ class PinPathRaceTest {
     private TestUser attacker;
     private BpfkeeperClient client;
 
-    /** A daemon on the pin root, and the attacker: admitted, with a directory "mine" of its own there. */
+    /**
+     * A daemon on the pin root, and the attacker: admitted, with a directory "mine" of its own there,
+     * where the policy lets it pin, so that what refuses it is how the daemon resolves paths.
+     */
     @BeforeEach
-    void attackerWithADirectoryOfItsOwn() throws Exception {
-        daemon = TestDaemon.start(bpffs.path());
+    void attackerWithADirectoryOfItsOwn(@TempDir Path policyDir) throws Exception {
         attacker = TestUser.create();
+        daemon = TestDaemon.startGranting(bpffs.path(), policyDir, attacker, "pinPrefix: \"mine/\"");
         daemon.admit(attacker);
         attacker.run(() -> Files.createDirectory(bpffs.path().resolve("mine")));
         client = attacker.client(daemon.socket());

@@ -216,11 +216,11 @@ class PolicyEnforcementTest {
         long sleeper = -1;
         try {
             sleeper = childOf(holder);
-            Path netns = Path.of("/proc", Long.toString(sleeper), "ns", "net");
+            String netns = "pid:" + sleeper;
             BpfObject program = attacker.loadProgram(LoadProgramRequest.of("pol_xdp", "xdp", XDP_PASS, "GPL"))
                     .object();
 
-            BpfObject link = attacker.attach(AttachRequest.xdp(program.id(), "lo").inNetns(netns.toString()));
+            BpfObject link = attacker.attach(AttachRequest.xdp(program.id(), "lo").inNetns(netns));
 
             assertThat(Bpftool.linkShow((int) link.id()).get("prog_id").asLong()).isEqualTo(program.id());
             expectError(BpfkeeperInterface.PERMISSION_DENIED,

@@ -85,6 +85,23 @@ public final class TestDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a daemon whose policy grants {@code user} what {@code grants} says (YAML, one grant a
+     * line, as in a rule of docs/policy.md), for tests of what the daemon refuses past the policy.
+     */
+    public static TestDaemon startGranting(Path pinRoot, Path policyDir, TestUser user, String... grants) {
+        StringBuilder rule = new StringBuilder("rules:\n  - match: {user: \"" + user.name() + "\"}\n");
+        for (String grant : grants) {
+            rule.append("    ").append(grant).append('\n');
+        }
+        try {
+            Files.writeString(policyDir.resolve("50-" + user.name() + ".yaml"), rule);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return startWithPolicy(pinRoot, policyDir);
+    }
+
     /** Starts a daemon with metrics and these client limits, such as a short message timeout. */
     public static TestDaemon startWithLimits(Path pinRoot, ClientLimits limits) {
         try {
