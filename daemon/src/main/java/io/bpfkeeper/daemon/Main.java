@@ -40,6 +40,12 @@ public final class Main implements Callable<Integer> {
                     + " This costs time on every run of every BPF program on the host, so it is off by default.")
     boolean programStats;
 
+    /** Hidden: only the benchmarks turn it off, to measure what the fsyncs cost. */
+    @Option(names = "--journal-fsync", paramLabel = "on|off", hidden = true, converter = OnOffConverter.class,
+            description = "fsync each journal write before answering the calls it holds (default: on); off is"
+                    + " for benchmarks only: a crash of the machine can then lose acknowledged objects")
+    boolean journalFsync = true;
+
     @Option(names = "--log-format", paramLabel = "text|json",
             description = "log lines as text (without timestamps under the journal) or as JSON objects"
                     + " (default: text)")
@@ -53,7 +59,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         logFormat.apply();
         Daemon daemon = new Daemon(new DaemonConfig(socket, pinRoot, stateDir, maxMessageBytes,
-                new MetricsConfig(metricsAddress, programStats)), List.of());
+                new MetricsConfig(metricsAddress, programStats), journalFsync), List.of());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
@@ -72,6 +78,17 @@ public final class Main implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    static final class OnOffConverter implements CommandLine.ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            return switch (value) {
+                case "on" -> true;
+                case "off" -> false;
+                default -> throw new CommandLine.TypeConversionException("'" + value + "' is neither on nor off");
+            };
         }
     }
 

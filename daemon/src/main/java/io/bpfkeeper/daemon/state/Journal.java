@@ -3,6 +3,7 @@ package io.bpfkeeper.daemon.state;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bpfkeeper.daemon.metrics.OperationCounter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,7 +21,8 @@ import java.util.List;
  * The state journal, {@code journal.json} in the state directory: every daemon-lifetime object the
  * daemon owns, rewritten whole on every change. A write goes to a temporary file that is synced and
  * then renamed over the journal, so that a crash at any point leaves either the old journal or the
- * new one, never a mix.
+ * new one, never a mix. Only for benchmarks, the syncs can be left out: then a crash of the machine,
+ * rather than of the daemon, can lose what was written.
  */
 public final class Journal {
 
@@ -34,6 +36,8 @@ public final class Journal {
 
     private final Path file;
     private final Clock clock;
+    private final boolean sync;
+    private final OperationCounter operations;
     private final ObjectMapper json = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -62,8 +66,19 @@ public final class Journal {
     }
 
     public Journal(Path stateDirectory, Clock clock) {
+        this(stateDirectory, clock, true, OperationCounter.NONE);
+    }
+
+    /**
+     * @param sync whether each write is fsynced, with its directory; false only to measure what the
+     *     syncs cost
+     * @param operations counts each read and write, by outcome
+     */
+    public Journal(Path stateDirectory, Clock clock, boolean sync, OperationCounter operations) {
         this.file = stateDirectory.resolve(FILE_NAME);
         this.clock = clock;
+        this.sync = sync;
+        this.operations = operations;
     }
 
     Path file() {
@@ -75,6 +90,12 @@ public final class Journal {
      * is moved aside, so that the operator can look at it and the next write does not destroy it.
      */
     Contents load() {
+        Contents contents = read();
+        operations.count("read", contents.readable());
+        return contents;
+    }
+
+    private Contents read() {
         Document document;
         try {
             document = json.readValue(Files.readAllBytes(file), Document.class);
@@ -113,6 +134,16 @@ public final class Journal {
 
     /** Replaces the journal with {@code entries}: temporary file, fsync, rename, fsync of the directory. */
     synchronized void write(List<JournalEntry> entries, int lastAttachmentId) throws IOException {
+        boolean written = false;
+        try {
+            replace(entries, lastAttachmentId);
+            written = true;
+        } finally {
+            operations.count("write", written);
+        }
+    }
+
+    private void replace(List<JournalEntry> entries, int lastAttachmentId) throws IOException {
         byte[] bytes = json.writeValueAsBytes(new Document(VERSION, entries, lastAttachmentId));
         Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
         Files.deleteIfExists(temporary);
@@ -123,12 +154,16 @@ public final class Journal {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(true);
+            if (sync) {
+                channel.force(true);
+            }
         }
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        // The rename is durable only once the directory is.
-        try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            directory.force(true);
+        if (sync) {
+            // The rename is durable only once the directory is.
+            try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                directory.force(true);
+            }
         }
     }
 }

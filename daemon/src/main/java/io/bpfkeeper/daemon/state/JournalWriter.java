@@ -6,22 +6,30 @@ import io.bpfkeeper.daemon.registry.RegistryListener;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the journal in step with the daemon-lifetime objects of the registry. Each write is a
- * snapshot, written on a thread of its own: a change asks for a write, and changes that come while
- * one is being written share the next. A burst of changes (10,000 CreateMaps) therefore costs a
- * handful of snapshots, not one each, and no client call waits for an fsync. The price is that a
- * crash loses the changes of the last moments; recovery then finds fd-store entries or pins without
- * a record, and says so. Session objects are not recorded: they are never recovered. Link-less
- * attachments are, though they have no fd: the kernel keeps them, and the record is what lets the
- * next start find them again.
+ * Keeps the journal in step with the daemon-lifetime objects of the registry, and tells each call
+ * when its changes are durable, so that it replies only then.
+ *
+ * <p>Each write is a snapshot of the whole registry, written on a thread of its own with group
+ * commit: a change asks for the next snapshot, and every change that comes while one is being
+ * written shares the one after it. The writer takes every change pending, writes one snapshot,
+ * fsyncs it, renames it over the journal and fsyncs the directory, and only then completes the
+ * futures of all the calls that waited for it. Sixteen clients creating maps at once therefore share
+ * one fsync, and none of them hears "done" before a crash can no longer undo it.
+ *
+ * <p>A call learns what to wait for through {@link #takeAwaitedByThisThread}: the registry tells its
+ * listeners on the thread that made the change, which is the thread the call runs on.
+ *
+ * <p>Session objects are not recorded: they are never recovered. Link-less attachments are, though
+ * they have no fd: the kernel keeps them, and the record is what lets the next start find them again.
  */
 public final class JournalWriter implements AutoCloseable {
 
@@ -34,28 +42,87 @@ public final class JournalWriter implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private final AtomicBoolean writeRequested = new AtomicBoolean();
+    /** What the call running on a thread waits for before it replies; null when nothing. */
+    private final ThreadLocal<CompletableFuture<Void>> awaitedByCall = new ThreadLocal<>();
+    /** Guards nextSnapshot and writeQueued. */
+    private final Object pending = new Object();
+    /** Completes once a snapshot taken after every change asked for so far is durable. */
+    private CompletableFuture<Void> nextSnapshot = new CompletableFuture<>();
+    private boolean writeQueued;
+    /** Set once follow() wrote the recovered state: before that, a write would replace the last run's journal. */
+    private volatile boolean following;
 
-    private JournalWriter(Journal journal, Registry registry) {
+    public JournalWriter(Journal journal, Registry registry) {
         this.journal = journal;
         this.registry = registry;
     }
 
     /** Writes the journal now, after recovery, and again after every later change of the registry. */
-    public static JournalWriter follow(Journal journal, Registry registry) {
-        JournalWriter writer = new JournalWriter(journal, registry);
-        writer.write();
-        registry.addListener(RegistryListener.onEveryChange(writer::requestWriteIfRecorded));
-        return writer;
+    public void follow() {
+        following = true;
+        write();
+        registry.addListener(RegistryListener.onEveryChange(object -> {
+            if (object.lifetime() == Lifetime.DAEMON) {
+                awaitBeforeReply(requestWrite());
+            }
+        }));
     }
 
-    private void requestWriteIfRecorded(OwnedObject object) {
-        if (object.lifetime() == Lifetime.DAEMON && writeRequested.compareAndSet(false, true)) {
-            writer.execute(() -> {
-                // Cleared before the snapshot, so a change made during it asks for one more.
-                writeRequested.set(false);
-                write();
-            });
+    /**
+     * Runs {@code action} once every change made so far is durable, on the journal's thread, and makes
+     * the reply of the call running on this thread wait for it too. For what must not happen before
+     * the journal says so, such as taking an object out of systemd's fd store.
+     */
+    public void afterDurable(Runnable action) {
+        awaitBeforeReply(requestWrite().thenRun(action));
+    }
+
+    /**
+     * What the call that ran on this thread must wait for before its reply: the snapshot that holds
+     * its changes, durable, and what had to follow it. Completed when it changed nothing recorded.
+     * Forgets it, so that the thread's next call waits for its own changes only.
+     */
+    public CompletableFuture<Void> takeAwaitedByThisThread() {
+        CompletableFuture<Void> awaited = awaitedByCall.get();
+        awaitedByCall.remove();
+        return awaited != null ? awaited : CompletableFuture.completedFuture(null);
+    }
+
+    private void awaitBeforeReply(CompletableFuture<Void> durable) {
+        CompletableFuture<Void> awaited = awaitedByCall.get();
+        awaitedByCall.set(awaited == null || awaited.isDone() ? durable : CompletableFuture.allOf(awaited, durable));
+    }
+
+    /** The snapshot that will hold every change made so far; asks for it unless it is asked for already. */
+    private CompletableFuture<Void> requestWrite() {
+        synchronized (pending) {
+            if (!writeQueued) {
+                try {
+                    writer.execute(this::writePending);
+                } catch (RejectedExecutionException e) {
+                    // The daemon is stopping: close() writes the final snapshot, and nothing waits for it.
+                    return CompletableFuture.completedFuture(null);
+                }
+                writeQueued = true;
+            }
+            return nextSnapshot;
+        }
+    }
+
+    private void writePending() {
+        CompletableFuture<Void> written;
+        synchronized (pending) {
+            // Taken before the snapshot: a change made during it asks for one more.
+            written = nextSnapshot;
+            nextSnapshot = new CompletableFuture<>();
+            writeQueued = false;
+        }
+        try {
+            write();
+        } finally {
+            // Completed even when the write failed: the change is made in the kernel, and an error
+            // reply would hide an object that exists from its owner. write() logs and counts it.
+            written.complete(null);
         }
     }
 
@@ -80,6 +147,8 @@ public final class JournalWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        write();
+        if (following) {
+            write();
+        }
     }
 }
