@@ -2,18 +2,12 @@ package io.bpfkeeper.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** An {@link EchoServer} in a child JVM, on a socket in a temporary directory of its own. */
 final class EchoServerProcess implements ServerProcess, AutoCloseable {
-
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
     private final Process process;
     private final Path directory;
@@ -37,7 +31,7 @@ final class EchoServerProcess implements ServerProcess, AutoCloseable {
                 .start();
         EchoServerProcess echo = new EchoServerProcess(process, directory, socket);
         try {
-            echo.awaitListening();
+            ServerProcess.awaitListening(process, socket, "the echo server");
         } catch (IOException | InterruptedException | RuntimeException e) {
             echo.close();
             throw e;
@@ -53,28 +47,6 @@ final class EchoServerProcess implements ServerProcess, AutoCloseable {
     @Override
     public long pid() {
         return process.pid();
-    }
-
-    private void awaitListening() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!accepts(socket)) {
-            if (!process.isAlive()) {
-                throw new IOException("the echo server exited with status " + process.exitValue());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("the echo server did not listen on " + socket + " within " + START_TIMEOUT);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static boolean accepts(Path socket) {
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(socket));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Closes the server's standard input, which ends it, then removes its directory. */

@@ -47,7 +47,7 @@ public final class DaemonMetrics implements AutoCloseable {
 
     private static final String JOURNAL_OPERATIONS_NAME = "bpfkeeper.journal.operations";
     private static final String JOURNAL_OPERATIONS_HELP = "Operations on the state journal";
-    private static final List<String> JOURNAL_OPERATIONS = List.of("read", "write");
+    private static final List<String> JOURNAL_OPERATIONS = List.of("read", "append", "snapshot");
     private static final String FD_STORE_OPERATIONS_NAME = "bpfkeeper.fdstore.operations";
     private static final String FD_STORE_OPERATIONS_HELP = "Operations on systemd's fd store";
     private static final List<String> FD_STORE_OPERATIONS = List.of("store", "remove");
@@ -99,8 +99,8 @@ public final class DaemonMetrics implements AutoCloseable {
     }
 
     /**
-     * Counts one operation on the state journal: "write", one durable snapshot that any number of
-     * calls may share, or "read" at start.
+     * Counts one operation on the state journal: "append", one durable append to its log that any
+     * number of calls may share; "snapshot", a durable rewrite of the whole journal; "read" at start.
      *
      * @param ok whether it succeeded
      */

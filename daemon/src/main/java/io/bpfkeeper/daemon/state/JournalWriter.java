@@ -1,11 +1,14 @@
 package io.bpfkeeper.daemon.state;
 
-import io.bpfkeeper.daemon.registry.OwnedObject;
+import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.Registry;
 import io.bpfkeeper.daemon.registry.RegistryListener;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,12 +21,12 @@ import org.slf4j.LoggerFactory;
  * Keeps the journal in step with the daemon-lifetime objects of the registry, and tells each call
  * when its changes are durable, so that it replies only then.
  *
- * <p>Each write is a snapshot of the whole registry, written on a thread of its own with group
- * commit: a change asks for the next snapshot, and every change that comes while one is being
- * written shares the one after it. The writer takes every change pending, writes one snapshot,
- * fsyncs it, renames it over the journal and fsyncs the directory, and only then completes the
- * futures of all the calls that waited for it. Sixteen clients creating maps at once therefore share
- * one fsync, and none of them hears "done" before a crash can no longer undo it.
+ * <p>Writes happen on a thread of their own, with group commit: a change asks for the next write,
+ * and every change that comes while one is being written shares the one after it. The writer takes
+ * every change pending, appends the changed objects' records to the journal's log (or, once the log
+ * has grown, writes a snapshot of the whole registry), syncs, and only then completes the futures of
+ * all the calls that waited for it. Sixteen clients creating maps at once therefore share one fsync,
+ * and none of them hears "done" before a crash can no longer undo it.
  *
  * <p>A call learns what to wait for through {@link #takeAwaitedByThisThread}: the registry tells its
  * listeners on the thread that made the change, which is the thread the call runs on.
@@ -44,10 +47,12 @@ public final class JournalWriter implements AutoCloseable {
     });
     /** What the call running on a thread waits for before it replies; null when nothing. */
     private final ThreadLocal<CompletableFuture<Void>> awaitedByCall = new ThreadLocal<>();
-    /** Guards nextSnapshot and writeQueued. */
+    /** Guards changed, nextWrite and writeQueued. */
     private final Object pending = new Object();
-    /** Completes once a snapshot taken after every change asked for so far is durable. */
-    private CompletableFuture<Void> nextSnapshot = new CompletableFuture<>();
+    /** The objects changed since the last write was taken. */
+    private Set<ObjectKey> changed = new HashSet<>();
+    /** Completes once a write taken after every change asked for so far is durable. */
+    private CompletableFuture<Void> nextWrite = new CompletableFuture<>();
     private boolean writeQueued;
     /** Set once follow() wrote the recovered state: before that, a write would replace the last run's journal. */
     private volatile boolean following;
@@ -63,6 +68,9 @@ public final class JournalWriter implements AutoCloseable {
         write();
         registry.addListener(RegistryListener.onEveryChange(object -> {
             if (object.lifetime() == Lifetime.DAEMON) {
+                synchronized (pending) {
+                    changed.add(object.key());
+                }
                 awaitBeforeReply(requestWrite());
             }
         }));
@@ -93,7 +101,7 @@ public final class JournalWriter implements AutoCloseable {
         awaitedByCall.set(awaited == null || awaited.isDone() ? durable : CompletableFuture.allOf(awaited, durable));
     }
 
-    /** The snapshot that will hold every change made so far; asks for it unless it is asked for already. */
+    /** The write that will hold every change made so far; asks for it unless it is asked for already. */
     private CompletableFuture<Void> requestWrite() {
         synchronized (pending) {
             if (!writeQueued) {
@@ -105,20 +113,27 @@ public final class JournalWriter implements AutoCloseable {
                 }
                 writeQueued = true;
             }
-            return nextSnapshot;
+            return nextWrite;
         }
     }
 
     private void writePending() {
         CompletableFuture<Void> written;
+        Set<ObjectKey> keys;
         synchronized (pending) {
-            // Taken before the snapshot: a change made during it asks for one more.
-            written = nextSnapshot;
-            nextSnapshot = new CompletableFuture<>();
+            // Taken before the write: a change made during it asks for one more.
+            written = nextWrite;
+            nextWrite = new CompletableFuture<>();
+            keys = changed;
+            changed = new HashSet<>();
             writeQueued = false;
         }
         try {
-            write();
+            if (journal.wantsSnapshot()) {
+                write();
+            } else {
+                append(keys);
+            }
         } finally {
             // Completed even when the write failed: the change is made in the kernel, and an error
             // reply would hide an object that exists from its owner. write() logs and counts it.
@@ -126,7 +141,23 @@ public final class JournalWriter implements AutoCloseable {
         }
     }
 
-    /** Writes what the registry holds now. A failure is logged: the daemon serves on without it. */
+    /** Appends the records of {@code keys} as the registry holds them now, or their removal. */
+    private synchronized void append(Set<ObjectKey> keys) {
+        List<JournalEntry> puts = new ArrayList<>();
+        List<ObjectKey> removed = new ArrayList<>();
+        for (ObjectKey key : keys) {
+            registry.get(key).filter(object -> object.lifetime() == Lifetime.DAEMON).map(JournalEntry::of)
+                    .ifPresentOrElse(puts::add, () -> removed.add(key));
+        }
+        try {
+            journal.append(puts, removed, registry.lastAttachmentId());
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot append to the journal's log: {}; if the daemon restarts now, it cannot tell which"
+                    + " objects were its own", e.toString());
+        }
+    }
+
+    /** Writes a snapshot of what the registry holds now. A failure is logged: the daemon serves on without it. */
     public synchronized void write() {
         List<JournalEntry> entries = registry.list(object -> object.lifetime() == Lifetime.DAEMON).stream()
                 .map(JournalEntry::of).toList();
