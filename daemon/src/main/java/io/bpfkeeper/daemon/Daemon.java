@@ -107,7 +107,7 @@ public final class Daemon implements AutoCloseable {
         new Recovery(registry, pinPaths.unusableReason(), Clock.systemUTC()).run(journal, systemd.takeStoredObjects());
         // Order matters: the fd store follows the registry before the journal does, so that a new object
         // is in the store before the journal records it (see FdStore).
-        systemd.follow(registry, journalWriter::afterDurable,
+        systemd.follow(registry, journalWriter::afterRecorded,
                 metrics != null ? metrics::fdStoreOperation : OperationCounter.NONE);
         journalWriter.follow();
         fdStore = systemd.fdStore();

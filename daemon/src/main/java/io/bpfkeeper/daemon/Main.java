@@ -41,10 +41,10 @@ public final class Main implements Callable<Integer> {
     boolean programStats;
 
     /** Hidden: only the benchmarks turn it off, to measure what the fsyncs cost. */
-    @Option(names = "--journal-fsync", paramLabel = "on|off", hidden = true, converter = OnOffConverter.class,
+    @Option(names = "--journal-fsync", paramLabel = "on|off", hidden = true,
             description = "fsync each journal write before answering the calls it holds (default: on); off is"
-                    + " for benchmarks only: a crash of the machine can then lose acknowledged objects")
-    boolean journalFsync = true;
+                    + " for benchmarks only")
+    OnOff journalFsync = OnOff.ON;
 
     @Option(names = "--log-format", paramLabel = "text|json",
             description = "log lines as text (without timestamps under the journal) or as JSON objects"
@@ -59,7 +59,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         logFormat.apply();
         Daemon daemon = new Daemon(new DaemonConfig(socket, pinRoot, stateDir, maxMessageBytes,
-                new MetricsConfig(metricsAddress, programStats), journalFsync), List.of());
+                new MetricsConfig(metricsAddress, programStats), journalFsync == OnOff.ON), List.of());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
@@ -81,16 +81,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    static final class OnOffConverter implements CommandLine.ITypeConverter<Boolean> {
-        @Override
-        public Boolean convert(String value) {
-            return switch (value) {
-                case "on" -> true;
-                case "off" -> false;
-                default -> throw new CommandLine.TypeConversionException("'" + value + "' is neither on nor off");
-            };
-        }
-    }
+    enum OnOff { ON, OFF }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override

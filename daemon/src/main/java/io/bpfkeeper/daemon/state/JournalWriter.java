@@ -68,21 +68,19 @@ public final class JournalWriter implements AutoCloseable {
         write();
         registry.addListener(RegistryListener.onEveryChange(object -> {
             if (object.lifetime() == Lifetime.DAEMON) {
-                synchronized (pending) {
-                    changed.add(object.key());
-                }
-                awaitBeforeReply(requestWrite());
+                awaitBeforeReply(requestWrite(object.key()));
             }
         }));
     }
 
     /**
-     * Runs {@code action} once every change made so far is durable, on the journal's thread, and makes
-     * the reply of the call running on this thread wait for it too. For what must not happen before
-     * the journal says so, such as taking an object out of systemd's fd store.
+     * Runs {@code action} once the journal durably holds the change of {@code key} just made, and every
+     * change before it, on the journal's thread; the reply of the call running on this thread waits for
+     * it too. For what must not happen before the journal says so, such as taking an object out of
+     * systemd's fd store. It may come before this writer's own listener hears of the change.
      */
-    public void afterDurable(Runnable action) {
-        awaitBeforeReply(requestWrite().thenRun(action));
+    public void afterRecorded(ObjectKey key, Runnable action) {
+        awaitBeforeReply(requestWrite(key).thenRun(action));
     }
 
     /**
@@ -101,9 +99,13 @@ public final class JournalWriter implements AutoCloseable {
         awaitedByCall.set(awaited == null || awaited.isDone() ? durable : CompletableFuture.allOf(awaited, durable));
     }
 
-    /** The write that will hold every change made so far; asks for it unless it is asked for already. */
-    private CompletableFuture<Void> requestWrite() {
+    /**
+     * The write that will hold the change of {@code key} and every change made so far; asks for it
+     * unless it is asked for already.
+     */
+    private CompletableFuture<Void> requestWrite(ObjectKey key) {
         synchronized (pending) {
+            changed.add(key);
             if (!writeQueued) {
                 try {
                     writer.execute(this::writePending);

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,18 +34,18 @@ final class FdStore implements FdStoreLookup {
 
     private final Notifier notifier;
     private final Registry registry;
-    private final Consumer<Runnable> afterJournal;
+    private final BiConsumer<ObjectKey, Runnable> afterJournal;
     private final OperationCounter operations;
     /** Guarded by this: what the store holds now, by the daemon's account, under which name. */
     private final Map<ObjectKey, FdStoreName> stored;
 
     /**
      * @param handedBack the store's entries that systemd passed at start, which it still holds
-     * @param afterJournal runs an action once the journal holds every change made so far
+     * @param afterJournal runs an action once the journal holds the change of an object just made
      * @param operations counts what is sent to systemd
      */
     FdStore(Notifier notifier, Registry registry, Map<ObjectKey, FdStoreName> handedBack,
-            Consumer<Runnable> afterJournal, OperationCounter operations) {
+            BiConsumer<ObjectKey, Runnable> afterJournal, OperationCounter operations) {
         this.notifier = notifier;
         this.registry = registry;
         this.afterJournal = afterJournal;
@@ -94,7 +94,7 @@ final class FdStore implements FdStoreLookup {
         }
         storeIfWanted(object);
         if (!wanted(object)) {
-            afterJournal.accept(() -> removeIfUnwanted(object));
+            afterJournal.accept(object.key(), () -> removeIfUnwanted(object));
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,11 +115,12 @@ public final class SystemdService implements AutoCloseable {
      * From now on keeps the fd store and STATUS= in line with the registry. The store's entries that
      * recovery did not take back leave the store.
      *
-     * @param afterJournal runs an action once the journal holds every change made so far; the store
-     *     drops an entry only then
+     * @param afterJournal runs an action once the journal holds the change of an object just made;
+     *     the store drops the object's entry only then
      * @param operations counts the entries stored and removed
      */
-    public void follow(Registry registry, Consumer<Runnable> afterJournal, OperationCounter operations) {
+    public void follow(Registry registry, BiConsumer<ObjectKey, Runnable> afterJournal,
+            OperationCounter operations) {
         this.registry = registry;
         if (!notifier.connected()) {
             return;

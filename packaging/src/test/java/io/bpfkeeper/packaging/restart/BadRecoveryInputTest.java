@@ -3,6 +3,9 @@ package io.bpfkeeper.packaging.restart;
 import static io.bpfkeeper.daemon.testing.CallErrors.expectError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bpfkeeper.daemon.kernel.BpfFs;
 import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @KernelTest
 class BadRecoveryInputTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DATAGRAMS = 5;
     private static final long TC_PRIORITY = 3;
     private static final long TC_HANDLE = 9;
@@ -239,6 +243,46 @@ class BadRecoveryInputTest {
     }
 
     /** The link goes with its last fd; its program, held in the store too, is taken back and runs nowhere. */
+    /**
+     * A link in the fd store that the journal does not record stays on its hook, kept for root, though
+     * nothing says where it is attached; Detach still takes it off.
+     */
+    @Test
+    void aLinkInTheFdStoreWithoutARecordStaysOnItsHookForRoot() throws IOException {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path()); TestNetwork network = TestNetwork.create()) {
+            systemd.start();
+            CountingAttachments.Attached attached = CountingAttachments.xdpLink(systemd, network);
+            Counters.Loaded xdp = attached.counting();
+            BpfObject link = attached.attachment();
+            systemd.stop();
+            Path journal = systemd.stateDirectory().resolve("journal.json");
+            ObjectNode document = (ObjectNode) JSON.readTree(journal.toFile());
+            ArrayNode objects = (ArrayNode) document.get("objects");
+            for (int i = objects.size() - 1; i >= 0; i--) {
+                if (objects.get(i).get("kind").asText().equals("link")) {
+                    objects.remove(i);
+                }
+            }
+            JSON.writeValue(journal.toFile(), document);
+
+            systemd.start();
+
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, xdp.counter()))
+                    .as("the link still holds the program on the device").isGreaterThanOrEqualTo(DATAGRAMS);
+            try (BpfkeeperClient client = systemd.client()) {
+                BpfObject kept = client.get(Kind.LINK, link.id());
+                assertThat(kept.unrecorded()).contains("held it as " + FakeSystemd.rootsStoreName("link", link.id()));
+                assertThat(kept.owner().uid()).isZero();
+                assertThat(kept.link()).as("nothing says where it is attached").isNull();
+                assertThat(kept.name()).isEqualTo("xdp_count");
+
+                client.detach(Kind.LINK, link.id());
+            }
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, xdp.counter())).isZero();
+            assertServes(systemd);
+        }
+    }
+
     @Test
     void aLinkWhoseFdTheStoreNoLongerHoldsIsListedAsLost() {
         try (FakeSystemd systemd = FakeSystemd.create(bpffs.path()); TestNetwork network = TestNetwork.create()) {
