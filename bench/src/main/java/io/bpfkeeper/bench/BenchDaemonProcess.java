@@ -16,16 +16,10 @@ import java.util.stream.Stream;
  * a socket and a state directory of its own, for a benchmark that compares two daemons run with
  * different flags. Its log goes beside the JSON results.
  */
-final class BenchDaemonProcess implements ServerProcess, AutoCloseable {
-
-    private final Process process;
-    private final Path directory;
-    private final Path socket;
+final class BenchDaemonProcess extends ChildServerProcess {
 
     private BenchDaemonProcess(Process process, Path directory, Path socket) {
-        this.process = process;
-        this.directory = directory;
-        this.socket = socket;
+        super(process, directory, socket);
     }
 
     /**
@@ -48,24 +42,7 @@ final class BenchDaemonProcess implements ServerProcess, AutoCloseable {
                 .redirectOutput(logDirectory.resolve("daemon-" + name + ".log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
-        BenchDaemonProcess daemon = new BenchDaemonProcess(process, directory, socket);
-        try {
-            ServerProcess.awaitListening(process, socket, "bpfkeeperd " + name);
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            daemon.close();
-            throw e;
-        }
-        return daemon;
-    }
-
-    @Override
-    public Path socket() {
-        return socket;
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
+        return listening(new BenchDaemonProcess(process, directory, socket), "bpfkeeperd " + name);
     }
 
     /** Stops it with SIGTERM, then removes its directory. */

@@ -7,16 +7,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** An {@link EchoServer} in a child JVM, on a socket in a temporary directory of its own. */
-final class EchoServerProcess implements ServerProcess, AutoCloseable {
-
-    private final Process process;
-    private final Path directory;
-    private final Path socket;
+final class EchoServerProcess extends ChildServerProcess {
 
     private EchoServerProcess(Process process, Path directory, Path socket) {
-        this.process = process;
-        this.directory = directory;
-        this.socket = socket;
+        super(process, directory, socket);
     }
 
     /** Starts the server with this JVM's java and class path, and waits until it accepts connections. */
@@ -29,24 +23,7 @@ final class EchoServerProcess implements ServerProcess, AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        EchoServerProcess echo = new EchoServerProcess(process, directory, socket);
-        try {
-            ServerProcess.awaitListening(process, socket, "the echo server");
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            echo.close();
-            throw e;
-        }
-        return echo;
-    }
-
-    @Override
-    public Path socket() {
-        return socket;
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
+        return listening(new EchoServerProcess(process, directory, socket), "the echo server");
     }
 
     /** Closes the server's standard input, which ends it, then removes its directory. */
@@ -57,7 +34,7 @@ final class EchoServerProcess implements ServerProcess, AutoCloseable {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
-            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket());
             Files.deleteIfExists(directory);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
