@@ -45,6 +45,8 @@ public final class JournalWriter implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** The object whose change afterRecorded asked to write, until this writer's listener hears of it. */
+    private final ThreadLocal<ObjectKey> askedByAfterRecorded = new ThreadLocal<>();
     /** What the call running on a thread waits for before it replies; null when nothing. */
     private final ThreadLocal<CompletableFuture<Void>> awaitedByCall = new ThreadLocal<>();
     /** Guards changed, nextWrite and writeQueued. */
@@ -67,7 +69,10 @@ public final class JournalWriter implements AutoCloseable {
         following = true;
         write();
         registry.addListener(RegistryListener.onEveryChange(object -> {
-            if (object.lifetime() == Lifetime.DAEMON) {
+            // afterRecorded, from a listener before this one, asked for the write of this change already.
+            boolean asked = object.key().equals(askedByAfterRecorded.get());
+            askedByAfterRecorded.remove();
+            if (object.lifetime() == Lifetime.DAEMON && !asked) {
                 awaitBeforeReply(requestWrite(object.key()));
             }
         }));
@@ -81,6 +86,7 @@ public final class JournalWriter implements AutoCloseable {
      */
     public void afterRecorded(ObjectKey key, Runnable action) {
         awaitBeforeReply(requestWrite(key).thenRun(action));
+        askedByAfterRecorded.set(key);
     }
 
     /**
