@@ -15,7 +15,8 @@ final class Benchmarks {
             new BatchUpdate(),
             new ElfLoad(),
             new ExplainLatency(),
-            new MetricsScrape());
+            new MetricsScrape(),
+            new DurableCreateMap());
 
     private Benchmarks() {
     }

@@ -2,27 +2,15 @@ package io.bpfkeeper.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** An {@link EchoServer} in a child JVM, on a socket in a temporary directory of its own. */
-final class EchoServerProcess implements ServerProcess, AutoCloseable {
-
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
-
-    private final Process process;
-    private final Path directory;
-    private final Path socket;
+final class EchoServerProcess extends ChildServerProcess {
 
     private EchoServerProcess(Process process, Path directory, Path socket) {
-        this.process = process;
-        this.directory = directory;
-        this.socket = socket;
+        super(process, directory, socket);
     }
 
     /** Starts the server with this JVM's java and class path, and waits until it accepts connections. */
@@ -35,46 +23,7 @@ final class EchoServerProcess implements ServerProcess, AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        EchoServerProcess echo = new EchoServerProcess(process, directory, socket);
-        try {
-            echo.awaitListening();
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            echo.close();
-            throw e;
-        }
-        return echo;
-    }
-
-    @Override
-    public Path socket() {
-        return socket;
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    private void awaitListening() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!accepts(socket)) {
-            if (!process.isAlive()) {
-                throw new IOException("the echo server exited with status " + process.exitValue());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("the echo server did not listen on " + socket + " within " + START_TIMEOUT);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static boolean accepts(Path socket) {
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(socket));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return listening(new EchoServerProcess(process, directory, socket), "the echo server");
     }
 
     /** Closes the server's standard input, which ends it, then removes its directory. */
@@ -85,7 +34,7 @@ final class EchoServerProcess implements ServerProcess, AutoCloseable {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
-            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket());
             Files.deleteIfExists(directory);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -16,10 +16,12 @@ import java.util.stream.Collectors;
 /**
  * How an owned object looks to a person: a row of {@code list}, or the block that {@code get} prints.
  * An object the daemon lost at its last start says LOST where its lifetime would be, since the
- * daemon holds it no longer, and why.
+ * daemon holds it no longer, and why. One that systemd's fd store handed back without a journal
+ * record says UNRECORDED there, and whose it was.
  */
 final class ObjectView {
     private static final String LOST = "LOST";
+    private static final String UNRECORDED = "UNRECORDED";
 
     private ObjectView() {
     }
@@ -32,11 +34,15 @@ final class ObjectView {
     static void printTable(List<BpfObject> objects, PrintWriter out) {
         Table table = new Table().row("KIND", "ID", "NAME", "TYPE", "LIFETIME", "OWNER", "PINS", "LABELS");
         Table reasons = new Table();
+        Table unrecorded = new Table();
         for (BpfObject object : objects) {
             table.row(object.kind().wireName(), object.id(), object.name(), object.type(), lifetime(object),
                     object.owner().uid(), joined(object.pins()), joined(labels(object)));
             if (object.lost() != null) {
                 reasons.row(object.kind().wireName() + " " + object.id() + ":", object.lost());
+            }
+            if (object.unrecorded() != null) {
+                unrecorded.row(object.kind().wireName() + " " + object.id() + ":", object.unrecorded());
             }
         }
         table.print(out);
@@ -44,6 +50,11 @@ final class ObjectView {
             out.println();
             out.println(LOST + " at the daemon's last start, because:");
             reasons.print(out);
+        }
+        if (!unrecorded.isEmpty()) {
+            out.println();
+            out.println(UNRECORDED + ", kept by the daemon for root:");
+            unrecorded.print(out);
         }
     }
 
@@ -57,6 +68,9 @@ final class ObjectView {
                 .row("lifetime:", lifetime(object));
         if (object.lost() != null) {
             block.row("lost because:", object.lost());
+        }
+        if (object.unrecorded() != null) {
+            block.row("unrecorded:", object.unrecorded());
         }
         block.row("owner:", "uid " + object.owner().uid() + ", gid " + object.owner().gid() + ", pid "
                 + object.owner().pid())
@@ -92,7 +106,10 @@ final class ObjectView {
     }
 
     private static String lifetime(BpfObject object) {
-        return object.lost() != null ? LOST : object.lifetime().wireName();
+        if (object.lost() != null) {
+            return LOST;
+        }
+        return object.unrecorded() != null ? UNRECORDED : object.lifetime().wireName();
     }
 
     /** {@code key=value}, sorted by key, so that the same labels always read the same. */

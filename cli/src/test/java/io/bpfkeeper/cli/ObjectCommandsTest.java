@@ -17,6 +17,14 @@ class ObjectCommandsTest extends CliTest {
               "lost":"systemd's fd store did not hand it back"}
             """;
 
+    /** As List and Get show a map that systemd's fd store handed back without a journal record. */
+    private static final String UNRECORDED_MAP = """
+            {"kind":"map","id":9,"name":"kept","type":"array","lifetime":"daemon",
+              "owner":{"uid":0,"gid":0,"pid":0},"pins":[],"labels":{},"createdAt":"2025-01-02T03:04:05Z",
+              "map":{"keySize":4,"valueSize":8,"maxEntries":1,"flags":0},
+              "unrecorded":"it was uid 1000's"}
+            """;
+
     @Test
     void getPrintsEveryFieldOfAMap() {
         daemon.answer(BpfkeeperInterface.GET, "{\"object\":" + MAP_OBJECT + "}");
@@ -104,6 +112,31 @@ class ObjectCommandsTest extends CliTest {
                 LOST at the daemon's last start, because:
                 link 7:  systemd's fd store did not hand it back
                 """);
+    }
+
+    /** An unrecorded object is held, for root: it says UNRECORDED, and whose it was below the table. */
+    @Test
+    void listMarksTheObjectsKeptWithoutARecordAndSaysWhoseTheyWere() {
+        daemon.answer(BpfkeeperInterface.LIST, "{\"object\":" + UNRECORDED_MAP + "}");
+
+        Result result = bpfkeeper("list");
+
+        assertThat(result.out()).isEqualTo("""
+                KIND  ID  NAME  TYPE   LIFETIME    OWNER  PINS  LABELS
+                map   9   kept  array  UNRECORDED  0      -     -
+
+                UNRECORDED, kept by the daemon for root:
+                map 9:  it was uid 1000's
+                """);
+    }
+
+    @Test
+    void getSaysThatAnObjectIsUnrecordedAndWhoseItWas() {
+        daemon.answer(BpfkeeperInterface.GET, "{\"object\":" + UNRECORDED_MAP + "}");
+
+        Result result = bpfkeeper("get", "map", "9");
+
+        assertThat(result.out()).contains("lifetime:     UNRECORDED\n", "unrecorded:   it was uid 1000's\n");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.bpfkeeper.daemon.kernel.ResourceLimits;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.metrics.DaemonMetrics;
 import io.bpfkeeper.daemon.metrics.MetricsEndpoint;
+import io.bpfkeeper.daemon.metrics.OperationCounter;
 import io.bpfkeeper.daemon.policy.PolicyException;
 import io.bpfkeeper.daemon.policy.PolicyStore;
 import io.bpfkeeper.daemon.policy.Refusals;
@@ -51,7 +52,8 @@ public final class Daemon implements AutoCloseable {
     private SystemdService systemd;
     /** Explain's view of systemd's fd store, which start() meets only after the API is built. */
     private volatile FdStoreLookup fdStore = FdStoreLookup.NONE;
-    private JournalWriter journalWriter;
+    private final Journal journal;
+    private final JournalWriter journalWriter;
     private boolean stopped;
 
     /** Builds the daemon; {@code extraInterfaces} lets tests serve more, such as the certification one. */
@@ -77,6 +79,9 @@ public final class Daemon implements AutoCloseable {
             registry.addListener(metrics.ownedObjects());
             metrics.watchBytesInFlight(this::bytesInFlight);
         }
+        this.journal = new Journal(config.stateDir(), Clock.systemUTC(), config.journalFsync(),
+                metrics != null ? metrics::journalOperation : OperationCounter.NONE);
+        this.journalWriter = new JournalWriter(journal, registry);
         List<VarlinkInterface> interfaces = new ArrayList<>();
         interfaces.add(api.varlinkInterface());
         interfaces.addAll(extraInterfaces);
@@ -85,7 +90,9 @@ public final class Daemon implements AutoCloseable {
                 interfaces,
                 VarlinkServer.ServerOptions.of(config.maxMessageBytes(), config.limits()),
                 new ObjectMapper(), api.errors(), api.sessions(),
-                metrics != null ? metrics.calls() : CallObserver.NONE);
+                metrics != null ? metrics.calls() : CallObserver.NONE,
+                // A call that changed what the journal records replies once the journal holds it.
+                journalWriter::takeAwaitedByThisThread);
     }
 
     /**
@@ -120,10 +127,16 @@ public final class Daemon implements AutoCloseable {
         log.info("open file limit {}; locked memory limit {}", openFiles, memlockLifted ? "lifted" : "unchanged");
         Files.createDirectories(config.stateDir());
         systemd = SystemdService.fromEnvironment(System.getenv());
-        Journal journal = new Journal(config.stateDir(), Clock.systemUTC());
+        if (!config.journalFsync()) {
+            log.warn("the journal is written without fsync (--journal-fsync off), for benchmarks only: a crash of the"
+                    + " machine can lose objects whose calls were answered");
+        }
         new Recovery(registry, pinPaths.unusableReason(), Clock.systemUTC()).run(journal, systemd.takeStoredObjects());
-        journalWriter = JournalWriter.follow(journal, registry);
-        systemd.follow(registry);
+        // Order matters: the fd store follows the registry before the journal does, so that a new object
+        // is in the store before the journal records it (see FdStore).
+        systemd.follow(registry, journalWriter::afterRecorded,
+                metrics != null ? metrics::fdStoreOperation : OperationCounter.NONE);
+        journalWriter.follow();
         fdStore = systemd.fdStore();
         Optional<Fd> activated = systemd.takeListeningSocket();
         if (activated.isPresent()) {
@@ -169,9 +182,7 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (journalWriter != null) {
-            journalWriter.close();
-        }
+        journalWriter.close();
         reportFates(atStop, Holdings.of(registry), systemd != null && systemd.hasFdStore());
         registry.closeAllForShutdown();
         server.close();

@@ -61,6 +61,12 @@ public final class Main implements Callable<Integer> {
                     + " are valid, 1 with the file, line and field of the first error")
     Path checkPolicy;
 
+    /** Hidden: only the benchmarks turn it off, to measure what the fsyncs cost. */
+    @Option(names = "--journal-fsync", paramLabel = "on|off", hidden = true,
+            description = "fsync each journal write before answering the calls it holds (default: on); off is"
+                    + " for benchmarks only")
+    OnOff journalFsync = OnOff.ON;
+
     @Option(names = "--log-format", paramLabel = "text|json",
             description = "log lines as text (without timestamps under the journal) or as JSON objects"
                     + " (default: text)")
@@ -99,7 +105,8 @@ public final class Main implements Callable<Integer> {
     DaemonConfig config() {
         return new DaemonConfig(socket, pinRoot, stateDir, maxMessageBytes, new MetricsConfig(metricsAddress,
                 programStats), policyDir,
-                ClientLimits.DEFAULT.withMessageArrivalTimeout(Duration.ofSeconds(messageTimeoutSeconds)));
+                ClientLimits.DEFAULT.withMessageArrivalTimeout(Duration.ofSeconds(messageTimeoutSeconds)),
+                journalFsync == OnOff.ON);
     }
 
     static final class MessageSizeConverter implements CommandLine.ITypeConverter<Long> {
@@ -137,6 +144,8 @@ public final class Main implements Callable<Integer> {
             }
         }
     }
+
+    enum OnOff { ON, OFF }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override

@@ -16,6 +16,7 @@ import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,8 @@ class SystemdContainerTest {
     private static final String KEY = "00000000";
     private static final String VALUE = "2a00000000000000";
     private static final Duration RESTART_DEADLINE = Duration.ofMinutes(2);
+    private static final int CRASH_RUNS = 5;
+    private static final int MAPS_PER_CRASH = 40;
 
     @Test
     void theInstalledServiceIsActivatedBySocketAndKeepsItsObjectsAcrossRestartAndSigkill() {
@@ -117,6 +120,56 @@ class SystemdContainerTest {
                 "the journal's audit record of map " + created);
         assertThat(container.output("journalctl", "--no-pager", "-o", "cat", "--unit=bpfkeeper.service").lines()
                 .filter(line -> line.contains(audited))).hasSize(1);
+    }
+
+    /**
+     * The crash of issue 17 under a real systemd: 40 CreateMaps on one connection, then SIGKILL of the
+     * daemon's main process from the host right after the last reply, five times. systemd restarts it,
+     * and every acknowledged map comes back with its id, recorded and owned by its creator; the
+     * kernel still holds each one.
+     */
+    @Test
+    void sigkillRightAfterTheLastReplyLosesNoAcknowledgedMapInFiveRunsOutOfFive() {
+        Path deb = Repository.debianPackage();
+        try (SystemdContainer container = SystemdContainer.boot(List.of(deb), "systemd.unit=basic.target")) {
+            container.output("dpkg", "--install", "/root/" + deb.getFileName());
+            Path socket = container.path("/run/bpfkeeper/bpfkeeper.sock");
+            List<Long> acknowledged = new ArrayList<>();
+            for (int run = 1; run <= CRASH_RUNS; run++) {
+                try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
+                    // The first call of the first run starts the service.
+                    acknowledged.add(client.createMap(crashMap(run, 0)).id());
+                    String mainPid = container.property("bpfkeeper.service", "MainPID");
+                    ProcessHandle daemon = ProcessHandle.of(container.hostPid(Long.parseLong(mainPid))).orElseThrow();
+                    for (int call = 1; call < MAPS_PER_CRASH; call++) {
+                        acknowledged.add(client.createMap(crashMap(run, call)).id());
+                    }
+                    daemon.destroyForcibly();
+                    Eventually.until(RESTART_DEADLINE, () -> !container.property("bpfkeeper.service", "MainPID")
+                            .equals(mainPid) && container.property("bpfkeeper.service", "ActiveState")
+                            .equals("active"), "systemd restarting bpfkeeper after SIGKILL");
+                }
+                // Five crashes in a row must not hit the unit's start limit.
+                container.output("systemctl", "reset-failed", "bpfkeeper.service");
+
+                assertThat(acknowledged).as("run %d: the kernel holds every acknowledged map", run)
+                        .allMatch(id -> KernelIds.exists(ObjectKind.MAP, id.intValue()));
+                try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
+                    List<BpfObject> maps = client.list(Kind.MAP, null);
+                    assertThat(maps).as("run %d", run).extracting(BpfObject::id)
+                            .containsExactlyInAnyOrderElementsOf(acknowledged);
+                    assertThat(maps).as("run %d: recorded, not lost nor kept without a record", run)
+                            .allSatisfy(map -> {
+                                assertThat(map.lost()).isNull();
+                                assertThat(map.unrecorded()).isNull();
+                            });
+                }
+            }
+        }
+    }
+
+    private static CreateMapRequest crashMap(int run, int call) {
+        return CreateMapRequest.of("crash" + run + "_" + call, "array", 4, 8, 1);
     }
 
     /** bpffs is mounted, and its unit became active before the daemon's process started. */

@@ -37,9 +37,11 @@ final class ObjectViews {
                 object.createdAt().toString(),
                 kernel instanceof BpfMap ? mapProperties(((BpfMap) kernel).info()) : null,
                 kernel instanceof BpfProgram ? programProperties(((BpfProgram) kernel).info()) : null,
-                kernel instanceof BpfLink ? AttachViews.link((BpfLink) kernel) : null,
+                // A link kept without a record: nothing says where it is attached.
+                kernel instanceof BpfLink link && link.options() != null ? AttachViews.link(link) : null,
                 object.attachment() != null ? AttachViews.attachment(object.attachment()) : null,
-                null);
+                null,
+                object.unrecorded() != null ? object.unrecorded().describe() : null);
     }
 
     /** A lost object, as the journal recorded it, with the reason it is lost. */
@@ -58,7 +60,8 @@ final class ObjectViews {
                 null,
                 null,
                 null,
-                object.reason());
+                object.reason(),
+                null);
     }
 
     private static MapProperties mapProperties(MapInfo info) {

@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param metrics where Prometheus metrics are served, if anywhere
  * @param policyDir the drop-ins of the policy; null for the default policy alone
  * @param limits what one client may make the daemon hold and spend
+ * @param journalFsync whether each journal write is fsynced before the calls it holds are answered;
+ *     off only to measure what that costs, since a crash of the machine can then lose acknowledged
+ *     objects
  */
 public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes, MetricsConfig metrics,
-        Path policyDir, ClientLimits limits) {
+        Path policyDir, ClientLimits limits, boolean journalFsync) {
 
     public static final Path DEFAULT_SOCKET = Path.of("/run/bpfkeeper/bpfkeeper.sock");
     public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf");
@@ -49,8 +52,8 @@ public record DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMes
         this(socket, pinRoot, stateDir, maxMessageBytes, MetricsConfig.OFF);
     }
 
-    /** With the default policy alone, and the default client limits. */
+    /** With the default policy alone, the default client limits, and every journal write fsynced. */
     public DaemonConfig(Path socket, Path pinRoot, Path stateDir, long maxMessageBytes, MetricsConfig metrics) {
-        this(socket, pinRoot, stateDir, maxMessageBytes, metrics, null, ClientLimits.DEFAULT);
+        this(socket, pinRoot, stateDir, maxMessageBytes, metrics, null, ClientLimits.DEFAULT, true);
     }
 }

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -46,6 +47,13 @@ public final class DaemonMetrics implements AutoCloseable {
             return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
         }
     };
+
+    private static final String JOURNAL_OPERATIONS_NAME = "bpfkeeper.journal.operations";
+    private static final String JOURNAL_OPERATIONS_HELP = "Operations on the state journal";
+    private static final List<String> JOURNAL_OPERATIONS = List.of("read", "append", "snapshot");
+    private static final String FD_STORE_OPERATIONS_NAME = "bpfkeeper.fdstore.operations";
+    private static final String FD_STORE_OPERATIONS_HELP = "Operations on systemd's fd store";
+    private static final List<String> FD_STORE_OPERATIONS = List.of("store", "remove");
 
     private final PrometheusMeterRegistry meters = prometheusRegistry();
     private final RequestMetrics requests = new RequestMetrics(meters);
@@ -80,6 +88,7 @@ public final class DaemonMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
         new FileDescriptorMetrics().bindTo(meters);
+        registerOperationCounters();
         this.programStats = programStats ? new ProgramRunStats(registry) : null;
         if (this.programStats != null) {
             meters.getPrometheusRegistry().register(this.programStats);
@@ -112,30 +121,42 @@ public final class DaemonMetrics implements AutoCloseable {
     }
 
     /**
-     * Counts one operation on the state journal, such as "append" or "compact".
+     * Counts one operation on the state journal: "append", one durable append to its log that any
+     * number of calls may share; "snapshot", a durable rewrite of the whole journal; "read" at start.
      *
      * @param ok whether it succeeded
      */
     public void journalOperation(String operation, boolean ok) {
-        operationCounter("bpfkeeper.journal.operations", "Operations on the state journal", operation, ok);
+        operationCounter(JOURNAL_OPERATIONS_NAME, JOURNAL_OPERATIONS_HELP, operation, ok).increment();
     }
 
     /**
-     * Counts one operation on systemd's fd store, such as "store" or "remove".
+     * Counts one operation on systemd's fd store: "store" or "remove", as sent to systemd.
      *
-     * @param ok whether it succeeded
+     * @param ok whether systemd took the message
      */
     public void fdStoreOperation(String operation, boolean ok) {
-        operationCounter("bpfkeeper.fdstore.operations", "Operations on systemd's fd store", operation, ok);
+        operationCounter(FD_STORE_OPERATIONS_NAME, FD_STORE_OPERATIONS_HELP, operation, ok).increment();
     }
 
-    private void operationCounter(String name, String description, String operation, boolean ok) {
-        Counter.builder(name)
+    private Counter operationCounter(String name, String description, String operation, boolean ok) {
+        return Counter.builder(name)
                 .description(description)
                 .tag("operation", operation)
                 .tag("outcome", ok ? "ok" : "error")
-                .register(meters)
-                .increment();
+                .register(meters);
+    }
+
+    /** Every operation's series from the start, at 0, so that a rate needs no first occurrence. */
+    private void registerOperationCounters() {
+        for (boolean ok : new boolean[] {true, false}) {
+            for (String operation : JOURNAL_OPERATIONS) {
+                operationCounter(JOURNAL_OPERATIONS_NAME, JOURNAL_OPERATIONS_HELP, operation, ok);
+            }
+            for (String operation : FD_STORE_OPERATIONS) {
+                operationCounter(FD_STORE_OPERATIONS_NAME, FD_STORE_OPERATIONS_HELP, operation, ok);
+            }
+        }
     }
 
     /** Everything in the Prometheus text format. */

@@ -28,13 +28,28 @@ public final class OwnedObject {
     private final Instant createdAt;
     private final KernelObject kernelObject;
     private final Attachment attachment;
+    private final Unrecorded unrecorded;
     private final List<Path> pins = new CopyOnWriteArrayList<>();
+
+    /** Who owns an object that no record says the owner of: only root may change it. */
+    public static final Owner ROOT = new Owner(0, 0, 0);
 
     /** @param sessionId the connection that holds a session-lifetime object; ignored for daemon lifetime */
     public OwnedObject(Kind kind, KernelObject kernelObject, String name, String type, Owner owner,
             Lifetime lifetime, long sessionId, Map<String, String> labels, Instant createdAt) {
         this(new ObjectKey(kind, kernelObject.id()), kernelObject, null, name, type, owner, lifetime, sessionId,
-                labels, createdAt);
+                labels, createdAt, null);
+    }
+
+    /**
+     * A daemon-lifetime object that systemd's fd store handed back without a journal record; root owns it.
+     *
+     * @param labels empty when it is first found; those a root client gave it since then are recorded
+     */
+    public static OwnedObject unrecorded(Kind kind, KernelObject kernelObject, String name, String type,
+            Map<String, String> labels, Instant createdAt, Unrecorded unrecorded) {
+        return new OwnedObject(new ObjectKey(kind, kernelObject.id()), kernelObject, null, name, type, ROOT,
+                Lifetime.DAEMON, 0, labels, createdAt, unrecorded);
     }
 
     /**
@@ -46,11 +61,12 @@ public final class OwnedObject {
     public OwnedObject(int id, Attachment attachment, String name, Owner owner, Map<String, String> labels,
             Instant createdAt) {
         this(new ObjectKey(Kind.ATTACHMENT, id), null, attachment, name, attachment.typeName(), owner,
-                Lifetime.DAEMON, 0, labels, createdAt);
+                Lifetime.DAEMON, 0, labels, createdAt, null);
     }
 
     private OwnedObject(ObjectKey key, KernelObject kernelObject, Attachment attachment, String name, String type,
-            Owner owner, Lifetime lifetime, long sessionId, Map<String, String> labels, Instant createdAt) {
+            Owner owner, Lifetime lifetime, long sessionId, Map<String, String> labels, Instant createdAt,
+            Unrecorded unrecorded) {
         this.key = key;
         this.kernelObject = kernelObject;
         this.attachment = attachment;
@@ -61,6 +77,7 @@ public final class OwnedObject {
         this.sessionId = lifetime == Lifetime.SESSION ? sessionId : 0;
         this.labels = Map.copyOf(labels);
         this.createdAt = createdAt;
+        this.unrecorded = unrecorded;
     }
 
     public ObjectKey key() {
@@ -113,6 +130,11 @@ public final class OwnedObject {
     /** The attachment without a link; null for objects held through an fd. */
     public Attachment attachment() {
         return attachment;
+    }
+
+    /** Set when systemd's fd store handed this object back without a journal record; null otherwise. */
+    public Unrecorded unrecorded() {
+        return unrecorded;
     }
 
     /** Absolute paths of the pins the daemon made or adopted, in the order they were made. */

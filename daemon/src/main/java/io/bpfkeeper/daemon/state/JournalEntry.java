@@ -4,6 +4,7 @@ import io.bpfkeeper.daemon.logging.LogText;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.registry.Owner;
+import io.bpfkeeper.daemon.registry.Unrecorded;
 import io.bpfkeeper.protocol.types.Kind;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,18 +18,26 @@ import java.util.Map;
  * @param id the kernel's id; for an attachment, the one the daemon gave it
  * @param createdAt RFC 3339, as the Varlink interface shows it
  * @param pins absolute paths
- * @param target where a link or an attachment is attached; null for maps and programs, and for the
- *     links of a version 1 journal, which did not record it
+ * @param target where a link or an attachment is attached; null for maps and programs, for the links
+ *     of a version 1 journal, which did not record it, and for an unrecorded link, of which nothing says
+ * @param unrecorded set for an object that systemd's fd store handed back once without a record, so
+ *     that it stays marked as such; null otherwise, and in journals of older daemons
  */
 record JournalEntry(Kind kind, int id, String name, String type, Owner owner, Map<String, String> labels,
-        String createdAt, List<String> pins, KernelFingerprint kernel, JournalTarget target) {
+        String createdAt, List<String> pins, KernelFingerprint kernel, JournalTarget target, Unrecorded unrecorded) {
+
+    /** The record of an object that was recorded from the start. */
+    JournalEntry(Kind kind, int id, String name, String type, Owner owner, Map<String, String> labels,
+            String createdAt, List<String> pins, KernelFingerprint kernel, JournalTarget target) {
+        this(kind, id, name, type, owner, labels, createdAt, pins, kernel, target, null);
+    }
 
     static JournalEntry of(OwnedObject object) {
         KernelFingerprint kernel = object.attachment() != null ? KernelFingerprint.ofAttachment(object.attachment())
                 : KernelFingerprint.of(object.kernelObject());
         return new JournalEntry(object.kind(), object.id(), object.name(), object.type(), object.owner(),
                 object.labels(), object.createdAt().toString(), object.pins().stream().map(Path::toString).toList(),
-                kernel, JournalTarget.of(object));
+                kernel, JournalTarget.of(object), object.unrecorded());
     }
 
     ObjectKey key() {

@@ -45,13 +45,16 @@ sealed interface JournalTarget {
      */
     AttachOptions options();
 
-    /** Where a link or an attachment is attached; null for maps and programs, which are not. */
+    /**
+     * Where a link or an attachment is attached; null for maps and programs, which are not, and for
+     * a link the daemon kept without knowing where it is attached.
+     */
     static JournalTarget of(OwnedObject object) {
         if (object.attachment() instanceof TcFilter filter) {
             return TcFilterTarget.of(filter);
         }
         KernelObject kernel = object.kernelObject();
-        return kernel instanceof BpfLink link ? ofLink(link.options()) : null;
+        return kernel instanceof BpfLink link && link.options() != null ? ofLink(link.options()) : null;
     }
 
     private static JournalTarget ofLink(AttachOptions options) {

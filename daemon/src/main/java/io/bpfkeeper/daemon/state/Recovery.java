@@ -4,9 +4,11 @@ import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfFs;
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.KernelObject;
 import io.bpfkeeper.daemon.kernel.KernelObjects;
 import io.bpfkeeper.daemon.kernel.ObjectIdentity;
+import io.bpfkeeper.daemon.kernel.ObjectInfo;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.kernel.link.AttachOptions;
 import io.bpfkeeper.daemon.kernel.link.BpfLink;
@@ -16,8 +18,9 @@ import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.ObjectKinds;
 import io.bpfkeeper.daemon.registry.OwnedObject;
-import io.bpfkeeper.daemon.registry.Owner;
 import io.bpfkeeper.daemon.registry.Registry;
+import io.bpfkeeper.daemon.registry.Unrecorded;
+import io.bpfkeeper.daemon.systemd.StoredFd;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.nio.file.Path;
@@ -43,8 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class Recovery {
 
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
-    /** Who owns what the fd store hands back when no journal says: only root may change it. */
-    private static final Owner UNKNOWN_OWNER = new Owner(0, 0, 0);
 
     private final Registry registry;
     private final String pinRootProblem;
@@ -52,6 +53,7 @@ public final class Recovery {
     private int fromStore;
     private int fromPins;
     private int attachments;
+    private int unrecorded;
 
     /** @param pinRootProblem why the pin root is not a usable bpffs, or null when it is */
     public Recovery(Registry registry, String pinRootProblem, Clock clock) {
@@ -62,19 +64,22 @@ public final class Recovery {
 
     /**
      * Recovers what {@code journal} records. Takes ownership of every fd in {@code handedBack}: those
-     * that are taken back go to the registry, the others are closed.
+     * that are taken back go to the registry, the others are closed. A store entry that the journal
+     * does not record is kept, owned by root: the daemon stored it and crashed before it recorded it,
+     * and the object may be someone's, so it is not freed.
      */
-    public void run(Journal journal, Map<ObjectKey, Fd> handedBack) {
+    public void run(Journal journal, Map<ObjectKey, StoredFd> handedBack) {
         Journal.Contents contents = journal.load();
         registry.reserveAttachmentIdsUpTo(contents.lastAttachmentId());
-        Map<ObjectKey, Fd> unclaimed = new HashMap<>(handedBack);
+        Map<ObjectKey, StoredFd> unclaimed = new HashMap<>(handedBack);
         if (!contents.readable()) {
             log.error("{}. Pinned objects stay in bpffs and clients can Adopt them; fd store entries are kept,"
                     + " owned by root, since nothing says who owned them", contents.problem());
         }
         for (JournalEntry entry : contents.entries()) {
             // An attachment has no fd; a store entry in its name is foreign, and dropped below.
-            Fd stored = entry.kind() == Kind.ATTACHMENT ? null : unclaimed.remove(entry.key());
+            StoredFd storedEntry = entry.kind() == Kind.ATTACHMENT ? null : unclaimed.remove(entry.key());
+            Fd stored = storedEntry == null ? null : storedEntry.fd();
             try {
                 if (entry.kind() == Kind.ATTACHMENT) {
                     recoverAttachment(entry);
@@ -88,20 +93,17 @@ public final class Recovery {
                 lose(entry, "recovery failed: " + e.getMessage());
             }
         }
-        for (Map.Entry<ObjectKey, Fd> leftover : unclaimed.entrySet()) {
-            if (contents.readable()) {
-                drop(leftover.getKey(), leftover.getValue());
-            } else {
-                keepWithoutRecord(leftover.getKey(), leftover.getValue());
-            }
+        for (Map.Entry<ObjectKey, StoredFd> leftover : unclaimed.entrySet()) {
+            keepUnrecorded(leftover.getKey(), leftover.getValue());
         }
-        log.info("recovered {} objects from systemd's fd store, {} from pins and {} attachments that the kernel"
-                + " still holds; {} lost", fromStore, fromPins, attachments, registry.lost().size());
+        log.info("recovered {} objects from systemd's fd store ({} of them without a journal record), {} from pins"
+                + " and {} attachments that the kernel still holds; {} lost", fromStore, unrecorded, fromPins,
+                attachments, registry.lost().size());
     }
 
     private void recover(JournalEntry entry, Fd stored) {
         AttachOptions options = null;
-        if (entry.kind() == Kind.LINK) {
+        if (entry.kind() == Kind.LINK && (entry.target() != null || entry.unrecorded() == null)) {
             if (entry.target() == null) {
                 if (stored != null) {
                     stored.close();
@@ -140,8 +142,11 @@ public final class Recovery {
             lose(entry, String.join("; ", problems));
             return;
         }
-        OwnedObject owned = registry.add(new OwnedObject(entry.kind(), object, entry.name(), entry.type(),
-                entry.owner(), Lifetime.DAEMON, 0, entry.labels(), createdAt(entry)));
+        OwnedObject owned = registry.add(entry.unrecorded() != null
+                ? OwnedObject.unrecorded(entry.kind(), object, entry.name(), entry.type(), entry.labels(),
+                        createdAt(entry), entry.unrecorded())
+                : new OwnedObject(entry.kind(), object, entry.name(), entry.type(), entry.owner(), Lifetime.DAEMON, 0,
+                        entry.labels(), createdAt(entry)));
         pins.forEach(pin -> registry.recordPin(owned, pin));
         if (viaStore) {
             fromStore++;
@@ -200,7 +205,8 @@ public final class Recovery {
      * Wraps {@code fd} if it holds the recorded object. Otherwise closes it, adds the problem and
      * returns null; the object it does hold is left alone.
      *
-     * @param options where a link is attached; null for maps and programs
+     * @param options where a link is attached; null for maps and programs, and for a link that no
+     *     record says where it is attached
      */
     private static KernelObject checked(JournalEntry entry, AttachOptions options, Fd fd, String holder,
             List<String> problems) {
@@ -219,8 +225,8 @@ public final class Recovery {
             return null;
         }
         // The identity matched the recorded kind, so a map or program fd wraps as one.
-        KernelObject object = options == null ? KernelObjects.wrapMapOrProgram(fd)
-                : BpfLink.wrap(fd, entry.name(), options);
+        KernelObject object = entry.kind() == Kind.LINK ? BpfLink.wrap(fd, entry.name(), options)
+                : KernelObjects.wrapMapOrProgram(fd);
         List<String> differences = entry.kernel().differences(KernelFingerprint.of(object));
         if (!differences.isEmpty()) {
             problems.add(holder + " holds " + entry.key() + " but it is another object than the recorded one: "
@@ -240,34 +246,45 @@ public final class Recovery {
         log.warn("lost {}: {}", entry, LogText.oneLine(reason, Integer.MAX_VALUE));
     }
 
-    /** An fd store entry that a readable journal does not record: it was released just before a stop. */
-    private static void drop(ObjectKey key, Fd fd) {
-        ObjectIdentity identity = ObjectIdentity.of(fd);
+    /** An fd store entry that is not what its name says, or of a kind that is never stored. */
+    private static void drop(ObjectKey key, Fd fd, ObjectIdentity identity) {
         fd.close();
         log.warn("systemd's fd store handed back an entry for {} ({}), which the journal does not record; dropped it"
                 + " from the store: the kernel frees it unless another holder remains", key,
                 identity == null ? "no BPF object" : "it holds " + identity.kind().label() + " " + identity.id());
     }
 
-    /** With no readable journal, an fd store entry is all that keeps its object alive: keep it. */
-    private void keepWithoutRecord(ObjectKey key, Fd fd) {
+    /**
+     * Keeps an fd store entry that the journal does not record, owned by root: the daemon crashed
+     * between storing and recording it, or the journal was unreadable. Its name says whose it was.
+     */
+    private void keepUnrecorded(ObjectKey key, StoredFd stored) {
+        Fd fd = stored.fd();
         ObjectIdentity identity = ObjectIdentity.of(fd);
-        if (identity == null || identity.kind() != ObjectKinds.kernelKind(key.kind()) || identity.id() != key.id()) {
-            drop(key, fd);
+        ObjectKind kind = ObjectKinds.kernelKind(key.kind());
+        if (identity == null || kind == null || identity.kind() != kind || identity.id() != key.id()) {
+            drop(key, fd, identity);
             return;
         }
-        KernelObject object = KernelObjects.wrapMapOrProgram(fd);
-        if (object == null) {
-            log.warn("dropped {} from systemd's fd store: without the journal the daemon does not know where it"
-                    + " was attached, so it cannot own it; the kernel frees it, detaching its program, unless"
-                    + " another holder remains", key);
-            return;
-        }
-        OwnedObject owned = registry.add(new OwnedObject(key.kind(), object, object.name(), object.typeName(),
-                UNKNOWN_OWNER, Lifetime.DAEMON, 0, Map.of(), clock.instant()));
+        KernelObject object = key.kind() == Kind.LINK
+                ? BpfLink.wrap(fd, programName(ObjectInfo.link(fd).programId()), null)
+                : KernelObjects.wrapMapOrProgram(fd);
+        Unrecorded unrecorded = new Unrecorded(stored.name().text(), stored.name().ownerUid());
+        OwnedObject owned = registry.add(OwnedObject.unrecorded(key.kind(), object, object.name(),
+                object.typeName(), Map.of(), clock.instant(), unrecorded));
         fromStore++;
-        log.warn("kept {} from systemd's fd store without a journal record: its owner is unknown, so root owns it"
-                + " now, and its labels are gone", owned);
+        this.unrecorded++;
+        log.warn("kept {} from systemd's fd store without a journal record: {}; only root may release it",
+                owned, unrecorded.describe());
+    }
+
+    /** The kernel's name of a link's program, which names the link; empty if it cannot be read. */
+    private static String programName(int programId) {
+        try (Fd program = KernelIds.open(ObjectKind.PROGRAM, programId)) {
+            return ObjectInfo.program(program).name();
+        } catch (BpfException e) {
+            return "";
+        }
     }
 
     private Instant createdAt(JournalEntry entry) {

@@ -2,6 +2,7 @@ package io.bpfkeeper.daemon.systemd;
 
 import io.bpfkeeper.daemon.inspect.FdStoreLookup;
 import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.metrics.OperationCounter;
 import io.bpfkeeper.daemon.registry.Holdings;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.Registry;
@@ -14,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,23 +33,24 @@ public final class SystemdService implements AutoCloseable {
     private final Optional<Watchdog> watchdog;
     private final String fdStoreSize;
     private Fd listeningSocket;
-    private final Map<ObjectKey, Fd> handedBack;
+    private final Map<ObjectKey, StoredFd> handedBack;
     /** What the fd store held at start under one name each, whether or not recovery takes it back. */
-    private final Set<ObjectKey> handedBackKeys;
+    private final Map<ObjectKey, FdStoreName> handedBackNames;
     /** Store entries to remove whole: names this daemon does not give, and names that came twice. */
     private final Set<String> foreignNames;
     private Registry registry;
     private FdStoreLookup fdStore = FdStoreLookup.NONE;
 
     private SystemdService(Notifier notifier, Optional<Watchdog> watchdog, String fdStoreSize, Fd listeningSocket,
-            Map<ObjectKey, Fd> handedBack, Set<String> foreignNames) {
+            Map<ObjectKey, StoredFd> handedBack, Set<String> foreignNames) {
         this.notifier = notifier;
         this.watchdog = watchdog;
         this.fdStoreSize = fdStoreSize;
         this.listeningSocket = listeningSocket;
         this.handedBack = handedBack;
-        this.handedBackKeys = handedBack.keySet().stream()
-                .filter(key -> !foreignNames.contains(FdStoreNames.of(key))).collect(Collectors.toUnmodifiableSet());
+        this.handedBackNames = handedBack.values().stream().map(StoredFd::name)
+                .filter(name -> !foreignNames.contains(name.text()))
+                .collect(Collectors.toUnmodifiableMap(FdStoreName::key, name -> name));
         this.foreignNames = foreignNames;
     }
 
@@ -56,14 +59,14 @@ public final class SystemdService implements AutoCloseable {
         long pid = ProcessHandle.current().pid();
         Notifier notifier = Notifier.fromEnvironment(environment);
         Fd socket = null;
-        Map<ObjectKey, Fd> handedBack = new HashMap<>();
+        Map<ObjectKey, StoredFd> handedBack = new HashMap<>();
         Set<String> foreignNames = new LinkedHashSet<>();
         for (ListenFds.Passed passed : ListenFds.take(environment, pid)) {
-            ObjectKey key = FdStoreNames.parse(passed.name());
+            FdStoreName name = FdStoreName.parse(passed.name());
             if (isSocket(passed.fd()) && socket == null) {
                 socket = passed.fd();
-            } else if (key != null && !handedBack.containsKey(key)) {
-                handedBack.put(key, passed.fd());
+            } else if (name != null && !handedBack.containsKey(name.key())) {
+                handedBack.put(name.key(), new StoredFd(name, passed.fd()));
             } else {
                 // A second entry of one name can only be removed with the first; the store gets the
                 // recovered object again after the removal (see follow).
@@ -93,8 +96,8 @@ public final class SystemdService implements AutoCloseable {
     }
 
     /** The fd store's entries handed back at start, by the object they claim to be; the caller owns them. */
-    public Map<ObjectKey, Fd> takeStoredObjects() {
-        Map<ObjectKey, Fd> taken = Map.copyOf(handedBack);
+    public Map<ObjectKey, StoredFd> takeStoredObjects() {
+        Map<ObjectKey, StoredFd> taken = Map.copyOf(handedBack);
         handedBack.clear();
         return taken;
     }
@@ -111,8 +114,13 @@ public final class SystemdService implements AutoCloseable {
     /**
      * From now on keeps the fd store and STATUS= in line with the registry. The store's entries that
      * recovery did not take back leave the store.
+     *
+     * @param afterJournal runs an action once the journal holds the change of an object just made;
+     *     the store drops the object's entry only then
+     * @param operations counts the entries stored and removed
      */
-    public void follow(Registry registry) {
+    public void follow(Registry registry, BiConsumer<ObjectKey, Runnable> afterJournal,
+            OperationCounter operations) {
         this.registry = registry;
         if (!notifier.connected()) {
             return;
@@ -121,9 +129,9 @@ public final class SystemdService implements AutoCloseable {
             notifier.send("FDSTOREREMOVE=1\nFDNAME=" + name);
         }
         if (hasFdStore()) {
-            FdStore store = new FdStore(notifier, registry, handedBackKeys);
+            FdStore store = new FdStore(notifier, registry, handedBackNames, afterJournal, operations);
             store.reconcile();
-            registry.addListener(RegistryListener.onEveryChange(store::sync));
+            registry.addListener(RegistryListener.onEveryChange(store::follow));
             fdStore = store;
             log.info("systemd's fd store holds {} unpinned daemon-lifetime objects{}", store.size(),
                     fdStoreSize == null ? "" : " (room for " + fdStoreSize + ")");
@@ -152,7 +160,7 @@ public final class SystemdService implements AutoCloseable {
     @Override
     public void close() {
         watchdog.ifPresent(Watchdog::close);
-        takeStoredObjects().values().forEach(Fd::close);
+        takeStoredObjects().values().forEach(stored -> stored.fd().close());
         takeListeningSocket().ifPresent(Fd::close);
         notifier.close();
     }

@@ -22,6 +22,8 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * Runs the calls of one connection, one at a time and in arrival order, because Varlink replies
  * carry no call id: the client matches them by order. A call on a worker thread holds back the
  * connection's later calls, but never another connection's.
+ *
+ * <p>A call that changed the daemon's state has its final reply held at the {@link ReplyGate} until
+ * the change is durable; the reply is then written on the event loop. The worker is free meanwhile,
+ * and the connection's next call waits for the held reply, so that replies stay in order.
  */
 final class CallDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -48,6 +54,7 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private final ErrorTranslator errors;
     private final ConnectionObserver observer;
     private final CallObserver calls;
+    private final HeldReplies heldReplies;
     /**
      * VarlinkCall, PendingCall, either of them {@link WithFds}, or the ProtocolViolation that ends
      * the connection after the calls before it.
@@ -71,14 +78,20 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
     private boolean inactive;
     private boolean violated;
     private boolean inputShutdown;
+    /**
+     * Completes once the running call's held reply is written; null when it has none. Set on the
+     * call's thread, read on the event loop after the call's end is handed to it.
+     */
+    private CompletableFuture<Void> heldReply;
 
     CallDispatcher(Services services, WorkerShares workers, ErrorTranslator errors, ConnectionObserver observer,
-            CallObserver calls) {
+            CallObserver calls, HeldReplies heldReplies) {
         this.services = services;
         this.workers = workers;
         this.errors = errors;
         this.observer = observer;
         this.calls = calls;
+        this.heldReplies = heldReplies;
     }
 
     @Override
@@ -299,6 +312,10 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         }
         if (method.execution() == Execution.EVENT_LOOP) {
             run(method, context, started);
+            if (heldReply != null) {
+                busy = true;
+                callDone();
+            }
             return;
         }
         busy = true;
@@ -307,17 +324,24 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
                 run(method, context, started);
             } finally {
                 // Whatever happened, the connection's next call and its close wait for this.
-                ctx.executor().execute(this::workerCallDone);
+                ctx.executor().execute(this::callDone);
             }
         }, rejected -> ctx.executor().execute(() -> {
             context.closeUntakenFds();
             context.fail(errors.translate(rejected));
             calls.finished(call.method(), context.outcome(), System.nanoTime() - started);
-            workerCallDone();
+            callDone();
         }));
     }
 
-    private void workerCallDone() {
+    /** On the event loop, once a call has run: after its held reply, if any, the connection goes on. */
+    private void callDone() {
+        CompletableFuture<Void> held = heldReply;
+        if (held != null) {
+            heldReply = null;
+            held.whenComplete((ignored, failure) -> ctx.executor().execute(this::callDone));
+            return;
+        }
         busy = false;
         budget.callFinished();
         if (inactive) {
@@ -340,7 +364,19 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
         } finally {
             context.closeUntakenFds();
         }
-        calls.finished(context.call().method(), context.outcome(), System.nanoTime() - started);
+        // A oneway call sends no reply, yet the connection's next call still waits for its changes.
+        CompletionStage<?> unanswered = heldReplies.awaitedByThisThread();
+        if (unanswered != null) {
+            hold(null, unanswered);
+        }
+        CompletableFuture<Void> held = heldReply;
+        if (held == null) {
+            calls.finished(context.call().method(), context.outcome(), System.nanoTime() - started);
+        } else {
+            // Its duration is what the client waits, the wait for durability included.
+            held.whenComplete((ignored, failure) -> calls.finished(context.call().method(), context.outcome(),
+                    System.nanoTime() - started));
+        }
     }
 
     private void fail(CallContext context, Throwable failure) {
@@ -362,6 +398,13 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
      * worker flushes each reply, and waits when the client reads slower than we stream.
      */
     private void send(VarlinkReply reply) {
+        if (!reply.continues()) {
+            CompletionStage<?> awaited = heldReplies.awaitedByThisThread();
+            if (awaited != null) {
+                hold(reply, awaited);
+                return;
+            }
+        }
         if (ctx.executor().inEventLoop()) {
             (inReadCycle ? ctx.write(reply) : ctx.writeAndFlush(reply)).addListener(this::closeIfUnencodable);
             return;
@@ -377,6 +420,24 @@ final class CallDispatcher extends ChannelInboundHandlerAdapter {
             channel.close();
             throw new ClientGone();
         }
+    }
+
+    /**
+     * Writes {@code reply} on the event loop once {@code awaited} completes, however it completes:
+     * the change is made, and only its durability was in question.
+     *
+     * @param reply null for a oneway call, which has none
+     */
+    private void hold(VarlinkReply reply, CompletionStage<?> awaited) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        heldReply = written;
+        heldReplies.track(written);
+        awaited.whenComplete((ignored, failure) -> ctx.executor().execute(() -> {
+            if (reply != null && ctx.channel().isActive()) {
+                ctx.writeAndFlush(reply).addListener(this::closeIfUnencodable);
+            }
+            written.complete(null);
+        }));
     }
 
     /**

@@ -59,6 +59,7 @@ public final class VarlinkServer implements AutoCloseable {
     private final ErrorTranslator errors;
     private final ConnectionObserver observer;
     private final CallObserver calls;
+    private final HeldReplies heldReplies;
     private final EventLoopGroup eventLoops;
     private final ExecutorService workers;
     private final WorkerShares workerShares;
@@ -89,12 +90,15 @@ public final class VarlinkServer implements AutoCloseable {
 
     public VarlinkServer(ServiceInfo info, List<VarlinkInterface> interfaces, ServerOptions options, ObjectMapper json,
             ErrorTranslator errors, ConnectionObserver observer) {
-        this(info, interfaces, options, json, errors, observer, CallObserver.NONE);
+        this(info, interfaces, options, json, errors, observer, CallObserver.NONE, ReplyGate.OPEN);
     }
 
-    /** @param calls told about every finished call, for request metrics */
+    /**
+     * @param calls told about every finished call, for request metrics
+     * @param replyGate what the final reply of a call waits for, such as its changes being durable
+     */
     public VarlinkServer(ServiceInfo info, List<VarlinkInterface> interfaces, ServerOptions options, ObjectMapper json,
-            ErrorTranslator errors, ConnectionObserver observer, CallObserver calls) {
+            ErrorTranslator errors, ConnectionObserver observer, CallObserver calls, ReplyGate replyGate) {
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("Netty's epoll transport is unavailable", Epoll.unavailabilityCause());
         }
@@ -109,6 +113,7 @@ public final class VarlinkServer implements AutoCloseable {
         this.errors = errors;
         this.observer = observer;
         this.calls = calls;
+        this.heldReplies = new HeldReplies(replyGate);
         this.eventLoops = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(),
                 new DefaultThreadFactory("bpfkeeper-io", true), EpollIoHandler.newFactory());
         this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
@@ -172,7 +177,8 @@ public final class VarlinkServer implements AutoCloseable {
                                 .addLast("framing", new NulFrameDecoder(options.maxMessageBytes(), parseAhead))
                                 .addLast("decoder", decoder)
                                 .addLast("encoder", encoder)
-                                .addLast("dispatcher", new CallDispatcher(services, workerShares, errors, observer, calls));
+                                .addLast("dispatcher", new CallDispatcher(services, workerShares, errors, observer, calls,
+                                        heldReplies));
                     }
                 });
     }
@@ -211,12 +217,14 @@ public final class VarlinkServer implements AutoCloseable {
     }
 
     /**
-     * Waits for the calls in flight, then closes every connection. Returns false when calls were
-     * still running at the deadline.
+     * Waits for the calls in flight and their held replies, then closes every connection. Returns
+     * false when calls were still running, or replies held, at the deadline.
      */
     public boolean finishCalls(Duration deadline) throws InterruptedException {
+        long start = System.nanoTime();
         workers.shutdown();
-        boolean finished = workers.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        boolean finished = workers.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                && heldReplies.awaitAll(deadline.minusNanos(System.nanoTime() - start));
         connections.close().awaitUninterruptibly(deadline.toMillis());
         return finished;
     }

@@ -58,6 +58,31 @@ class MetricsScrapeTest {
         }
     }
 
+    /**
+     * Each durable journal write counts once, a call that changes nothing recorded writes nothing, and
+     * the fd store's series are there at 0 without systemd (FakeSystemd's tests count its operations).
+     */
+    @Test
+    void scrapeCountsTheJournalsReadsAndWrites() {
+        try (TestDaemon daemon = TestDaemon.startWithMetrics(bpffs.path(), false);
+                BpfkeeperClient client = daemon.client()) {
+            BpfObject recorded = client.createMap(CreateMapRequest.of("recorded", "hash", 4, 8, 16));
+            client.createMap(CreateMapRequest.of("session", "array", 4, 8, 4).withLifetime(Lifetime.SESSION));
+            client.mapUpdate(recorded.id(), "00000000", "0100000000000000", null);
+            client.release(Kind.MAP, recorded.id());
+
+            // The snapshot after recovery, then one append for the daemon-lifetime map's creation and one
+            // for its release.
+            assertThat(daemon.scrape().lines()).contains(
+                    "bpfkeeper_journal_operations_total{operation=\"read\",outcome=\"ok\"} 1.0",
+                    "bpfkeeper_journal_operations_total{operation=\"snapshot\",outcome=\"ok\"} 1.0",
+                    "bpfkeeper_journal_operations_total{operation=\"append\",outcome=\"ok\"} 2.0",
+                    "bpfkeeper_journal_operations_total{operation=\"append\",outcome=\"error\"} 0.0",
+                    "bpfkeeper_fdstore_operations_total{operation=\"store\",outcome=\"ok\"} 0.0",
+                    "bpfkeeper_fdstore_operations_total{operation=\"remove\",outcome=\"ok\"} 0.0");
+        }
+    }
+
     @Test
     void lockedMemoryIsWhatTheKernelChargesPerOwnerUid() {
         try (TestDaemon daemon = TestDaemon.startWithMetrics(bpffs.path(), false);

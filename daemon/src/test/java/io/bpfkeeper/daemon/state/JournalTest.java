@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +51,10 @@ class JournalTest {
         assertThat(contents.readable()).isTrue();
         assertThat(contents.entries()).containsExactly(MAP, PROGRAM, LINK, ATTACHMENT);
         assertThat(contents.lastAttachmentId()).isEqualTo(4);
-        assertThat(files()).containsExactly("journal.json");
+        assertThat(files()).containsExactly("journal.json", "journal.log");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("journal.json"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("journal.log"))))
                 .isEqualTo("rw-------");
     }
 
@@ -87,16 +90,16 @@ class JournalTest {
                 new JournalTarget.TracepointTarget("syscalls", "sys_enter_getpid"),
                 new JournalTarget.KprobeTarget("do_unlinkat", 4, true),
                 new JournalTarget.TracingTarget("do_unlinkat", false));
-        List<JournalEntry> entries = targets.stream().map(target -> new JournalEntry(Kind.LINK, 5, "p", "t",
-                new Owner(0, 0, 1), Map.of(), "2026-11-26T05:00:02Z", List.of(),
-                new KernelFingerprint("t", "p", null, null, 17), target)).toList();
+        List<JournalEntry> entries = IntStream.range(0, targets.size()).mapToObj(i -> new JournalEntry(Kind.LINK,
+                5 + i, "p", "t", new Owner(0, 0, 1), Map.of(), "2026-11-26T05:00:02Z", List.of(),
+                new KernelFingerprint("t", "p", null, null, 17), targets.get(i))).toList();
         Journal journal = new Journal(state, CLOCK);
 
         journal.write(entries, 0);
 
         assertThat(journal.load().entries()).isEqualTo(entries);
         assertThat(Files.readString(state.resolve("journal.json")))
-                .contains("\"version\" : 2", "\"hook\" : \"xdp\"", "\"hook\" : \"tcx\"", "\"hook\" : \"tc\"",
+                .contains("\"version\" : 3", "\"hook\" : \"xdp\"", "\"hook\" : \"tcx\"", "\"hook\" : \"tc\"",
                         "\"hook\" : \"cgroup\"", "\"hook\" : \"tracepoint\"", "\"hook\" : \"kprobe\"",
                         "\"hook\" : \"tracing\"");
         assertThat(targets).extracting(target -> target.options().toString()).containsExactly(
@@ -129,13 +132,63 @@ class JournalTest {
     @Test
     void aJournalOfAnotherVersionOrWithIncompleteRecordsIsMovedAside() throws IOException {
         Journal journal = new Journal(state, CLOCK);
-        Files.writeString(state.resolve("journal.json"), "{\"version\": 3, \"objects\": []}");
-        assertThat(journal.load().problem()).contains("it has version 3; this daemon reads versions 1 to 2");
+        Files.writeString(state.resolve("journal.json"), "{\"version\": 4, \"objects\": []}");
+        assertThat(journal.load().problem()).contains("it has version 4; this daemon reads versions 1 to 3");
 
         Files.writeString(state.resolve("journal.json"),
                 "{\"version\": 2, \"objects\": [{\"kind\": \"map\", \"id\": 3}]}");
         assertThat(journal.load().problem()).contains("a record lacks fields");
         assertThat(files()).hasSize(1).allMatch(name -> name.startsWith("journal.json.unreadable-"));
+    }
+
+    /** A change costs an append to the log; a start reads the snapshot and the log's changes after it. */
+    @Test
+    void appendedChangesAreReadBackOverTheSnapshot() throws IOException {
+        Journal journal = new Journal(state, CLOCK);
+        journal.write(List.of(MAP, PROGRAM), 0);
+        JournalEntry repinned = new JournalEntry(Kind.MAP, 42, "counter", "array", MAP.owner(), MAP.labels(),
+                MAP.createdAt(), List.of(), MAP.kernel(), null);
+        journal.append(List.of(LINK), List.of(), 0);
+        journal.append(List.of(repinned, ATTACHMENT), List.of(PROGRAM.key()), 3);
+
+        Journal.Contents contents = new Journal(state, CLOCK).load();
+
+        assertThat(contents.readable()).isTrue();
+        assertThat(contents.entries()).containsExactlyInAnyOrder(repinned, LINK, ATTACHMENT);
+        assertThat(contents.lastAttachmentId()).isEqualTo(3);
+    }
+
+    /** A crash in the middle of an append leaves a line cut short; the changes before it count. */
+    @Test
+    void aLogLineCutShortEndsTheChangesThatCount() throws IOException {
+        Journal journal = new Journal(state, CLOCK);
+        journal.write(List.of(), 0);
+        journal.append(List.of(MAP), List.of(), 0);
+        String whole = Files.readString(state.resolve("journal.log"));
+        journal.append(List.of(PROGRAM), List.of(), 0);
+        String withProgram = Files.readString(state.resolve("journal.log"));
+        Files.writeString(state.resolve("journal.log"), withProgram.substring(0, whole.length()
+                + (withProgram.length() - whole.length()) / 2));
+
+        assertThat(new Journal(state, CLOCK).load().entries()).containsExactly(MAP);
+    }
+
+    /**
+     * A snapshot holds every change before it and empties the log. If a crash comes between the two,
+     * the start skips the log's changes that the snapshot holds already, rather than undo later ones.
+     */
+    @Test
+    void aSnapshotEmptiesTheLogAndALogItHoldsIsSkipped() throws IOException {
+        Journal journal = new Journal(state, CLOCK);
+        journal.write(List.of(), 0);
+        journal.append(List.of(MAP, PROGRAM), List.of(), 0);
+        String log = Files.readString(state.resolve("journal.log"));
+        journal.write(List.of(PROGRAM), 0);
+        assertThat(Files.readString(state.resolve("journal.log"))).isEmpty();
+
+        Files.writeString(state.resolve("journal.log"), log);
+
+        assertThat(new Journal(state, CLOCK).load().entries()).containsExactly(PROGRAM);
     }
 
     @Test

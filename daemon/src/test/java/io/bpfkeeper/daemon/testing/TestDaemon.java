@@ -120,7 +120,7 @@ public final class TestDaemon implements AutoCloseable {
     private static TestDaemon startIn(Path directory, Path pinRoot, List<VarlinkInterface> extraInterfaces,
             MetricsConfig metrics, Path policyDir, ClientLimits limits) {
         DaemonConfig config = new DaemonConfig(directory.resolve("bpfkeeper.sock"), pinRoot,
-                directory.resolve("state"), DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES, metrics, policyDir, limits);
+                directory.resolve("state"), DaemonConfig.DEFAULT_MAX_MESSAGE_BYTES, metrics, policyDir, limits, true);
         Daemon daemon = new Daemon(config, extraInterfaces);
         try {
             daemon.start();

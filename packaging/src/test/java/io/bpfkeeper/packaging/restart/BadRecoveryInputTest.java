@@ -3,6 +3,9 @@ package io.bpfkeeper.packaging.restart;
 import static io.bpfkeeper.daemon.testing.CallErrors.expectError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bpfkeeper.daemon.kernel.BpfFs;
 import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @KernelTest
 class BadRecoveryInputTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DATAGRAMS = 5;
     private static final long TC_PRIORITY = 3;
     private static final long TC_HANDLE = 9;
@@ -109,8 +113,14 @@ class BadRecoveryInputTest {
         }
     }
 
+    /**
+     * An entry that holds another object than its name says, or comes twice, leaves the store; one
+     * that the journal does not record is kept for root, since a crash between storing and recording
+     * leaves it, and its name says whose it was.
+     */
     @Test
-    void fdStoreEntriesThatDoNotMatchTheJournalOrComeTwiceAreDroppedFromTheStore() {
+    void fdStoreEntriesThatHoldAnotherObjectOrComeTwiceAreDroppedAndThoseWithoutARecordAreKeptForRoot()
+            throws IOException {
         try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
             systemd.start();
             int swapped = createMap(systemd, CreateMapRequest.of("swapped", "array", 4, 8, 1));
@@ -118,22 +128,48 @@ class BadRecoveryInputTest {
             systemd.stop();
             int impostor = Bpftool.createPinnedArrayMap(bpffs.path().resolve("impostor"), "impostor");
             int unknown = Bpftool.createPinnedArrayMap(bpffs.path().resolve("unknown"), "unknown");
-            systemd.replaceInFdStore("map-" + swapped, BpfFs.open(bpffs.path().resolve("impostor")));
-            systemd.replaceInFdStore("map-" + unknown, BpfFs.open(bpffs.path().resolve("unknown")));
-            systemd.addToFdStore("map-" + kept, KernelIds.open(ObjectKind.MAP, kept));
+            int older = Bpftool.createPinnedArrayMap(bpffs.path().resolve("older"), "older");
+            String unknownName = FakeSystemd.storeName("map", unknown, 1000);
+            systemd.replaceInFdStore(FakeSystemd.rootsStoreName("map", swapped),
+                    BpfFs.open(bpffs.path().resolve("impostor")));
+            systemd.replaceInFdStore(unknownName, BpfFs.open(bpffs.path().resolve("unknown")));
+            // An older daemon named its entries without the owner.
+            systemd.replaceInFdStore("map-" + older, BpfFs.open(bpffs.path().resolve("older")));
+            systemd.addToFdStore(FakeSystemd.rootsStoreName("map", kept), KernelIds.open(ObjectKind.MAP, kept));
+            Files.delete(bpffs.path().resolve("unknown"));
+            Files.delete(bpffs.path().resolve("older"));
 
             systemd.start();
 
             try (BpfkeeperClient client = systemd.client()) {
                 List<BpfObject> objects = client.list(null, null);
-                assertThat(objects).extracting(BpfObject::id).containsExactly((long) kept, (long) swapped);
-                assertThat(objects.get(1).lost()).isEqualTo("the fd store's entry now holds map " + impostor
-                        + ", not the recorded map " + swapped);
+                assertThat(objects).extracting(BpfObject::id)
+                        .containsExactlyInAnyOrder((long) kept, (long) unknown, (long) older, (long) swapped);
+                assertThat(client.get(Kind.MAP, swapped).lost()).isEqualTo("the fd store's entry now holds map "
+                        + impostor + ", not the recorded map " + swapped);
+                BpfObject unrecorded = client.get(Kind.MAP, unknown);
+                assertThat(unrecorded.owner().uid()).isZero();
+                assertThat(unrecorded.lost()).isNull();
+                assertThat(unrecorded.unrecorded()).isEqualTo("systemd's fd store held it as " + unknownName
+                        + " without a record in the journal, which a crash between storing and recording it leaves;"
+                        + " it was uid 1000's, and root owns it now");
+                assertThat(client.get(Kind.MAP, older).unrecorded()).contains("held it as map-" + older + " ")
+                        .contains("the entry does not say whose it was");
+                assertThat(client.get(Kind.MAP, kept).unrecorded()).isNull();
             }
-            assertThat(systemd.log()).contains("systemd's fd store handed back an entry for map " + unknown
-                    + " (it holds map " + unknown + "), which the journal does not record; dropped it");
-            // The second entry of map-KEPT could only go with the first; the kept map went back in once.
-            assertThat(systemd.fdStoreNames()).containsExactly("map-" + kept);
+            assertThat(systemd.log()).contains("kept map " + unknown + " (unknown) from systemd's fd store without a"
+                    + " journal record");
+            // The second entry of KEPT could only go with the first; the kept map went back in once.
+            assertThat(systemd.fdStoreNames()).containsExactlyInAnyOrder(FakeSystemd.rootsStoreName("map", kept),
+                    unknownName, "map-" + older);
+            // Only the store holds the unrecorded maps: they stay alive, and stay marked after a restart.
+            systemd.restart();
+            try (BpfkeeperClient client = systemd.client()) {
+                BpfObject unrecorded = client.get(Kind.MAP, unknown);
+                assertThat(unrecorded.unrecorded()).contains("it was uid 1000's");
+                assertThat(unrecorded.owner().uid()).isZero();
+            }
+            assertThat(KernelIds.exists(ObjectKind.MAP, unknown)).isTrue();
             assertServes(systemd);
         }
     }
@@ -162,6 +198,7 @@ class BadRecoveryInputTest {
             assertThat(kept.id()).isEqualTo(id);
             assertThat(kept.lost()).isNull();
             assertThat(kept.owner().uid()).isZero();
+            assertThat(kept.unrecorded()).contains("held it as " + FakeSystemd.rootsStoreName("map", id) + " ");
             assertThat(Files.readString(journal)).contains("\"id\" : " + id);
             assertServes(systemd);
         }
@@ -206,6 +243,46 @@ class BadRecoveryInputTest {
     }
 
     /** The link goes with its last fd; its program, held in the store too, is taken back and runs nowhere. */
+    /**
+     * A link in the fd store that the journal does not record stays on its hook, kept for root, though
+     * nothing says where it is attached; Detach still takes it off.
+     */
+    @Test
+    void aLinkInTheFdStoreWithoutARecordStaysOnItsHookForRoot() throws IOException {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path()); TestNetwork network = TestNetwork.create()) {
+            systemd.start();
+            CountingAttachments.Attached attached = CountingAttachments.xdpLink(systemd, network);
+            Counters.Loaded xdp = attached.counting();
+            BpfObject link = attached.attachment();
+            systemd.stop();
+            Path journal = systemd.stateDirectory().resolve("journal.json");
+            ObjectNode document = (ObjectNode) JSON.readTree(journal.toFile());
+            ArrayNode objects = (ArrayNode) document.get("objects");
+            for (int i = objects.size() - 1; i >= 0; i--) {
+                if (objects.get(i).get("kind").asText().equals("link")) {
+                    objects.remove(i);
+                }
+            }
+            JSON.writeValue(journal.toFile(), document);
+
+            systemd.start();
+
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, xdp.counter()))
+                    .as("the link still holds the program on the device").isGreaterThanOrEqualTo(DATAGRAMS);
+            try (BpfkeeperClient client = systemd.client()) {
+                BpfObject kept = client.get(Kind.LINK, link.id());
+                assertThat(kept.unrecorded()).contains("held it as " + FakeSystemd.rootsStoreName("link", link.id()));
+                assertThat(kept.owner().uid()).isZero();
+                assertThat(kept.link()).as("nothing says where it is attached").isNull();
+                assertThat(kept.name()).isEqualTo("xdp_count");
+
+                client.detach(Kind.LINK, link.id());
+            }
+            assertThat(Counters.growthDuringExchange(network, DATAGRAMS, xdp.counter())).isZero();
+            assertServes(systemd);
+        }
+    }
+
     @Test
     void aLinkWhoseFdTheStoreNoLongerHoldsIsListedAsLost() {
         try (FakeSystemd systemd = FakeSystemd.create(bpffs.path()); TestNetwork network = TestNetwork.create()) {
@@ -214,7 +291,7 @@ class BadRecoveryInputTest {
             Counters.Loaded xdp = attached.counting();
             BpfObject link = attached.attachment();
             systemd.stop();
-            systemd.removeFromFdStore("link-" + link.id());
+            systemd.removeFromFdStore(FakeSystemd.rootsStoreName("link", link.id()));
             Eventually.until(Duration.ofSeconds(30), () -> !KernelIds.exists(ObjectKind.LINK, (int) link.id()),
                     "link " + link.id() + " freed with its last fd");
 

@@ -102,6 +102,33 @@ class SystemdProtocolTest {
         }
     }
 
+    /**
+     * Every entry sent to the fd store counts, by operation and outcome: a map goes in at its creation,
+     * leaves once a pin holds it, goes back in when the pin goes, and leaves at its release.
+     */
+    @Test
+    void metricsCountTheFdStoresOperationsAndTheJournalsWrites() {
+        try (FakeSystemd systemd = FakeSystemd.create(bpffs.path())) {
+            systemd.start();
+            try (BpfkeeperClient client = systemd.client()) {
+                long id = client.createMap(CreateMapRequest.of("counted", "array", 4, 8, 1)).id();
+                client.pin(Kind.MAP, id, "counted");
+                client.unpin(Kind.MAP, id, "counted");
+                client.release(Kind.MAP, id);
+            }
+
+            assertThat(systemd.scrapeMetrics().lines()).contains(
+                    "bpfkeeper_fdstore_operations_total{operation=\"store\",outcome=\"ok\"} 2.0",
+                    "bpfkeeper_fdstore_operations_total{operation=\"remove\",outcome=\"ok\"} 2.0",
+                    "bpfkeeper_fdstore_operations_total{operation=\"store\",outcome=\"error\"} 0.0",
+                    "bpfkeeper_journal_operations_total{operation=\"read\",outcome=\"ok\"} 1.0",
+                    // A snapshot after recovery, and an append after each of the four calls.
+                    "bpfkeeper_journal_operations_total{operation=\"snapshot\",outcome=\"ok\"} 1.0",
+                    "bpfkeeper_journal_operations_total{operation=\"append\",outcome=\"ok\"} 4.0");
+            assertThat(systemd.fdStoreNames()).isEmpty();
+        }
+    }
+
     /** Explain learns from the daemon's fd store which objects systemd keeps, also for those handed back. */
     @Test
     void explainNamesSystemdsFdStoreAsAHolderThatKeepsTheObjectAcrossRestarts() {
@@ -112,7 +139,7 @@ class SystemdProtocolTest {
             try (BpfkeeperClient client = systemd.client()) {
                 stored = client.createMap(CreateMapRequest.of("stored", "array", 4, 8, 1)).id();
                 long pinned = client.createMap(CreateMapRequest.of("pinned", "array", 4, 8, 1).withPin("pinned")).id();
-                holder = "systemd's fd store keeps it as map-" + stored + " across restarts of bpfkeeper until it"
+                holder = "systemd's fd store keeps it as " + FakeSystemd.rootsStoreName("map", stored) + " across restarts of bpfkeeper until it"
                         + " is released, or the bpfkeeper unit is stopped rather than restarted";
                 assertThat(client.explain(Kind.MAP, stored).holders()).extracting(Holder::description)
                         .contains(holder);

@@ -6,6 +6,10 @@ import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Plays systemd's side of bpfkeeper.service against the real daemon process, started from
@@ -38,6 +44,7 @@ public final class FakeSystemd implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofMinutes(2);
     private static final Duration STOP_DEADLINE = Duration.ofMinutes(1);
     private static final String SOCKET_NAME = "varlink";
+    private static final Pattern METRICS_ADDRESS = Pattern.compile("serving Prometheus metrics on (http://\\S+/metrics)");
 
     private final Path directory;
     private final Fd listeningSocket;
@@ -180,6 +187,16 @@ public final class FakeSystemd implements AutoCloseable {
         fdStore.computeIfAbsent(name, key -> new ArrayList<>()).add(fd);
     }
 
+    /** The FDNAME under which the daemon stores an object that uid {@code uid} owns: "map-42-uid-1000". */
+    public static String storeName(String kind, long id, int uid) {
+        return kind + "-" + id + "-uid-" + uid;
+    }
+
+    /** The FDNAME of an object that root owns, as every object of a test that runs as root. */
+    public static String rootsStoreName(String kind, long id) {
+        return storeName(kind, id, 0);
+    }
+
     /** The store's entries now, one name per fd, after reading the notifications sent so far. */
     public List<String> fdStoreNames() {
         drain();
@@ -226,6 +243,23 @@ public final class FakeSystemd implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for " + description, e);
             }
+        }
+    }
+
+    /** A Prometheus scrape of the running daemon, at the address its log names (it takes any free port). */
+    public String scrapeMetrics() {
+        Matcher address = METRICS_ADDRESS.matcher(log());
+        if (!address.find()) {
+            throw new AssertionError("the daemon's log names no metrics address; log:\n" + log());
+        }
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(address.group(1))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while scraping the daemon's metrics", e);
         }
     }
 

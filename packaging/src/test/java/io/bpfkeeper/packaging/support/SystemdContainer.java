@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real systemd booted with systemd-nspawn on an overlay of this host's root (the recipe of
@@ -111,6 +112,34 @@ public final class SystemdContainer implements AutoCloseable {
     /** {@code systemctl show --value -p PROPERTY UNIT}. */
     public String property(String unit, String property) {
         return output("systemctl", "show", "--value", "--property=" + property, unit);
+    }
+
+    /**
+     * The host's pid of the container's process {@code pid}, so that the host can signal it with no
+     * delay: the process in the container's pid namespace whose innermost pid that is.
+     */
+    public long hostPid(long pid) {
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            Path namespace = Files.readSymbolicLink(Path.of("/proc", Long.toString(init), "ns/pid"));
+            for (Path process : processes.filter(path -> path.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    if (!Files.readSymbolicLink(process.resolve("ns/pid")).equals(namespace)) {
+                        continue;
+                    }
+                    for (String line : Files.readAllLines(process.resolve("status"))) {
+                        String[] pids = line.startsWith("NSpid:") ? line.substring(6).strip().split("\\s+") : null;
+                        if (pids != null && Long.parseLong(pids[pids.length - 1]) == pid) {
+                            return Long.parseLong(pids[0]);
+                        }
+                    }
+                } catch (IOException e) {
+                    // The process exited while we read it.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("no process " + pid + " in the container");
     }
 
     /** A path inside the container, as seen from the host through its init's root. */

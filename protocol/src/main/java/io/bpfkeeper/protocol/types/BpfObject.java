@@ -19,6 +19,8 @@ import java.util.Map;
  * @param link present for links only
  * @param attachment present for attachments only
  * @param lost why the daemon could not take this object back after a restart; null for owned objects
+ * @param unrecorded set when systemd's fd store handed this object back without a journal record of
+ *     it, saying so and whose it was; root owns it. Null for every other object
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -36,11 +38,20 @@ public record BpfObject(
         ProgramProperties program,
         LinkProperties link,
         AttachmentProperties attachment,
-        String lost) {
+        String lost,
+        String unrecorded) {
 
     /** An owned map or program: an object that is neither a link, an attachment nor lost. */
     public BpfObject(Kind kind, long id, String name, String type, Lifetime lifetime, Owner owner, List<String> pins,
             Map<String, String> labels, String createdAt, MapProperties map, ProgramProperties program) {
-        this(kind, id, name, type, lifetime, owner, pins, labels, createdAt, map, program, null, null, null);
+        this(kind, id, name, type, lifetime, owner, pins, labels, createdAt, map, program, null, null, null, null);
+    }
+
+    /** An owned or lost object that systemd's fd store did not hand back without a record. */
+    public BpfObject(Kind kind, long id, String name, String type, Lifetime lifetime, Owner owner, List<String> pins,
+            Map<String, String> labels, String createdAt, MapProperties map, ProgramProperties program,
+            LinkProperties link, AttachmentProperties attachment, String lost) {
+        this(kind, id, name, type, lifetime, owner, pins, labels, createdAt, map, program, link, attachment, lost,
+                null);
     }
 }

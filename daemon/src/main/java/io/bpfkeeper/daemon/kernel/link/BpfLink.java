@@ -57,7 +57,8 @@ public final class BpfLink implements KernelObject {
      * Takes ownership of a link fd and reads what the kernel says about it.
      *
      * @param programName the name of the link's program, which names the link (links have none)
-     * @param options where the link was attached, as the daemon recorded it
+     * @param options where the link was attached, as the daemon recorded it; null when no record
+     *     says, for a link that systemd's fd store handed back without one
      */
     public static BpfLink wrap(Fd fd, String programName, AttachOptions options) {
         return fd.into(owned -> new BpfLink(owned, ObjectInfo.link(owned), programName, options));
@@ -94,6 +95,7 @@ public final class BpfLink implements KernelObject {
         return info.programId();
     }
 
+    /** Null when no record said where the link is attached. */
     public AttachOptions options() {
         return options;
     }
