@@ -19,7 +19,7 @@ public final class OpenAt {
     public static final int O_PATH = 010000000;
 
     /** openat2's resolve flags: stay on dirfd's mount, below dirfd, and follow no link of any kind. */
-    public static final long RESOLVE_CONFINED = 0x01 /* NO_XDEV */ | 0x02 /* NO_MAGICLINKS */
+    private static final long RESOLVE_CONFINED = 0x01 /* NO_XDEV */ | 0x02 /* NO_MAGICLINKS */
             | 0x04 /* NO_SYMLINKS */ | 0x08 /* BENEATH */;
 
     /** struct open_how: u64 flags, u64 mode, u64 resolve. */
@@ -48,13 +48,72 @@ public final class OpenAt {
         }
     }
 
-    /** openat2(2): {@code path} relative to {@code directory}, resolved as {@code resolve} says. */
-    public static Fd beneath(Fd directory, String path, int flags, long resolve) {
+    /**
+     * {@code path} relative to {@code directory}, confined as {@link #RESOLVE_CONFINED} says: with
+     * openat2(2), or where that is missing, one name at a time (see {@link #stepwise}).
+     */
+    public static Fd beneath(Fd directory, String path, int flags) {
+        try {
+            return openat2(directory, path, flags);
+        } catch (BpfException e) {
+            if (e.errno() != Errno.ENOSYS) {
+                throw e;
+            }
+            return stepwise(directory, path, flags);
+        }
+    }
+
+    /**
+     * What openat2 with {@link #RESOLVE_CONFINED} does, for kernels before 5.6 and for seccomp
+     * filters that predate openat2 (systemd 252's nspawn answers it with ENOSYS): each name is
+     * opened with O_NOFOLLOW from the directory opened before it, so no symlink is followed; "." and
+     * ".." are refused, so nothing climbs out; and each directory must be on the start's device, so
+     * no mount is crossed. A trailing symlink is opened as itself under O_PATH | O_NOFOLLOW, as
+     * openat2 does, and refused otherwise.
+     */
+    static Fd stepwise(Fd directory, String path, int flags) {
+        if (path.equals(".")) {
+            return relative(directory, path, flags);
+        }
+        String[] names = path.split("/");
+        long device = PinDirectory.status(directory).device();
+        Fd current = directory.dup();
+        try {
+            for (int i = 0; i < names.length; i++) {
+                String name = names[i];
+                if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+                    throw new BpfException("openat2", Errno.EXDEV);
+                }
+                boolean last = i == names.length - 1;
+                Fd next = relative(current, name, last ? flags | O_NOFOLLOW : O_PATH | O_DIRECTORY | O_NOFOLLOW
+                        | O_CLOEXEC);
+                current.close();
+                current = next;
+                PinDirectory.FileStatus status = PinDirectory.status(current);
+                if (status.device() != device) {
+                    throw new BpfException("openat2", Errno.EXDEV);
+                }
+                if (last && status.isSymlink() && (flags & O_PATH) == 0) {
+                    throw new BpfException("openat2", Errno.ELOOP);
+                }
+            }
+            Fd opened = current;
+            current = null;
+            return opened;
+        } finally {
+            if (current != null) {
+                current.close();
+            }
+        }
+    }
+
+    /** openat2(2): {@code path} relative to {@code directory}, resolved as {@link #RESOLVE_CONFINED} says. */
+    private static Fd openat2(Fd directory, String path, int flags) {
         try (NativeBuffer name = NativeBuffer.copyOf(path.getBytes(StandardCharsets.UTF_8));
                 NativeBuffer how = NativeBuffer.allocate(OPEN_HOW_SIZE); Fd.Lease lease = directory.lease()) {
             Pointer fields = how.pointer();
             fields.putLong(0, flags);
-            fields.putLong(16, resolve);
+            fields.putLong(16, RESOLVE_CONFINED);
             long fd = LibC.INSTANCE.syscall(LibC.SYS_OPENAT2, lease.number(), name.address(), how.address(),
                     OPEN_HOW_SIZE, 0, 0);
             if (fd < 0) {

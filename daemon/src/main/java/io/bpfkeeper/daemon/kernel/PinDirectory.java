@@ -138,7 +138,7 @@ public final class PinDirectory implements AutoCloseable {
 
     private static Fd openBeneath(Fd directory, String relative, int flags) {
         try {
-            return OpenAt.beneath(directory, relative, flags, OpenAt.RESOLVE_CONFINED);
+            return OpenAt.beneath(directory, relative, flags);
         } catch (BpfException e) {
             throw e.withContext("open " + relative);
         }
@@ -150,7 +150,7 @@ public final class PinDirectory implements AutoCloseable {
     }
 
     /** What fstat says of a file: its type, mode and owner. */
-    public record FileStatus(int mode, int uid, int gid) {
+    public record FileStatus(long device, int mode, int uid, int gid) {
 
         /** struct stat on x86-64. */
         static final int STAT_SIZE = 144;
@@ -161,8 +161,8 @@ public final class PinDirectory implements AutoCloseable {
         private static final int S_IWOTH = 0002;
 
         static FileStatus of(Pointer stat) {
-            // st_mode, st_uid and st_gid of struct stat on x86-64.
-            return new FileStatus(stat.getInt(24), stat.getInt(28), stat.getInt(32));
+            // st_dev, st_mode, st_uid and st_gid of struct stat on x86-64.
+            return new FileStatus(stat.getLong(0), stat.getInt(24), stat.getInt(28), stat.getInt(32));
         }
 
         public boolean isSymlink() {

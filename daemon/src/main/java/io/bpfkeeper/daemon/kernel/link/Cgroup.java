@@ -140,8 +140,7 @@ public final class Cgroup {
         String below = mount.equals(cgroup) ? "." : mount.relativize(cgroup).toString();
         try (Fd root = OpenAt.path(mount.toString(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) {
             requireCgroupV2(root, cgroup);
-            return OpenAt.beneath(root, below, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
-                    OpenAt.RESOLVE_CONFINED).into(directory -> {
+            return OpenAt.beneath(root, below, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC).into(directory -> {
                         requireCgroupV2(directory, cgroup);
                         return new Directory(cgroup, directory);
                     });
