@@ -10,9 +10,6 @@ import jnr.ffi.Pointer;
  */
 public final class ProgQuery {
 
-    private static final int O_RDONLY = 0;
-    private static final int O_DIRECTORY = 0200000;
-    private static final int O_CLOEXEC = 02000000;
     private static final int FIRST_CAPACITY = 64;
 
     private ProgQuery() {
@@ -20,11 +17,11 @@ public final class ProgQuery {
 
     /** Opens a cgroup v2 directory as the target of a query. */
     public static Fd openCgroup(Path directory) {
-        int fd = LibC.INSTANCE.open(directory.toString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-        if (fd < 0) {
-            throw new BpfException("open", LibC.errno()).withContext("open cgroup " + directory);
+        try {
+            return OpenAt.path(directory.toString(), OpenAt.O_RDONLY | OpenAt.O_DIRECTORY | OpenAt.O_CLOEXEC);
+        } catch (BpfException e) {
+            throw e.withContext("open cgroup " + directory);
         }
-        return Fd.adopt(fd);
     }
 
     /** The ids of the programs attached to the cgroup behind {@code cgroup} at {@code type}. */
