@@ -66,8 +66,11 @@ public final class Main {
         System.exit(commandLine(System.getenv()).execute(args));
     }
 
-    /** The whole command tree, with its converters and error handling, for the given environment variables. */
-    static CommandLine commandLine(Map<String, String> environment) {
+    /**
+     * The whole command tree, with its converters and error handling, for the given environment variables.
+     * The packaging module generates the man page and the bash completion from it.
+     */
+    public static CommandLine commandLine(Map<String, String> environment) {
         Main main = new Main(environment);
         CommandLine commandLine = new CommandLine(main)
                 .setCaseInsensitiveEnumValuesAllowed(true)
