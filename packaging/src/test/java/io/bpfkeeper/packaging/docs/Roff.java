@@ -1,5 +1,7 @@
 package io.bpfkeeper.packaging.docs;
 
+import java.util.Locale;
+
 /**
  * A man page in roff with the man macros, written so that groff prints the text as it was given: every
  * piece of text passes through {@link #escape} or {@link #literal}, and every input line that would read as
@@ -10,19 +12,24 @@ final class Roff {
 
     /** The page's title line and its NAME section, as whatis and lexgrog read it. */
     Roff(String name, int section, String source, String summary) {
-        macro("TH", name.toUpperCase(java.util.Locale.ROOT), Integer.toString(section), "", source,
+        macro("TH", name.toUpperCase(Locale.ROOT), Integer.toString(section), "", source,
                 section == 1 ? "User Commands" : section == 5 ? "File Formats" : "System Administration");
-        // Commands and paths read better unbroken than hyphenated.
+        // Commands, paths and synopses read better unbroken and unstretched: no hyphenation, a ragged right.
         macro("nh");
+        macro("ad", "l");
         macro("SH", "NAME");
-        text(escape(name) + " \\- " + escape(summary));
+        text(literal(name) + " \\- " + escape(summary));
     }
 
-    /** A request such as {@code .TP}, with its arguments quoted; the arguments are plain text. */
+    /**
+     * A macro such as {@code .TP} or a request such as {@code .ad}, with plain-text arguments. Only macros
+     * take quoted arguments, so only an argument that needs quotes (empty, or with blanks) gets them.
+     */
     Roff macro(String name, String... arguments) {
         page.append('.').append(name);
         for (String argument : arguments) {
-            page.append(" \"").append(escape(argument).replace("\"", "\\(dq")).append('"');
+            String escaped = escape(argument).replace("\"", "\\(dq");
+            page.append(' ').append(escaped.isEmpty() || escaped.contains(" ") ? '"' + escaped + '"' : escaped);
         }
         page.append('\n');
         return this;
