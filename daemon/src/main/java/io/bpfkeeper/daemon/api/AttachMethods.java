@@ -2,6 +2,7 @@ package io.bpfkeeper.daemon.api;
 
 import io.bpfkeeper.daemon.kernel.AttachType;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
+import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
 import io.bpfkeeper.daemon.kernel.NetworkNamespace;
 import io.bpfkeeper.daemon.kernel.ProgramType;
@@ -42,8 +43,8 @@ final class AttachMethods {
     /** The parameters that every hook takes. */
     private static final Set<String> COMMON = Set.of("programId", "hook", "lifetime", "pin", "labels");
     private static final Map<Hook, HookParameters> PARAMETERS = Map.of(
-            Hook.XDP, new HookParameters(List.of("interface"), List.of("netns", "mode")),
-            Hook.TCX, new HookParameters(List.of("interface", "direction"), List.of("netns")),
+            Hook.XDP, new HookParameters(List.of("interface"), List.of("netns", "netnsFd", "mode")),
+            Hook.TCX, new HookParameters(List.of("interface", "direction"), List.of("netns", "netnsFd")),
             Hook.TC, new HookParameters(List.of("interface", "direction"), List.of("netns", "priority", "handle")),
             Hook.CGROUP, new HookParameters(List.of("cgroup"), List.of("direction", "attachType")),
             Hook.TRACEPOINT, new HookParameters(List.of("category", "name"), List.of()),
@@ -85,7 +86,11 @@ final class AttachMethods {
         }
         PinPaths.PinPath pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin"), call.connection())
                 : null;
-        BpfLink link = kernelCall(() -> link(hook, params, program.kernelObject(), call));
+        BpfLink link;
+        // A link holds its device, and the device its namespace: the namespace's fd is done with after.
+        try (Fd netnsFd = params.has("netnsFd") ? call.takeFd("netnsFd", params.node("netnsFd").asLong()) : null) {
+            link = kernelCall(() -> link(hook, params, program.kernelObject(), call, netnsFd));
+        }
         // The program's name as the client knows it: the kernel keeps only 15 bytes of it.
         OwnedObject owned = api.takeOwnership(call, Kind.LINK, link, program.name(), link.typeName(), lifetime,
                 labels, pin);
@@ -105,7 +110,7 @@ final class AttachMethods {
             throw ApiErrors.invalidArgument("pin", "the kernel holds a tc filter, and there is no fd of it to pin");
         }
         Attachment filter = kernelCall(() -> Tc.attach(program.kernelObject(), new Tc.Options(
-                device(params, call), direction(params), (int) filterNumber(params, "priority"),
+                device(params, call, null), direction(params), (int) filterNumber(params, "priority"),
                 (int) filterNumber(params, "handle"))));
         OwnedObject owned = api.recordAttachment(call, filter, program.name(), labels);
         Audit.changed(call, owned.key(), "attached " + program + " as " + owned + ": " + LogText.escape(filter));
@@ -137,6 +142,15 @@ final class AttachMethods {
     /** Refuses parameters that the hook does not take and the absence of those it needs, by name. */
     private static void requireParametersOf(Hook hook, Params params) throws VarlinkError {
         HookParameters taken = PARAMETERS.get(hook);
+        if (params.has("netnsFd") && hook == Hook.TC) {
+            throw ApiErrors.invalidArgument("netnsFd", "the kernel holds a tc filter in its namespace, and the daemon"
+                    + " must enter that namespace again to detach it, after a restart too, which an fd passed"
+                    + " with the call does not survive; name the namespace with netns, a name under /run/netns, or"
+                    + " attach with hook tcx, whose link holds its namespace");
+        }
+        if (params.has("netns") && params.has("netnsFd")) {
+            throw ApiErrors.invalidArgument("netnsFd", "give the namespace as netns or as netnsFd, not both");
+        }
         for (Iterator<String> names = params.names(); names.hasNext(); ) {
             String name = names.next();
             if (params.has(name) && !taken.takes(name)) {
@@ -161,13 +175,15 @@ final class AttachMethods {
         return all;
     }
 
-    private static BpfLink link(Hook hook, Params params, BpfProgram program, CallContext call) throws VarlinkError {
+    /** @param netnsFd the device's namespace, when it came as an fd; null otherwise */
+    private static BpfLink link(Hook hook, Params params, BpfProgram program, CallContext call, Fd netnsFd)
+            throws VarlinkError {
         switch (hook) {
             case XDP:
-                return Xdp.attach(program, new Xdp.Options(device(params, call),
+                return Xdp.attach(program, new Xdp.Options(device(params, call, netnsFd),
                         params.has("mode") ? Xdp.Mode.valueOf(params.string("mode").toUpperCase(Locale.ROOT)) : null));
             case TCX:
-                return Tcx.attach(program, new Tcx.Options(device(params, call), direction(params)));
+                return Tcx.attach(program, new Tcx.Options(device(params, call, netnsFd), direction(params)));
             case CGROUP:
                 AttachType attachType = cgroupAttachType(params, program);
                 // The open directory is what the attach is made to: its path may mean another one by then.
@@ -189,9 +205,16 @@ final class AttachMethods {
         }
     }
 
-    private static NetDevice device(Params params, CallContext call) {
-        NetworkNamespace netns = params.has("netns") ? NetworkNamespace.of(params.string("netns"),
-                call.connection().uid()) : NetworkNamespace.DAEMONS_OWN;
+    /** @param netnsFd the device's namespace, when it came as an fd; null otherwise */
+    private static NetDevice device(Params params, CallContext call, Fd netnsFd) {
+        NetworkNamespace netns;
+        if (netnsFd != null) {
+            netns = NetworkNamespace.passed(netnsFd);
+        } else if (params.has("netns")) {
+            netns = NetworkNamespace.of(params.string("netns"), call.connection().uid());
+        } else {
+            netns = NetworkNamespace.DAEMONS_OWN;
+        }
         return new NetDevice(params.string("interface"), netns);
     }
 
