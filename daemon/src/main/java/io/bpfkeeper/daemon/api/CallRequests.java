@@ -27,8 +27,6 @@ import java.util.Set;
  */
 final class CallRequests implements Authorization.MethodRequests {
 
-    private static final Set<String> DEVICE_HOOKS = Set.of("xdp", "tcx", "tc");
-
     private final ApiContext api;
 
     CallRequests(ApiContext api) {
@@ -66,10 +64,10 @@ final class CallRequests implements Authorization.MethodRequests {
                 }
             }
             case "Attach" -> {
-                String hook = params.string("hook");
-                requests.add(new Request.Attach(hook,
-                        DEVICE_HOOKS.contains(hook) ? netns(params, call) : null,
-                        hook.equals("cgroup") && params.has("cgroup") ? cgroup(params.string("cgroup")) : null));
+                HookBinding<?> hook = HookBinding.of(AttachMethods.hookOf(params));
+                requests.add(new Request.Attach(hook.hook().wireName(),
+                        hook.takes("interface") ? netns(params, call) : null,
+                        hook.takes("cgroup") && params.has("cgroup") ? cgroup(params.string("cgroup")) : null));
                 pin(params, "pin", requests);
             }
             case "Pin" -> pin(params, "path", requests);
