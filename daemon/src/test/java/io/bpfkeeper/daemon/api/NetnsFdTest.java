@@ -19,12 +19,14 @@ import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.LoadProgramRequest;
 import io.bpfkeeper.protocol.client.VarlinkCallException;
 import io.bpfkeeper.protocol.client.VarlinkClient;
+import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +101,28 @@ class NetnsFdTest {
             assertThat(Bpftool.linkShow(link.get("id").asInt()).get("prog_id").asLong()).isEqualTo(programId);
             passed.close();
             assertThat(fdsOnNamespace(netns.name())).as("fds of the namespace in the daemon's process").isZero();
+        }
+    }
+
+    /**
+     * The journal records such a namespace as net:[INODE], which a restart reads back: a pinned link
+     * comes back with its place, though the daemon cannot enter the namespace again by that name.
+     */
+    @Test
+    void aLinkInANamespaceThatCameAsAnFdComesBackAfterARestart() throws Exception {
+        try (UserNetns netns = UserNetns.of(user); Fd passed = openAsUser(netns.path(), OpenAt.O_RDONLY)) {
+            long linkId = attach(passed, Map.of("pin", "users/" + user.uid() + "/netnsfd_link")).get("object")
+                    .get("id").asLong();
+            daemon.stop();
+
+            try (TestDaemon successor = TestDaemon.startIn(daemon.directory(), bpffs.path(), List.of());
+                    BpfkeeperClient successorRoot = successor.client()) {
+                BpfObject link = successorRoot.get(Kind.LINK, linkId);
+
+                assertThat(link.link().target().netns()).isEqualTo(netns.name());
+                assertThat(link.link().programId()).isEqualTo(programId);
+            }
+            assertThat(Bpftool.jsonInNetnsOf(netns.pid(), "net", "show").get(0).get("xdp")).hasSize(1);
         }
     }
 
