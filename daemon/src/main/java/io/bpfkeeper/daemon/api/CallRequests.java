@@ -27,8 +27,6 @@ import java.util.Set;
  */
 final class CallRequests implements Authorization.MethodRequests {
 
-    private static final Set<String> DEVICE_HOOKS = Set.of("xdp", "tcx", "tc");
-
     private final ApiContext api;
 
     CallRequests(ApiContext api) {
@@ -66,10 +64,10 @@ final class CallRequests implements Authorization.MethodRequests {
                 }
             }
             case "Attach" -> {
-                String hook = params.string("hook");
-                requests.add(new Request.Attach(hook,
-                        DEVICE_HOOKS.contains(hook) ? netns(params, call.connection().uid()) : null,
-                        hook.equals("cgroup") && params.has("cgroup") ? cgroup(params.string("cgroup")) : null));
+                HookBinding<?> hook = HookBinding.of(AttachMethods.hookOf(params));
+                requests.add(new Request.Attach(hook.hook().wireName(),
+                        hook.takes("interface") ? netns(params, call) : null,
+                        hook.takes("cgroup") && params.has("cgroup") ? cgroup(params.string("cgroup")) : null));
                 pin(params, "pin", requests);
             }
             case "Pin" -> pin(params, "path", requests);
@@ -115,21 +113,40 @@ final class CallRequests implements Authorization.MethodRequests {
 
     /**
      * The device's namespace, and who owns it, as the kernel says: read through the same checked
-     * open as the attach will make, so that the policy never opens what a client names by path.
+     * open as the attach will make, so that the policy never opens what a client names by path. A
+     * namespace that came as an fd is only looked at here: the handler takes the fd.
      */
-    private static Request.Netns netns(Params params, int callerUid) {
+    private static Request.Netns netns(Params params, CallContext call) throws VarlinkError {
+        if (params.has("netnsFd")) {
+            if (params.has("netns")) {
+                // The attach refuses both at once, before it opens anything.
+                return null;
+            }
+            return call.lendFd("netnsFd", params.node("netnsFd").asLong(), fd -> {
+                try {
+                    return netns(NetworkNamespace.passed(fd), null);
+                } catch (InvalidTargetException notANetworkNamespace) {
+                    // The attach refuses it, and says what the fd is.
+                    return null;
+                }
+            });
+        }
         if (!params.has("netns")) {
-            return new Request.Netns("the daemon's own", null, NetworkNamespace.DAEMONS_OWN.ownerUid().orElse(-1));
+            return netns(NetworkNamespace.DAEMONS_OWN, "the daemon's own");
         }
         String given = params.string("netns");
-        NetworkNamespace namespace;
         try {
-            namespace = NetworkNamespace.of(given, callerUid);
+            return netns(NetworkNamespace.of(given, call.connection().uid()), given);
         } catch (InvalidTargetException notAForm) {
             // None of the forms: the attach refuses it the same way, by its text alone, and opens nothing.
             return null;
         }
-        return new Request.Netns(given, namespace.nameUnderRunNetns(), namespace.ownerUid().orElse(-1));
+    }
+
+    /** @param given as the client named it; null for the name the namespace gives itself */
+    private static Request.Netns netns(NetworkNamespace namespace, String given) {
+        return new Request.Netns(given != null ? given : namespace.spec(), namespace.nameUnderRunNetns(),
+                namespace.ownerUid().orElse(-1));
     }
 
     /** The cgroup's directory and its owner: a directory that systemd's Delegate= gave to a user. */

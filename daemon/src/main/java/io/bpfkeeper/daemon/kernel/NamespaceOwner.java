@@ -12,10 +12,21 @@ public final class NamespaceOwner {
 
     private static final long SYS_IOCTL = 16;
     private static final long NS_GET_USERNS = 0xb701;
+    private static final long NS_GET_NSTYPE = 0xb703;
     private static final long NS_GET_OWNER_UID = 0xb704;
     private static final long NSFS_MAGIC = 0x6e736673L;
 
     private NamespaceOwner() {
+    }
+
+    /**
+     * The kind of namespace open at {@code namespace}, as its CLONE_NEW* flag, such as CLONE_NEWNET;
+     * -1 when it is no namespace. Call it on an nsfs fd that is not O_PATH, which ioctl refuses.
+     */
+    static long type(Fd namespace) {
+        try (Fd.Lease lease = namespace.lease()) {
+            return LibC.INSTANCE.syscall(SYS_IOCTL, lease.number(), NS_GET_NSTYPE, 0);
+        }
     }
 
     /** The owner uid of the namespace open at {@code namespace}; empty when it is no namespace. */

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A network namespace to act in, as a client names it: a name under /run/netns, as {@code ip netns
  * add} makes them, or {@code pid:PID}, the namespace of a process of the client's own uid (root: of
- * any process). No other path is opened: a client cannot make the daemon open, as root, a FIFO, a
- * device or a file it could not read itself, nor learn from the error whether such a file exists.
+ * any process), or an fd of it that came with the call. No other path is opened: a client cannot
+ * make the daemon open, as root, a FIFO, a device or a file it could not read itself, nor learn
+ * from the error whether such a file exists.
  *
  * <p>The kernel looks device names and indexes up, and libbpf's netlink sockets see devices, in the
  * namespace of the calling thread. So {@link #run} enters the namespace on a thread made for that
@@ -51,6 +52,8 @@ public final class NetworkNamespace {
     private static final String CALLING_THREADS = "/proc/thread-self/ns/net";
     private static final long NSFS_MAGIC = 0x6e736673L;
     private static final int CLONE_NEWNET = 0x40000000;
+    /** How a namespace that came as an fd is named: as readlink shows a namespace fd. */
+    private static final Pattern PASSED = Pattern.compile("net:\\[[0-9]+\\]");
     private static final int ROOT = 0;
     /** NAME_MAX: no directory entry has a longer name, in bytes. */
     private static final int MAX_NAME_BYTES = 255;
@@ -74,7 +77,7 @@ public final class NetworkNamespace {
     }
 
     /** Where an fd of a namespace comes from: one kind for each form a client may name it in. */
-    private sealed interface Source permits Named, OfProcess, RecordedPath {
+    private sealed interface Source permits Named, OfProcess, Passed, RecordedPath {
 
         /**
          * An O_PATH fd of what the spec names, not yet checked to be a namespace.
@@ -88,6 +91,11 @@ public final class NetworkNamespace {
 
         /** {@code tool} run in the namespace, as a shell command line begins. */
         String command(String tool);
+
+        /** The parameter that names the namespace in a call. */
+        default String parameter() {
+            return "netns";
+        }
     }
 
     /** A name under /run/netns: one path component, which the daemon does not follow if it is a link. */
@@ -163,6 +171,53 @@ public final class NetworkNamespace {
     }
 
     /**
+     * A namespace whose fd came with the call (netnsFd): the client could open it, which says
+     * nothing about whether it may act there; that is the policy's, by the namespace's owner. The fd
+     * stays whoever took it from the call; once it is closed, or for a record read back from the
+     * journal ({@code fd} null), the namespace can no longer be entered.
+     */
+    private record Passed(Fd fd) implements Source {
+        @Override
+        public Fd openPath(NetworkNamespace netns) {
+            if (fd != null) {
+                try {
+                    return fd.dup();
+                } catch (ClosedFdException closed) {
+                    // The call that passed it is over.
+                }
+            }
+            throw new InvalidTargetException(parameter(), netns + " came as an fd with the call that attached"
+                    + " there, and the daemon did not keep that fd");
+        }
+
+        @Override
+        public String hint() {
+            String given = fd == null ? "" : describe(fd);
+            return "netnsFd takes an fd of a network namespace, such as one of /proc/PID/ns/net or /run/netns/NAME"
+                    + " opened by the caller" + (given.isEmpty() ? "" : "; the fd given is " + quoted(given));
+        }
+
+        @Override
+        public String command(String tool) {
+            return "nsenter --net=/proc/PID/ns/net " + tool;
+        }
+
+        @Override
+        public String parameter() {
+            return "netnsFd";
+        }
+
+        /** What the fd is, as readlink of /proc/self/fd shows it: "pipe:[…]", "mnt:[…]", a path. */
+        private static String describe(Fd fd) {
+            try (Fd.Lease lease = fd.lease()) {
+                return Files.readSymbolicLink(Path.of("/proc/thread-self/fd/" + lease.number())).toString();
+            } catch (IOException | ClosedFdException e) {
+                return "";
+            }
+        }
+    }
+
+    /**
      * A path that an older bpfkeeper accepted and recorded in its journal, such as /proc/PID/ns/net.
      * Its record still says where a link is attached, but the daemon no longer opens such a path.
      */
@@ -203,7 +258,6 @@ public final class NetworkNamespace {
                             + " number; got " + quoted(spec));
                 }
                 return new NetworkNamespace(spec, new OfProcess(Integer.parseInt(value), requesterUid));
-            // A namespace fd passed with the call ("fd:N") is one more case here.
             default:
                 throw new InvalidTargetException("netns", quoted(spec) + " is none of the forms of a network"
                         + " namespace: a name under " + NAMED + ", or pid:PID");
@@ -211,12 +265,33 @@ public final class NetworkNamespace {
     }
 
     /**
+     * The namespace of an fd that came with a call, named {@code net:[INODE]} as readlink names it.
+     * It is checked at once to be a network namespace: a FIFO, a socket, a file or a namespace of
+     * another kind is refused, and nothing in the check can block. The fd stays the caller's, and
+     * the namespace can be entered while the fd is open.
+     *
+     * @throws InvalidTargetException naming netnsFd when the fd is no network namespace
+     */
+    public static NetworkNamespace passed(Fd fd) {
+        NetworkNamespace unnamed = new NetworkNamespace("given as netnsFd", new Passed(fd));
+        try (Fd checked = unnamed.open(); Fd.Lease lease = checked.lease()) {
+            String name = Files.readSymbolicLink(Path.of("/proc/thread-self/fd/" + lease.number())).toString();
+            return new NetworkNamespace(name, new Passed(fd));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * A namespace as the journal recorded it, to be used for the client who made the record: a name
      * or pid:PID, which act as for root (what the daemon does there is checked against the namespace
-     * it did it in, by inode), or a path that an older bpfkeeper accepted, which can no longer be
-     * entered.
+     * it did it in, by inode); a path that an older bpfkeeper accepted, or a namespace that came as
+     * an fd ({@code net:[INODE]}), neither of which can be entered again.
      */
     public static NetworkNamespace recorded(String spec) {
+        if (PASSED.matcher(spec).matches()) {
+            return new NetworkNamespace(spec, new Passed(null));
+        }
         return spec.startsWith("/") ? new NetworkNamespace(spec, new RecordedPath(spec)) : of(spec, ROOT);
     }
 
@@ -358,15 +433,21 @@ public final class NetworkNamespace {
 
     /**
      * An fd of this namespace for setns: opened as O_PATH, so that opening it runs no driver's or
-     * FIFO's open; checked to be a namespace (nsfs); and only then opened for real, through the fd,
-     * which nothing can swap.
+     * FIFO's open; checked to be a namespace (nsfs); only then opened for real, through the fd,
+     * which nothing can swap; and checked to be a network namespace.
      */
     private Fd open() {
         try (Fd path = source.openPath(this); Fd.Lease pathLease = path.lease()) {
             if (FileSystemType.of(path) != NSFS_MAGIC) {
                 throw unusable(null);
             }
-            return OpenAt.path("/proc/thread-self/fd/" + pathLease.number(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+            return OpenAt.path("/proc/thread-self/fd/" + pathLease.number(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+                    .into(namespace -> {
+                        if (NamespaceOwner.type(namespace) != CLONE_NEWNET) {
+                            throw unusable(null);
+                        }
+                        return namespace;
+                    });
         } catch (BpfException e) {
             throw unusable(e);
         }
@@ -380,8 +461,8 @@ public final class NetworkNamespace {
         if (cause != null && !OpenAt.deniesTheFile(cause)) {
             return cause.withContext("open network namespace " + spec);
         }
-        return new InvalidTargetException("netns", "no network namespace " + spec + " that you may use ("
-                + source.hint() + ")");
+        return new InvalidTargetException(source.parameter(), "no network namespace " + spec
+                + " that you may use (" + source.hint() + ")");
     }
 
     private static BpfException timedOut(String why) {

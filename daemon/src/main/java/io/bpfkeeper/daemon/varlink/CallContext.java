@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bpfkeeper.daemon.kernel.Fd;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One call in progress: its parameters, who made it, and where its replies go. A handler replies
@@ -63,10 +64,25 @@ public final class CallContext {
      *     or it was taken already
      */
     public synchronized Fd takeFd(String parameter, long index) throws VarlinkError {
+        return fds.set(present(parameter, index), null);
+    }
+
+    /**
+     * Lends the fd at {@code index} to {@code reader}, for a look before the handler runs (the
+     * policy's, say), and leaves it the call's, for the handler to take. The reader must neither
+     * close the fd nor keep it; no one can take or close it while the reader runs.
+     *
+     * @throws VarlinkError as {@link #takeFd} does
+     */
+    public synchronized <T> T lendFd(String parameter, long index, Function<Fd, T> reader) throws VarlinkError {
+        return reader.apply(fds.get(present(parameter, index)));
+    }
+
+    private int present(String parameter, long index) throws VarlinkError {
         if (index < 0 || index >= fds.size() || fds.get((int) index) == null) {
             throw VarlinkError.invalidParameter(parameter);
         }
-        return fds.set((int) index, null);
+        return (int) index;
     }
 
     /** Closes the fds that no handler took; the call has ended. */

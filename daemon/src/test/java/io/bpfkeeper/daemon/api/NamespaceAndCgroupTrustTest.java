@@ -16,6 +16,7 @@ import io.bpfkeeper.daemon.testing.TestCgroup;
 import io.bpfkeeper.daemon.testing.TestDaemon;
 import io.bpfkeeper.daemon.testing.TestNetwork;
 import io.bpfkeeper.daemon.testing.TestUser;
+import io.bpfkeeper.daemon.testing.UserNetns;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.AttachRequest;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
@@ -35,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -208,17 +208,8 @@ class NamespaceAndCgroupTrustTest {
      */
     @Test
     void aProcessOfTheAttackersOwnNamesItsNamespace() throws Exception {
-        Process runuser = new ProcessBuilder("runuser", "-u", attacker.name(), "--", "unshare", "-Urn", "sleep", "600")
-                .start();
-        try {
-            AtomicLong found = new AtomicLong();
-            Eventually.until(QUICKLY, () -> {
-                runuser.descendants().filter(process -> process.info().command().orElse("").endsWith("/sleep"))
-                        .findFirst().ifPresent(process -> found.set(process.pid()));
-                return found.get() != 0;
-            }, "unshare has started sleep");
-            long sleeper = found.get();
-            awaitOwnNamespace(sleeper);
+        try (UserNetns netns = UserNetns.of(attacker)) {
+            long sleeper = netns.pid();
 
             BpfObject link = client.attach(AttachRequest.xdp(xdp.program().id(), "lo").inNetns("pid:" + sleeper));
 
@@ -229,10 +220,6 @@ class NamespaceAndCgroupTrustTest {
                 assertThat(xdpOnLo.get("id").asLong()).isEqualTo(xdp.program().id());
             });
             client.release(Kind.LINK, link.id());
-        } finally {
-            runuser.descendants().forEach(ProcessHandle::destroy);
-            runuser.destroy();
-            runuser.waitFor();
         }
     }
 

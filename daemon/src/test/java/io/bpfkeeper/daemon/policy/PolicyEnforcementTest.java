@@ -16,6 +16,7 @@ import io.bpfkeeper.daemon.testing.TestCgroup;
 import io.bpfkeeper.daemon.testing.TestDaemon;
 import io.bpfkeeper.daemon.testing.TestNetwork;
 import io.bpfkeeper.daemon.testing.TestUser;
+import io.bpfkeeper.daemon.testing.UserNetns;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.AdoptRequest;
 import io.bpfkeeper.protocol.client.AttachRequest;
@@ -211,12 +212,8 @@ class PolicyEnforcementTest {
     @Test
     void xdpInANamespaceThatTheCallerOwnsIsAllowed() throws Exception {
         // The user's own user namespace with a network namespace in it, as `unshare -Urn` makes them.
-        Process holder = new ProcessBuilder("runuser", "-u", user.name(), "--", "unshare", "-Urn", "sleep", "60")
-                .start();
-        long sleeper = -1;
-        try {
-            sleeper = childOf(holder);
-            String netns = "pid:" + sleeper;
+        try (UserNetns owned = UserNetns.of(user)) {
+            String netns = "pid:" + owned.pid();
             BpfObject program = attacker.loadProgram(LoadProgramRequest.of("pol_xdp", "xdp", XDP_PASS, "GPL"))
                     .object();
 
@@ -225,13 +222,6 @@ class PolicyEnforcementTest {
             assertThat(Bpftool.linkShow((int) link.id()).get("prog_id").asLong()).isEqualTo(program.id());
             expectError(BpfkeeperInterface.PERMISSION_DENIED,
                     () -> attacker.attach(AttachRequest.xdp(program.id(), "lo")));
-        } finally {
-            // The user cannot be deleted while its sleep runs.
-            ProcessHandle.of(sleeper).ifPresent(process -> {
-                process.destroyForcibly();
-                process.onExit().join();
-            });
-            holder.destroyForcibly().waitFor();
         }
     }
 
@@ -385,22 +375,5 @@ class PolicyEnforcementTest {
     private static List<JsonNode> linksOfProgram(long programId) {
         return StreamSupport.stream(Bpftool.json("link", "show").spliterator(), false)
                 .filter(link -> link.path("prog_id").asLong() == programId).toList();
-    }
-
-    /** runuser's child, the unshared sleep, once it is in its namespaces. */
-    private static long childOf(Process runuser) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            Path children = Path.of("/proc", Long.toString(runuser.pid()), "task", Long.toString(runuser.pid()),
-                    "children");
-            String listed = Files.exists(children) ? Files.readString(children).strip() : "";
-            if (!listed.isEmpty()) {
-                long child = Long.parseLong(listed.split(" ")[0]);
-                if (Files.readString(Path.of("/proc", Long.toString(child), "comm")).strip().equals("sleep")) {
-                    return child;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("runuser started no sleep");
     }
 }

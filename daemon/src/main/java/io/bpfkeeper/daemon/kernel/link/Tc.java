@@ -3,7 +3,6 @@ package io.bpfkeeper.daemon.kernel.link;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.Errno;
-import io.bpfkeeper.daemon.kernel.InvalidTargetException;
 import io.bpfkeeper.daemon.kernel.NetworkNamespace;
 import io.bpfkeeper.daemon.kernel.ProgramType;
 import io.bpfkeeper.daemon.kernel.libbpf.TcHooks;
@@ -16,13 +15,19 @@ import io.bpfkeeper.daemon.kernel.libbpf.TcHooks;
  */
 public final class Tc {
 
-    private static final int MAX_PRIORITY = 0xffff;
+    /**
+     * The kernel's bound: a filter's priority is the major half of tcm_info (TC_H_MAJ_MASK,
+     * 0xFFFF0000), 16 bits.
+     */
+    public static final int MAX_PRIORITY = 0xffff;
+    /** A filter's handle is 32 bits, unsigned. */
+    public static final long MAX_HANDLE = 0xffffffffL;
 
     private Tc() {
     }
 
     /**
-     * @param priority the filter's priority, 1 to 65535; 0 asks the kernel to pick one
+     * @param priority the filter's priority, 1 to {@link #MAX_PRIORITY}; 0 asks the kernel to pick one
      * @param handle the filter's handle; 0 asks the kernel to pick one
      */
     public record Options(NetDevice device, Direction direction, int priority, int handle) implements AttachOptions {
@@ -35,9 +40,6 @@ public final class Tc {
 
     public static TcFilter attach(BpfProgram program, Options options) {
         Hooks.requireType(program, "tc", ProgramType.SCHED_CLS);
-        if (options.priority() < 0 || options.priority() > MAX_PRIORITY) {
-            throw new InvalidTargetException("priority", "a tc priority is 1 to " + MAX_PRIORITY + ", or absent");
-        }
         NetDevice device = options.device();
         return device.netns().run(() -> {
             int ifindex = device.index();
