@@ -223,7 +223,7 @@ class BadInputTest {
                     "a worker of the daemon is loading the program");
         }
         assertThat(aWorkerIsLoadingAProgram())
-                .as("the load is still in the kernel once the client has closed its connection; a load that"
+                .as("the load still runs in a worker once the client has closed its connection; a load that"
                         + " ends before proves nothing")
                 .isTrue();
 
