@@ -131,7 +131,8 @@ public final class Daemon implements AutoCloseable {
             log.warn("the journal is written without fsync (--journal-fsync off), for benchmarks only: a crash of the"
                     + " machine can lose objects whose calls were answered");
         }
-        new Recovery(registry, pinPaths.unusableReason(), Clock.systemUTC()).run(journal, systemd.takeStoredObjects());
+        new Recovery(registry, pinPaths.directory(), pinPaths.unusableReason(), Clock.systemUTC())
+                .run(journal, systemd.takeStoredObjects());
         // Order matters: the fd store follows the registry before the journal does, so that a new object
         // is in the store before the journal records it (see FdStore).
         systemd.follow(registry, journalWriter::afterRecorded,

@@ -69,6 +69,11 @@ public final class PinPaths implements AutoCloseable {
         return root;
     }
 
+    /** The root, held open; null when it is not a usable bpffs. */
+    public PinDirectory directory() {
+        return directory;
+    }
+
     /** Why pins are unavailable, or null when the root is a usable bpffs. */
     public String unusableReason() {
         return unusableReason;

@@ -8,6 +8,7 @@ import io.bpfkeeper.daemon.kernel.DirectoryReader.FileVersion;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.Mounts;
 import io.bpfkeeper.daemon.kernel.ObjectIdentity;
+import io.bpfkeeper.daemon.kernel.OpenAt;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,13 +18,15 @@ import java.util.Map;
 /**
  * The pins of an object in every bpffs mounted in the daemon's mount namespace, found as
  * {@code bpftool -f} finds them: walk each mount without following symlinks, open every file with
- * BPF_OBJ_GET and ask which object it is.
+ * BPF_OBJ_GET and ask which object it is. Clients own directories there and may swap an entry for a
+ * symlink at any moment, so the walk goes from fd to fd: each directory and pin is opened by its
+ * name in the directory fd it was listed in, and never through a symlink.
  *
  * <p>Hosts have thousands of pins, and listing every directory and statting every pin costs more
  * than the rest of an Explain. So each directory's listing is remembered with the directory's own
  * device, inode, modification and change times, and a scan that finds those unchanged, and
- * settled (below), reuses the listing: one fstatat per directory, no getdents64, no fstatat or
- * bpf() per pin. A directory that changed is listed again, and only its files that the last
+ * settled (below), reuses the listing: one openat and one fstat per directory, no getdents64, no
+ * fstatat or bpf() per pin. A directory that changed is listed again, and only its files that the last
  * listing did not know (by device, inode and modification time) are opened with BPF_OBJ_GET.
  *
  * <p>Why a reused listing cannot be stale:
@@ -61,6 +64,9 @@ final class PinScan {
      */
     static final long SETTLE_MILLIS = 1000;
 
+    /** A directory opened to be read, which getdents64 needs (O_PATH will not do). */
+    private static final int READ_DIRECTORY = OpenAt.O_RDONLY | OpenAt.O_DIRECTORY | OpenAt.O_CLOEXEC;
+
     private static final ThreadLocal<DirectoryReader> READER = ThreadLocal.withInitial(DirectoryReader::new);
 
     private volatile Map<Path, Listing> listings = new HashMap<>();
@@ -74,7 +80,11 @@ final class PinScan {
     List<Holder.Pin> pinsOf(ObjectIdentity wanted, List<Path> mounts) {
         Walk walk = new Walk(wanted, listings, System.currentTimeMillis());
         for (Path mount : mounts) {
-            walk.directory(mount);
+            try (Fd directory = OpenAt.path(mount.toString(), READ_DIRECTORY)) {
+                walk.directory(mount, directory);
+            } catch (BpfException e) {
+                // Unmounted meanwhile: it holds nothing now.
+            }
         }
         listings = walk.current;
         directoriesListedByLastScan = walk.directoriesListed;
@@ -137,22 +147,27 @@ final class PinScan {
             this.settledBeforeMillis = startedMillis - SETTLE_MILLIS;
         }
 
-        /** The pins of {@code path} and of its subdirectories, from what the last scan knew if it still holds. */
-        void directory(Path path) {
-            DirectoryVersion version = reader.directoryVersion(path.toString());
-            if (version == null) {
-                return; // removed meanwhile: it holds nothing now
-            }
+        /**
+         * The pins of {@code path}, open as {@code directory}, and of its subdirectories, from what
+         * the last scan knew if it still holds.
+         */
+        void directory(Path path, Fd directory) {
+            DirectoryVersion version = reader.directoryVersion(directory);
             Listing listing = previous.get(path);
             if (listing == null || !listing.isCurrentAt(version)) {
-                listing = list(path, version, listing);
+                listing = list(path, directory, version, listing);
             }
             current.put(path, listing);
             for (Path pin : listing.pinsByObject().getOrDefault(wanted, List.of())) {
                 pins.add(new Holder.Pin(pin));
             }
             for (Path subdirectory : listing.subdirectories()) {
-                directory(subdirectory);
+                try (Fd opened = OpenAt.relative(directory, subdirectory.getFileName().toString(),
+                        READ_DIRECTORY | OpenAt.O_NOFOLLOW)) {
+                    directory(subdirectory, opened);
+                } catch (BpfException e) {
+                    // Removed meanwhile, or a symlink took its place: nothing there to walk.
+                }
             }
         }
 
@@ -161,16 +176,16 @@ final class PinScan {
          * type, so none needs a stat to tell a directory, a pin and a symlink apart; symlinks are not
          * followed. Files that {@code stale}, the directory's last listing, knew are not opened again.
          */
-        private Listing list(Path path, DirectoryVersion version, Listing stale) {
+        private Listing list(Path path, Fd opened, DirectoryVersion version, Listing stale) {
             directoriesListed++;
             Map<FileVersion, ObjectIdentity> known = stale == null ? Map.of() : stale.identitiesByVersion();
             List<Pin> found = new ArrayList<>();
             List<Path> subdirectories = new ArrayList<>();
-            reader.list(path.toString(), (directory, type, start, end) -> {
+            reader.list(opened, (directory, type, start, end) -> {
                 if (type == DirectoryReader.DT_DIR) {
                     subdirectories.add(path.resolve(reader.name(start, end)));
                 } else if (type == DirectoryReader.DT_REG) {
-                    Pin pin = pin(path, directory, start, end, known);
+                    Pin pin = pin(path, opened, directory, start, end, known);
                     if (pin != null) {
                         found.add(pin);
                     }
@@ -179,25 +194,28 @@ final class PinScan {
             return Listing.of(version, version.lastTouchedMillis() < settledBeforeMillis, found, subdirectories);
         }
 
-        private Pin pin(Path parent, int directory, int start, int end, Map<FileVersion, ObjectIdentity> known) {
+        private Pin pin(Path parent, Fd opened, int directory, int start, int end,
+                Map<FileVersion, ObjectIdentity> known) {
             FileVersion version = reader.version(directory, start);
             if (version == null) {
                 return null; // removed meanwhile: it pins nothing now
             }
-            Path path = parent.resolve(reader.name(start, end));
+            String name = reader.name(start, end);
             ObjectIdentity identity = known.get(version);
             if (identity == null) {
-                identity = identify(path);
+                identity = identify(opened, name);
                 if (identity == null) {
                     return null; // not a BPF object, or removed meanwhile
                 }
             }
-            return new Pin(path, version, identity);
+            return new Pin(parent.resolve(name), version, identity);
         }
     }
 
-    private static ObjectIdentity identify(Path file) {
-        try (Fd fd = BpfFs.open(file)) {
+    /** What the pin {@code name} of {@code directory} holds: that file itself, not what a symlink names. */
+    private static ObjectIdentity identify(Fd directory, String name) {
+        try (Fd file = OpenAt.relative(directory, name, OpenAt.O_PATH | OpenAt.O_NOFOLLOW | OpenAt.O_CLOEXEC);
+                Fd fd = BpfFs.open(file)) {
             return ObjectIdentity.of(fd);
         } catch (BpfException e) {
             return null;

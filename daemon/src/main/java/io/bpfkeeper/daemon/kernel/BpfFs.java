@@ -79,11 +79,6 @@ public final class BpfFs {
         }
     }
 
-    /** Whether {@code path} lies on a bpffs. False when it does not exist. */
-    public static boolean isBpfFs(Path path) {
-        return FileSystemType.of(path).orElse(0) == BPF_FS_MAGIC;
-    }
-
     /**
      * The path for the kernel, freed by the caller once the call returns: nothing reads jnr's own
      * memory after the call, so the collector could unmap it while the kernel reads the path.

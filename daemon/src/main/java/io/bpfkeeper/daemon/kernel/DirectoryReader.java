@@ -27,6 +27,7 @@ public final class DirectoryReader {
     private static final long SYS_NEWFSTATAT = 262;
     private static final long AT_FDCWD = -100;
     private static final long AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final long AT_EMPTY_PATH = 0x1000;
     /** O_RDONLY (0) | O_DIRECTORY | O_CLOEXEC. */
     private static final long O_RDONLY_DIRECTORY_CLOEXEC = 0x10000 | 0x80000;
 
@@ -100,28 +101,36 @@ public final class DirectoryReader {
             return;
         }
         try {
-            for (long read = getdents(directory); read > 0; read = getdents(directory)) {
-                entries.get(0, entryBytes, 0, (int) read);
-                for (int offset = 0; offset < read; offset += u16(offset + DIRENT_RECLEN)) {
-                    int start = offset + DIRENT_NAME;
-                    int end = start;
-                    while (entryBytes[end] != 0) {
-                        end++;
-                    }
-                    if (!isDotOrDotDot(start, end)) {
-                        visitor.visit((int) directory, entryBytes[offset + DIRENT_TYPE], start, end);
-                    }
-                }
-            }
+            read(directory, visitor);
         } finally {
             LibC.INSTANCE.close((int) directory);
         }
     }
 
-    /** {@link #list} of a path given as a string. */
-    public void list(String directoryPath, EntryVisitor visitor) {
-        byte[] bytes = directoryPath.getBytes(StandardCharsets.UTF_8);
-        list(bytes, bytes.length, visitor);
+    /**
+     * Calls {@code visitor} with each entry of a directory opened for reading (not O_PATH), from its
+     * current position; when a read fails midway, the entries so far stand.
+     */
+    public void list(Fd directory, EntryVisitor visitor) {
+        try (Fd.Lease lease = directory.lease()) {
+            read(lease.number(), visitor);
+        }
+    }
+
+    private void read(long directory, EntryVisitor visitor) {
+        for (long read = getdents(directory); read > 0; read = getdents(directory)) {
+            entries.get(0, entryBytes, 0, (int) read);
+            for (int offset = 0; offset < read; offset += u16(offset + DIRENT_RECLEN)) {
+                int start = offset + DIRENT_NAME;
+                int end = start;
+                while (entryBytes[end] != 0) {
+                    end++;
+                }
+                if (!isDotOrDotDot(start, end)) {
+                    visitor.visit((int) directory, entryBytes[offset + DIRENT_TYPE], start, end);
+                }
+            }
+        }
     }
 
     /** The native address of an entry's NUL-terminated name, valid during the visit. */
@@ -159,15 +168,14 @@ public final class DirectoryReader {
                 stat.getLong(STAT_MTIME_NSEC));
     }
 
-    /** stat of the directory at {@code directoryPath}, not following a symlink; null when it is gone. */
-    public DirectoryVersion directoryVersion(String directoryPath) {
-        byte[] bytes = directoryPath.getBytes(StandardCharsets.UTF_8);
-        if (!putPath(bytes, bytes.length)) {
-            return null;
-        }
-        if (LibC.INSTANCE.syscall(SYS_NEWFSTATAT, AT_FDCWD, path.address(), stat.address(), AT_SYMLINK_NOFOLLOW, 0,
-                0) < 0) {
-            return null;
+    /** fstat of an open directory. */
+    public DirectoryVersion directoryVersion(Fd directory) {
+        path.putByte(0, (byte) 0);
+        try (Fd.Lease lease = directory.lease()) {
+            if (LibC.INSTANCE.syscall(SYS_NEWFSTATAT, lease.number(), path.address(), stat.address(), AT_EMPTY_PATH, 0,
+                    0) < 0) {
+                throw new BpfException("fstatat", LibC.errno());
+            }
         }
         return new DirectoryVersion(stat.getLong(STAT_DEV), stat.getLong(STAT_INO), stat.getLong(STAT_MTIME),
                 stat.getLong(STAT_MTIME_NSEC), stat.getLong(STAT_CTIME), stat.getLong(STAT_CTIME_NSEC));

@@ -44,9 +44,6 @@ public interface LibC {
     int fcntl(int fd, int cmd, int arg);
 
     @SaveError
-    int statfs(String path, Pointer buf);
-
-    @SaveError
     int getrlimit(int resource, Pointer rlimit);
 
     @SaveError

@@ -7,6 +7,7 @@ import static io.bpfkeeper.daemon.kernel.OpenAt.O_NONBLOCK;
 import static io.bpfkeeper.daemon.kernel.OpenAt.O_PATH;
 import static io.bpfkeeper.daemon.kernel.OpenAt.O_RDONLY;
 
+import io.bpfkeeper.daemon.logging.LogText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -194,7 +195,7 @@ public final class NetworkNamespace {
         public String hint() {
             String given = fd == null ? "" : describe(fd);
             return "netnsFd takes an fd of a network namespace, such as one of /proc/PID/ns/net or /run/netns/NAME"
-                    + " opened by the caller" + (given.isEmpty() ? "" : "; the fd given is " + quoted(given));
+                    + " opened by the caller" + (given.isEmpty() ? "" : "; the fd given is " + LogText.quote(given));
         }
 
         @Override
@@ -255,11 +256,11 @@ public final class NetworkNamespace {
             case "pid":
                 if (!PID.matcher(value).matches() || Long.parseLong(value) > Integer.MAX_VALUE) {
                     throw new InvalidTargetException("netns", "pid:PID takes a process id, a positive decimal"
-                            + " number; got " + quoted(spec));
+                            + " number; got " + LogText.quote(spec));
                 }
                 return new NetworkNamespace(spec, new OfProcess(Integer.parseInt(value), requesterUid));
             default:
-                throw new InvalidTargetException("netns", quoted(spec) + " is none of the forms of a network"
+                throw new InvalidTargetException("netns", LogText.quote(spec) + " is none of the forms of a network"
                         + " namespace: a name under " + NAMED + ", or pid:PID");
         }
     }
@@ -300,19 +301,12 @@ public final class NetworkNamespace {
         boolean printable = name.codePoints().noneMatch(c -> c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0));
         if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || !printable
                 || name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw new InvalidTargetException("netns", quoted(name) + " is not a name under " + NAMED + ": a network"
-                    + " namespace is one of those names, one path component of at most " + MAX_NAME_BYTES
+            throw new InvalidTargetException("netns", LogText.quote(name) + " is not a name under " + NAMED
+                    + ": a network namespace is one of those names, one path component of at most " + MAX_NAME_BYTES
                     + " bytes, as ip netns add makes them, or pid:PID for a process of yours; the daemon opens no"
                     + " other path");
         }
         return name;
-    }
-
-    /** A client's string in an error: quoted, without control characters, and not overly long. */
-    private static String quoted(String text) {
-        String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-        return "\"" + shown.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append) + "\"";
     }
 
     /**

@@ -21,10 +21,12 @@ public final class PinDirectory implements AutoCloseable {
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int DIRECTORY_MODE = 0755;
 
+    private final Path path;
     private final Fd fd;
     private final boolean pinsByPathFd;
 
-    private PinDirectory(Fd fd, boolean pinsByPathFd) {
+    private PinDirectory(Path path, Fd fd, boolean pinsByPathFd) {
+        this.path = path;
         this.fd = fd;
         this.pinsByPathFd = pinsByPathFd;
     }
@@ -51,12 +53,35 @@ public final class PinDirectory implements AutoCloseable {
             fd.close();
             throw new BpfException("fstatfs", Errno.EINVAL, "the pin root " + path, "not a bpffs");
         }
-        return new PinDirectory(fd, pinsByPathFd);
+        return new PinDirectory(path, fd, pinsByPathFd);
+    }
+
+    /** The path it was opened at. */
+    public Path path() {
+        return path;
     }
 
     /** The directory at {@code relative} (names separated by '/'; "" for the root itself), opened O_PATH. */
     public Fd directory(String relative) {
         return relative.isEmpty() ? fd.dup() : openBeneath(fd, relative, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
+
+    /**
+     * The entry at {@code pin}, an absolute path under this directory, opened O_PATH as itself: its
+     * directories are opened from this directory's fd as {@link #directory} opens them, and a
+     * symlink as the last name is not followed (see {@link #entry}).
+     *
+     * @throws BpfException EXDEV when {@code pin} is not under this directory, and as openat2 fails
+     */
+    public Fd entry(Path pin) {
+        Path normalized = pin.normalize();
+        if (!normalized.startsWith(path) || normalized.equals(path)) {
+            throw new BpfException("openat2", Errno.EXDEV, "open " + pin, "not under " + path);
+        }
+        Path relative = path.relativize(normalized);
+        try (Fd parent = directory(relative.getParent() == null ? "" : relative.getParent().toString())) {
+            return entry(parent, relative.getFileName().toString());
+        }
     }
 
     /**

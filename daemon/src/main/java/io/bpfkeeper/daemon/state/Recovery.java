@@ -10,6 +10,7 @@ import io.bpfkeeper.daemon.kernel.KernelObjects;
 import io.bpfkeeper.daemon.kernel.ObjectIdentity;
 import io.bpfkeeper.daemon.kernel.ObjectInfo;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
+import io.bpfkeeper.daemon.kernel.PinDirectory;
 import io.bpfkeeper.daemon.kernel.link.AttachOptions;
 import io.bpfkeeper.daemon.kernel.link.BpfLink;
 import io.bpfkeeper.daemon.kernel.link.TcFilter;
@@ -48,6 +49,7 @@ public final class Recovery {
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
 
     private final Registry registry;
+    private final PinDirectory pinRoot;
     private final String pinRootProblem;
     private final Clock clock;
     private int fromStore;
@@ -55,9 +57,13 @@ public final class Recovery {
     private int attachments;
     private int unrecorded;
 
-    /** @param pinRootProblem why the pin root is not a usable bpffs, or null when it is */
-    public Recovery(Registry registry, String pinRootProblem, Clock clock) {
+    /**
+     * @param pinRoot the pin root, held open; null when it is not a usable bpffs
+     * @param pinRootProblem why the pin root is not a usable bpffs, or null when it is
+     */
+    public Recovery(Registry registry, PinDirectory pinRoot, String pinRootProblem, Clock clock) {
         this.registry = registry;
+        this.pinRoot = pinRoot;
         this.pinRootProblem = pinRootProblem;
         this.clock = clock;
     }
@@ -183,19 +189,35 @@ public final class Recovery {
         log.info("recovered {}: the kernel still holds the {}", owned, filter);
     }
 
-    /** The object at {@code pin} if it is the recorded one; null, with the problem added, otherwise. */
+    /**
+     * The object at {@code pin} if it is the recorded one; null, with the problem added, otherwise.
+     * Clients own directories under the pin root (users/UID) and may have swapped their entries
+     * while the daemon was down, so the pin is opened as the pin root's {@link PinDirectory} opens
+     * any: beneath the root, through no symlink and onto no other mount, the pin file itself.
+     */
     private KernelObject openPin(JournalEntry entry, AttachOptions options, Path pin, List<String> problems) {
-        if (!BpfFs.isBpfFs(pin.getParent())) {
-            problems.add("the pin " + pin + " is not on a bpffs"
-                    + (pinRootProblem != null ? " (" + pinRootProblem + ")" : " (is bpffs still mounted there?)"));
+        if (pinRoot == null) {
+            problems.add("the pin " + pin + " is not on a bpffs (" + pinRootProblem + ")");
             return null;
         }
         Fd fd;
-        try {
-            fd = BpfFs.open(pin);
+        try (Fd file = pinRoot.entry(pin)) {
+            PinDirectory.FileStatus status = PinDirectory.status(file);
+            if (!status.isRegularFile()) {
+                problems.add("the pin " + pin + (status.isSymlink() ? " is a symlink now, which the daemon does not"
+                        + " follow" : " is no pin file now"));
+                return null;
+            }
+            fd = BpfFs.open(file);
         } catch (BpfException e) {
-            problems.add(e.errno() == Errno.ENOENT ? "the pin " + pin + " is gone" : "cannot open the pin " + pin
-                    + ": " + e.getMessage());
+            problems.add(switch (e.errno()) {
+                case Errno.ENOENT -> "the pin " + pin + " is gone";
+                case Errno.ELOOP -> "the way to the pin " + pin + " goes through a symlink, which the daemon does"
+                        + " not follow";
+                case Errno.EXDEV -> "the pin " + pin + " is not under the pin root " + pinRoot.path()
+                        + " on its bpffs";
+                default -> "cannot open the pin " + pin + ": " + e.getMessage();
+            });
             return null;
         }
         return checked(entry, options, fd, "the pin " + pin, problems);

@@ -13,14 +13,11 @@ import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.registry.Owner;
 import io.bpfkeeper.daemon.testing.BpfTestObjects;
 import io.bpfkeeper.daemon.testing.Bpftool;
+import io.bpfkeeper.daemon.testing.DaemonWithAttacker;
 import io.bpfkeeper.daemon.testing.Eventually;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.PrivateBpffs;
-import io.bpfkeeper.daemon.testing.TestDaemon;
-import io.bpfkeeper.daemon.testing.TestUser;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.AdoptRequest;
-import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
 import io.bpfkeeper.protocol.client.LoadObjectRequest;
 import io.bpfkeeper.protocol.client.LoadProgramRequest;
@@ -36,10 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Labels as an unprivileged member of the socket's group sets them: bounded, never under the
@@ -47,31 +41,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * carry the same group name neither stop its release nor go with it.
  */
 @KernelTest
-class LabelsAndGroupsTest {
+class LabelsAndGroupsTest extends DaemonWithAttacker {
 
     private static final String SOCKET_FILTER_EXIT_0 = "b700000000000000" + "9500000000000000";
-
-    @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
-
-    private TestDaemon daemon;
-    private TestUser attacker;
-    private BpfkeeperClient client;
-
-    @BeforeEach
-    void connectAsAnUnprivilegedMember() throws Exception {
-        daemon = TestDaemon.start(bpffs.path());
-        attacker = TestUser.create();
-        daemon.admit(attacker);
-        client = attacker.client(daemon.socket());
-    }
-
-    @AfterEach
-    void close() {
-        client.close();
-        daemon.close();
-        attacker.close();
-    }
 
     @Test
     void aClientCannotSetTheDaemonsLabels() {
@@ -114,40 +86,38 @@ class LabelsAndGroupsTest {
 
     @Test
     void aGroupIsItsOwnersAndItsName() throws Exception {
-        try (BpfkeeperClient root = daemon.client()) {
-            LoadedObject roots = root.loadObject(LoadObjectRequest.of("grouped", BpfTestObjects.bytes("globals")));
-            String group = roots.group();
-            // What a daemon before the bpfkeeper.io/ prefix was its own let a client do, and what its
-            // journal hands back after an upgrade: the attacker's map in root's group.
-            BpfMap squatted = BpfMap.create(new MapSpec("squatted", MapType.ARRAY, 4, 4, 1, 0));
-            daemon.daemon().registry().add(new OwnedObject(Kind.MAP, squatted, "squatted", "array",
-                    new Owner(attacker.uid(), attacker.gid(), 1), Lifetime.DAEMON, 0,
-                    Map.of(ObjectLoadMethods.GROUP_LABEL, group), Instant.now()));
-            LoadedObject attackers = client.loadObject(LoadObjectRequest.of("theirs", BpfTestObjects.bytes("globals")));
+        LoadedObject roots = root.loadObject(LoadObjectRequest.of("grouped", BpfTestObjects.bytes("globals")));
+        String group = roots.group();
+        // What a daemon before the bpfkeeper.io/ prefix was its own let a client do, and what its
+        // journal hands back after an upgrade: the attacker's map in root's group.
+        BpfMap squatted = BpfMap.create(new MapSpec("squatted", MapType.ARRAY, 4, 4, 1, 0));
+        daemon.daemon().registry().add(new OwnedObject(Kind.MAP, squatted, "squatted", "array",
+                new Owner(attacker.uid(), attacker.gid(), 1), Lifetime.DAEMON, 0,
+                Map.of(ObjectLoadMethods.GROUP_LABEL, group), Instant.now()));
+        LoadedObject attackers = client.loadObject(LoadObjectRequest.of("theirs", BpfTestObjects.bytes("globals")));
 
-            expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> client.releaseGroup(group, 0));
-            expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> root.releaseGroup(attackers.group()));
-            root.releaseGroup(group);
+        expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> client.releaseGroup(group, 0));
+        expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> root.releaseGroup(attackers.group()));
+        root.releaseGroup(group);
 
-            for (BpfObject object : roots.objects()) {
-                Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(kernelKind(object), (int) object.id()),
-                        object.kind().wireName() + " " + object.id() + " of root's group is freed");
-            }
-            assertThat(KernelIds.exists(ObjectKind.MAP, squatted.id())).isTrue();
-            assertThat(root.get(Kind.MAP, squatted.id()).owner().uid()).isEqualTo(attacker.uid());
-
-            // The attacker's own group of that name is its squatted map alone; root may release
-            // another uid's group by naming its owner.
-            client.releaseGroup(group);
-            root.releaseGroup(attackers.group(), attacker.uid());
-            Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(ObjectKind.MAP, squatted.id()),
-                    "the squatted map is freed");
-            for (BpfObject object : attackers.objects()) {
-                Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(kernelKind(object), (int) object.id()),
-                        object.kind().wireName() + " " + object.id() + " of the attacker's group is freed");
-            }
-            assertThat(root.list(null, null)).isEmpty();
+        for (BpfObject object : roots.objects()) {
+            Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(kernelKind(object), (int) object.id()),
+                    object.kind().wireName() + " " + object.id() + " of root's group is freed");
         }
+        assertThat(KernelIds.exists(ObjectKind.MAP, squatted.id())).isTrue();
+        assertThat(root.get(Kind.MAP, squatted.id()).owner().uid()).isEqualTo(attacker.uid());
+
+        // The attacker's own group of that name is its squatted map alone; root may release
+        // another uid's group by naming its owner.
+        client.releaseGroup(group);
+        root.releaseGroup(attackers.group(), attacker.uid());
+        Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(ObjectKind.MAP, squatted.id()),
+                "the squatted map is freed");
+        for (BpfObject object : attackers.objects()) {
+            Eventually.until(Duration.ofSeconds(10), () -> !KernelIds.exists(kernelKind(object), (int) object.id()),
+                    object.kind().wireName() + " " + object.id() + " of the attacker's group is freed");
+        }
+        assertThat(root.list(null, null)).isEmpty();
     }
 
     private BpfObject create(String name, Map<String, String> labels) {

@@ -8,14 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bpfkeeper.daemon.testing.BpfTestObjects;
 import io.bpfkeeper.daemon.testing.Bpftool;
 import io.bpfkeeper.daemon.testing.Counters;
+import io.bpfkeeper.daemon.testing.DaemonWithAttacker;
 import io.bpfkeeper.daemon.testing.Eventually;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.PrivateBpffs;
 import io.bpfkeeper.daemon.testing.Processes;
 import io.bpfkeeper.daemon.testing.TestCgroup;
 import io.bpfkeeper.daemon.testing.TestDaemon;
 import io.bpfkeeper.daemon.testing.TestNetwork;
-import io.bpfkeeper.daemon.testing.TestUser;
 import io.bpfkeeper.daemon.testing.UserNetns;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.AttachRequest;
@@ -40,8 +39,6 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a member of the socket's group can name as a network namespace or a cgroup, tried as one:
@@ -49,19 +46,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * bpftool shows attached in the test's namespaces and cgroups, and whether the daemon still answers.
  */
 @KernelTest
-class NamespaceAndCgroupTrustTest {
+class NamespaceAndCgroupTrustTest extends DaemonWithAttacker {
 
     private static final Duration QUICKLY = Duration.ofSeconds(5);
     private static final Path NAMED = Path.of("/run/netns");
 
-    @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
-
     private final List<Path> made = new ArrayList<>();
-    private TestDaemon daemon;
-    private BpfkeeperClient root;
-    private TestUser attacker;
-    private BpfkeeperClient client;
     private TestNetwork network;
     private Counters.Loaded xdp;
     private Counters.Loaded cgroupProgram;
@@ -70,25 +60,21 @@ class NamespaceAndCgroupTrustTest {
      * The attacker is granted every named namespace and every cgroup path, so that what refuses it
      * here is the daemon's checked open of what it names, not the policy before it.
      */
-    @BeforeEach
-    void start(@TempDir Path policyDir) throws Exception {
-        attacker = TestUser.create();
-        daemon = TestDaemon.startGranting(bpffs.path(), policyDir, attacker,
+    @Override
+    protected TestDaemon startDaemon() {
+        return TestDaemon.startGranting(bpffs.path(), policyDir, attacker,
                 "netns: {owned: true, named: [\"*\"]}", "cgroups: {delegated: true, paths: [\"/**\"]}");
-        root = daemon.client();
-        daemon.admit(attacker);
-        client = attacker.client(daemon.socket());
+    }
+
+    @BeforeEach
+    void start() throws Exception {
         network = TestNetwork.create();
         xdp = Counters.load(client, LoadObjectRequest.of("xdp", BpfTestObjects.bytes("xdp_count")), "xdp_count");
     }
 
     @AfterEach
     void stop() throws IOException {
-        client.close();
-        root.close();
-        daemon.close();
         network.close();
-        attacker.close();
         for (Path path : made) {
             Files.deleteIfExists(path);
         }

@@ -8,12 +8,10 @@ import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.testing.BpfTestObjects;
 import io.bpfkeeper.daemon.testing.Bpftool;
 import io.bpfkeeper.daemon.testing.Counters;
-import io.bpfkeeper.daemon.testing.DaemonOnPrivateBpffs;
+import io.bpfkeeper.daemon.testing.DaemonWithAttacker;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.TestUser;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.AttachRequest;
-import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
 import io.bpfkeeper.protocol.client.LoadObjectRequest;
 import io.bpfkeeper.protocol.client.LoadedObject;
@@ -25,8 +23,6 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,36 +31,20 @@ import org.junit.jupiter.api.Test;
  * filesystem: a refusal whose change happened anyway fails.
  */
 @KernelTest
-class NonOwnerTest extends DaemonOnPrivateBpffs {
+class NonOwnerTest extends DaemonWithAttacker {
 
     private static final String KEY = "01000000";
     private static final String VALUE = "2a000000";
     private static final String PACKET = "00".repeat(64);
 
-    private TestUser stranger;
-    private BpfkeeperClient strangers;
-
-    @BeforeEach
-    void connectAStranger() throws Exception {
-        stranger = TestUser.create();
-        daemon.admit(stranger);
-        strangers = stranger.client(daemon.socket());
-    }
-
-    @AfterEach
-    void closeTheStranger() {
-        strangers.close();
-        stranger.close();
-    }
-
     @Test
     void mapWritesOfAnotherUsersMapAreRefusedAndLeaveItsEntries() {
         int map = rootsMapWithOneEntry();
 
-        expectRefused(() -> strangers.mapUpdate(map, KEY, "ffffffff", null));
-        expectRefused(() -> strangers.mapUpdate(map, "02000000", "ffffffff", null));
-        expectRefused(() -> strangers.mapDelete(map, KEY));
-        expectRefused(() -> strangers.mapUpdateBatch(map, List.of(new Entry(KEY, "ffffffff"),
+        expectRefused(() -> client.mapUpdate(map, KEY, "ffffffff", null));
+        expectRefused(() -> client.mapUpdate(map, "02000000", "ffffffff", null));
+        expectRefused(() -> client.mapDelete(map, KEY));
+        expectRefused(() -> client.mapUpdateBatch(map, List.of(new Entry(KEY, "ffffffff"),
                 new Entry("03000000", "ffffffff")), null));
 
         assertThat(Bpftool.json("map", "dump", "id", Integer.toString(map))).hasSize(1);
@@ -74,38 +54,38 @@ class NonOwnerTest extends DaemonOnPrivateBpffs {
     @Test
     void releasePinAndUnpinOfAnotherUsersObjectAreRefused() {
         int map = rootsMapWithOneEntry();
-        client.pin(Kind.MAP, map, "roots");
+        root.pin(Kind.MAP, map, "roots");
         Path rootsPin = bpffs.path().resolve("roots");
 
-        expectRefused(() -> strangers.release(Kind.MAP, map));
-        expectRefused(() -> strangers.pin(Kind.MAP, map, "stolen"));
-        expectRefused(() -> strangers.unpin(Kind.MAP, map, "roots"));
+        expectRefused(() -> client.release(Kind.MAP, map));
+        expectRefused(() -> client.pin(Kind.MAP, map, "stolen"));
+        expectRefused(() -> client.unpin(Kind.MAP, map, "roots"));
 
         assertThat(Files.exists(rootsPin)).as("root's pin").isTrue();
-        assertThat(Files.exists(bpffs.path().resolve("stolen"))).as("a pin made for the stranger").isFalse();
-        client.unpin(Kind.MAP, map, "roots");
+        assertThat(Files.exists(bpffs.path().resolve("stolen"))).as("a pin made for the attacker").isFalse();
+        root.unpin(Kind.MAP, map, "roots");
         assertThat(KernelIds.exists(ObjectKind.MAP, map)).as("the daemon still holds root's map").isTrue();
     }
 
     @Test
     void releasingAnotherUsersGroupIsRefusedAndLeavesEveryMember() {
-        LoadedObject roots = client.loadObject(LoadObjectRequest.of("roots", BpfTestObjects.bytes("xdp_count")));
+        LoadedObject roots = root.loadObject(LoadObjectRequest.of("roots", BpfTestObjects.bytes("xdp_count")));
 
-        expectRefused(() -> strangers.releaseGroup(roots.group(), 0));
-        expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> strangers.releaseGroup(roots.group()));
+        expectRefused(() -> client.releaseGroup(roots.group(), 0));
+        expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> client.releaseGroup(roots.group()));
 
         for (BpfObject member : roots.objects()) {
             assertThat(KernelIds.exists(kernelKind(member.kind()), (int) member.id())).as("%s", member).isTrue();
-            assertThat(client.get(member.kind(), member.id())).isNotNull();
+            assertThat(root.get(member.kind(), member.id())).isNotNull();
         }
     }
 
     @Test
     void attachingAnotherUsersProgramIsRefusedAndLinksNothing() {
-        Counters.Loaded getpid = Counters.load(client,
+        Counters.Loaded getpid = Counters.load(root,
                 Counters.countingThisThread("getpid", "getpid_tracepoint"), "getpid_tracepoint");
 
-        expectRefused(() -> strangers.attach(AttachRequest.tracepoint(getpid.program().id(), "syscalls",
+        expectRefused(() -> client.attach(AttachRequest.tracepoint(getpid.program().id(), "syscalls",
                 "sys_enter_getpid")));
 
         assertThat(linksOf(getpid.program().id())).isZero();
@@ -113,38 +93,38 @@ class NonOwnerTest extends DaemonOnPrivateBpffs {
 
     @Test
     void detachingAnotherUsersLinkIsRefusedAndLeavesItAttached() {
-        Counters.Loaded getpid = Counters.load(client,
+        Counters.Loaded getpid = Counters.load(root,
                 Counters.countingThisThread("getpid", "getpid_tracepoint"), "getpid_tracepoint");
-        BpfObject link = client.attach(AttachRequest.tracepoint(getpid.program().id(), "syscalls",
+        BpfObject link = root.attach(AttachRequest.tracepoint(getpid.program().id(), "syscalls",
                 "sys_enter_getpid"));
 
-        expectRefused(() -> strangers.detach(Kind.LINK, link.id()));
-        expectRefused(() -> strangers.release(Kind.LINK, link.id()));
+        expectRefused(() -> client.detach(Kind.LINK, link.id()));
+        expectRefused(() -> client.release(Kind.LINK, link.id()));
 
         assertThat(Bpftool.linkShow((int) link.id()).get("prog_id").asLong()).isEqualTo(getpid.program().id());
     }
 
     @Test
     void testRunOfAnotherUsersProgramIsRefusedAndRunsNothing() {
-        Counters.Loaded xdp = Counters.load(client, LoadObjectRequest.of("xdp", BpfTestObjects.bytes("xdp_count")),
+        Counters.Loaded xdp = Counters.load(root, LoadObjectRequest.of("xdp", BpfTestObjects.bytes("xdp_count")),
                 "xdp_count");
-        client.testRun(xdp.program().id(), PACKET, 1L);
+        root.testRun(xdp.program().id(), PACKET, 1L);
         assertThat(Counters.readWithBpftool(xdp.counter())).isEqualTo(1);
 
-        expectRefused(() -> strangers.testRun(xdp.program().id(), PACKET, 10L));
+        expectRefused(() -> client.testRun(xdp.program().id(), PACKET, 10L));
 
         assertThat(Counters.readWithBpftool(xdp.counter())).as("runs counted by root's program").isEqualTo(1);
     }
 
     private int rootsMapWithOneEntry() {
-        int map = (int) client.createMap(CreateMapRequest.of("roots", "hash", 4, 4, 8)).id();
-        client.mapUpdate(map, KEY, VALUE, null);
+        int map = (int) root.createMap(CreateMapRequest.of("roots", "hash", 4, 4, 8)).id();
+        root.mapUpdate(map, KEY, VALUE, null);
         return map;
     }
 
     private void expectRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         var refused = expectError(BpfkeeperInterface.PERMISSION_DENIED, call);
-        assertThat(refused.parameters().get("callerUid").asInt()).isEqualTo(stranger.uid());
+        assertThat(refused.parameters().get("callerUid").asInt()).isEqualTo(attacker.uid());
     }
 
     private static long linksOf(long programId) {

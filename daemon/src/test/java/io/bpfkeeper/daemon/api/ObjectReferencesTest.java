@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bpfkeeper.daemon.kernel.Insns;
 import io.bpfkeeper.daemon.testing.BpfTestObjects;
 import io.bpfkeeper.daemon.testing.Bpftool;
+import io.bpfkeeper.daemon.testing.DaemonWithAttacker;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.PrivateBpffs;
-import io.bpfkeeper.daemon.testing.TestDaemon;
-import io.bpfkeeper.daemon.testing.TestUser;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
-import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
 import io.bpfkeeper.protocol.client.LoadObjectRequest;
 import io.bpfkeeper.protocol.client.LoadProgramRequest;
@@ -20,10 +17,8 @@ import io.bpfkeeper.protocol.types.Entry;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a client names in instructions and map values reaches only objects it may use, never the
@@ -31,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * judged by bpftool.
  */
 @KernelTest
-class ObjectReferencesTest {
+class ObjectReferencesTest extends DaemonWithAttacker {
 
     private static final byte[] KEY_ZERO = new byte[4];
     private static final String ROOTS_VALUE = "8877665544332211";
@@ -40,32 +35,12 @@ class ObjectReferencesTest {
     private static final int R0 = 0;
     private static final int R1 = 1;
 
-    @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
-
-    private TestDaemon daemon;
-    private BpfkeeperClient root;
-    private TestUser attacker;
-    private BpfkeeperClient attackerClient;
     private int rootsMap;
 
     @BeforeEach
-    void rootOwnsAMapAndTheAttackerIsAdmitted() throws Exception {
-        daemon = TestDaemon.start(bpffs.path());
-        root = daemon.client();
+    void rootOwnsAMap() {
         rootsMap = (int) root.createMap(CreateMapRequest.of("roots", "array", 4, 8, 1)).id();
         root.mapUpdate(rootsMap, "00000000", ROOTS_VALUE, null);
-        attacker = TestUser.create();
-        daemon.admit(attacker);
-        attackerClient = attacker.client(daemon.socket());
-    }
-
-    @AfterEach
-    void close() {
-        attackerClient.close();
-        root.close();
-        daemon.close();
-        attacker.close();
     }
 
     @Test
@@ -86,7 +61,7 @@ class ObjectReferencesTest {
     void aRefusalNamesTheInstructionAndWhatToUseInstead() {
         String code = new Insns().mov(R0, 0).loadMapByFd(R1, 60).mov(R0, 0).exit().hex();
         VarlinkCallException refused = expectError(BpfkeeperInterface.INVALID_ARGUMENT,
-                () -> attackerClient.loadProgram(LoadProgramRequest.of("scan", "socket_filter", code, "GPL")));
+                () -> client.loadProgram(LoadProgramRequest.of("scan", "socket_filter", code, "GPL")));
         assertThat(refused.parameters().get("parameter").asText()).isEqualTo("instructions");
         assertThat(refused.parameters().get("message").asText())
                 .contains("instruction 1:", "BPF_PSEUDO_MAP_FD", "BPF_PSEUDO_MAP_IDX (5)", "maps");
@@ -101,24 +76,24 @@ class ObjectReferencesTest {
                 new Insns().loadMapByIndex(R1, 0).mov(R0, 0).exit(),
                 new Insns().loadMapValueByIndex(R1, -1, 0).mov(R0, 0).exit());
         for (Insns code : refused) {
-            expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> attackerClient.loadProgram(
+            expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> client.loadProgram(
                     LoadProgramRequest.of("bad", "socket_filter", code.hex(), "GPL")));
         }
-        expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> attackerClient.loadProgram(
+        expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> client.loadProgram(
                 LoadProgramRequest.of("bad", "socket_filter", "b700000000000000950000000000", "GPL")));
         assertThat(root.list(null, null)).hasSize(1);
     }
 
     @Test
     void aProgramReachesTheCallersOwnMapsByIndex() throws Exception {
-        int first = (int) attackerClient.createMap(CreateMapRequest.of("first", "array", 4, 8, 1)).id();
-        int second = (int) attackerClient.createMap(CreateMapRequest.of("second", "array", 4, 8, 1)).id();
+        int first = (int) client.createMap(CreateMapRequest.of("first", "array", 4, 8, 1)).id();
+        int second = (int) client.createMap(CreateMapRequest.of("second", "array", 4, 8, 1)).id();
         String code = new Insns().loadMapByIndex(R1, 0).storeAtKeyZero(0x11)
                 .loadMapValueByIndex(R1, 1, 0).store64(R1, 0x22).mov(R0, 0).exit().hex();
 
-        long program = attackerClient.loadProgram(LoadProgramRequest.of("both", "socket_filter", code, "GPL")
+        long program = client.loadProgram(LoadProgramRequest.of("both", "socket_filter", code, "GPL")
                 .withMaps(List.of((long) first, (long) second))).object().id();
-        attackerClient.testRun(program, PACKET, null);
+        client.testRun(program, PACKET, null);
 
         assertThat(value(first)).isEqualTo("1100000000000000");
         assertThat(value(second)).isEqualTo("2200000000000000");
@@ -127,10 +102,10 @@ class ObjectReferencesTest {
 
     @Test
     void anIndexBeyondTheMapsIsRefusedBeforeTheKernel() {
-        int own = (int) attackerClient.createMap(CreateMapRequest.of("own", "array", 4, 8, 1)).id();
+        int own = (int) client.createMap(CreateMapRequest.of("own", "array", 4, 8, 1)).id();
         String code = new Insns().loadMapValueByIndex(R1, 1, 0).store64(R1, ATTACK_VALUE).mov(R0, 0).exit().hex();
         VarlinkCallException refused = expectError(BpfkeeperInterface.INVALID_ARGUMENT,
-                () -> attackerClient.loadProgram(LoadProgramRequest.of("beyond", "socket_filter", code, "GPL")
+                () -> client.loadProgram(LoadProgramRequest.of("beyond", "socket_filter", code, "GPL")
                         .withMaps(List.of((long) own))));
         assertThat(refused.parameters().get("message").asText()).contains("map index 1", "only 1 map was given");
     }
@@ -139,7 +114,7 @@ class ObjectReferencesTest {
     void mapsOfAnotherUserAreRefused() {
         String code = new Insns().loadMapValueByIndex(R1, 0, 0).store64(R1, ATTACK_VALUE).mov(R0, 0).exit().hex();
         VarlinkCallException denied = expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                () -> attackerClient.loadProgram(LoadProgramRequest.of("steal", "socket_filter", code, "GPL")
+                () -> client.loadProgram(LoadProgramRequest.of("steal", "socket_filter", code, "GPL")
                         .withMaps(List.of((long) rootsMap))));
         assertThat(denied.parameters().get("id").asInt()).isEqualTo(rootsMap);
         assertThat(rootsValue()).isEqualTo(ROOTS_VALUE);
@@ -148,7 +123,7 @@ class ObjectReferencesTest {
 
     @Test
     void rootMayUseAnyOwnedMap() {
-        int own = (int) attackerClient.createMap(CreateMapRequest.of("own", "array", 4, 8, 1)).id();
+        int own = (int) client.createMap(CreateMapRequest.of("own", "array", 4, 8, 1)).id();
         String code = new Insns().loadMapValueByIndex(R1, 0, 0).store64(R1, 0x33).mov(R0, 0).exit().hex();
         long program = root.loadProgram(LoadProgramRequest.of("roots", "socket_filter", code, "GPL")
                 .withMaps(List.of((long) own))).object().id();
@@ -160,44 +135,44 @@ class ObjectReferencesTest {
     void aProgArrayTakesProgramIdsOfTheCallerOnly() {
         String code = new Insns().mov(R0, 0).exit().hex();
         long roots = root.loadProgram(LoadProgramRequest.of("roots", "socket_filter", code, "GPL")).object().id();
-        long own = attackerClient.loadProgram(LoadProgramRequest.of("own", "socket_filter", code, "GPL"))
+        long own = client.loadProgram(LoadProgramRequest.of("own", "socket_filter", code, "GPL"))
                 .object().id();
-        int jumps = (int) attackerClient.createMap(CreateMapRequest.of("jumps", "prog_array", 4, 4, 4)).id();
+        int jumps = (int) client.createMap(CreateMapRequest.of("jumps", "prog_array", 4, 4, 4)).id();
 
         expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                () -> attackerClient.mapUpdate(jumps, "00000000", idHex(roots), null));
-        expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> attackerClient.mapUpdateBatch(jumps,
+                () -> client.mapUpdate(jumps, "00000000", idHex(roots), null));
+        expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> client.mapUpdateBatch(jumps,
                 List.of(new Entry("01000000", idHex(own)), new Entry("02000000", idHex(roots))), null));
         expectError(BpfkeeperInterface.NO_SUCH_OBJECT,
-                () -> attackerClient.mapUpdate(jumps, "00000000", idHex(own + 1000), null));
+                () -> client.mapUpdate(jumps, "00000000", idHex(own + 1000), null));
         assertThat(Bpftool.json("map", "dump", "id", Integer.toString(jumps))).isEmpty();
 
-        attackerClient.mapUpdate(jumps, "00000000", idHex(own), null);
-        attackerClient.mapUpdateBatch(jumps, List.of(new Entry("01000000", idHex(own))), null);
+        client.mapUpdate(jumps, "00000000", idHex(own), null);
+        client.mapUpdateBatch(jumps, List.of(new Entry("01000000", idHex(own))), null);
 
         assertThat(Bpftool.mapLookup(jumps, KEY_ZERO)).isEqualTo(HexFormat.of().parseHex(idHex(own)));
         assertThat(Bpftool.json("map", "dump", "id", Integer.toString(jumps))).hasSize(2);
-        assertThat(attackerClient.mapLookup(jumps, "00000000").orElseThrow().value())
+        assertThat(client.mapLookup(jumps, "00000000").orElseThrow().value())
                 .as("lookups return program ids too").isEqualTo(idHex(own));
     }
 
     @Test
     void aMapOfMapsTakesMapIdsOfTheCallerOnly() {
-        int inner = (int) attackerClient.createMap(CreateMapRequest.of("inner", "array", 4, 8, 1)).id();
-        expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> attackerClient.createMap(
+        int inner = (int) client.createMap(CreateMapRequest.of("inner", "array", 4, 8, 1)).id();
+        expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> client.createMap(
                 CreateMapRequest.of("outer", "array_of_maps", 4, 4, 2)));
-        expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> attackerClient.createMap(
+        expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> client.createMap(
                 CreateMapRequest.of("outer", "array_of_maps", 4, 4, 2).withInnerMap(rootsMap)));
-        int outer = (int) attackerClient.createMap(
+        int outer = (int) client.createMap(
                 CreateMapRequest.of("outer", "array_of_maps", 4, 4, 2).withInnerMap(inner)).id();
 
         expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                () -> attackerClient.mapUpdate(outer, "00000000", idHex(rootsMap), null));
+                () -> client.mapUpdate(outer, "00000000", idHex(rootsMap), null));
         assertThat(Bpftool.json("map", "dump", "id", Integer.toString(outer))).isEmpty();
 
-        attackerClient.mapUpdate(outer, "00000000", idHex(inner), null);
+        client.mapUpdate(outer, "00000000", idHex(inner), null);
         assertThat(Bpftool.mapLookup(outer, KEY_ZERO)).isEqualTo(HexFormat.of().parseHex(idHex(inner)));
-        assertThat(attackerClient.mapLookup(outer, "00000000").orElseThrow().value()).isEqualTo(idHex(inner));
+        assertThat(client.mapLookup(outer, "00000000").orElseThrow().value()).isEqualTo(idHex(inner));
     }
 
     @Test
@@ -206,18 +181,18 @@ class ObjectReferencesTest {
         LoadProgramRequest devmapProgram = LoadProgramRequest.of("redirected", "xdp", pass, "GPL")
                 .withExpectedAttachType("xdp_devmap");
         long roots = root.loadProgram(devmapProgram).object().id();
-        long own = attackerClient.loadProgram(devmapProgram).object().id();
-        int devices = (int) attackerClient.createMap(CreateMapRequest.of("devices", "devmap", 4, 8, 1)).id();
+        long own = client.loadProgram(devmapProgram).object().id();
+        int devices = (int) client.createMap(CreateMapRequest.of("devices", "devmap", 4, 8, 1)).id();
         String loopback = "01000000";
 
         expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                () -> attackerClient.mapUpdate(devices, "00000000", loopback + idHex(roots), null));
+                () -> client.mapUpdate(devices, "00000000", loopback + idHex(roots), null));
         assertThat(Bpftool.json("map", "dump", "id", Integer.toString(devices)).get(0).get("value").has("error"))
                 .as("bpftool finds no entry at key 0").isTrue();
 
-        attackerClient.mapUpdate(devices, "00000000", loopback + idHex(own), null);
+        client.mapUpdate(devices, "00000000", loopback + idHex(own), null);
         assertThat(Bpftool.mapLookup(devices, KEY_ZERO)).isEqualTo(HexFormat.of().parseHex(loopback + idHex(own)));
-        attackerClient.mapUpdate(devices, "00000000", loopback + "00000000", null);
+        client.mapUpdate(devices, "00000000", loopback + "00000000", null);
         assertThat(Bpftool.mapLookup(devices, KEY_ZERO)).as("0: the device without a program")
                 .isEqualTo(HexFormat.of().parseHex(loopback + "00000000"));
     }
@@ -230,7 +205,7 @@ class ObjectReferencesTest {
                     () -> root.createMap(CreateMapRequest.of("socks", type, 4, 4, 4)));
             assertThat(refused.parameters().get("parameter").asText()).isEqualTo("type");
             expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                    () -> attackerClient.createMap(CreateMapRequest.of("socks", type, 4, 4, 4)));
+                    () -> client.createMap(CreateMapRequest.of("socks", type, 4, 4, 4)));
         }
         assertThat(root.list(null, null)).hasSize(1);
     }
@@ -238,7 +213,7 @@ class ObjectReferencesTest {
     @Test
     void mapFlagsThatNameFdsAreRefused() {
         for (long flag : new long[] {0x8000, 0x10000}) {
-            VarlinkCallException refused = expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> attackerClient
+            VarlinkCallException refused = expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> client
                     .createMap(CreateMapRequest.of("flagged", "array", 4, 8, 1).withFlags(flag)));
             assertThat(refused.parameters().get("parameter").asText()).isEqualTo("flags");
         }
@@ -247,19 +222,19 @@ class ObjectReferencesTest {
 
     @Test
     void perfEventArraysAreNotWrittenForClients() {
-        int events = (int) attackerClient.createMap(CreateMapRequest.of("events", "perf_event_array", 4, 4, 1))
+        int events = (int) client.createMap(CreateMapRequest.of("events", "perf_event_array", 4, 4, 1))
                 .id();
         expectError(BpfkeeperInterface.INVALID_ARGUMENT,
-                () -> attackerClient.mapUpdate(events, "00000000", "03000000", null));
-        expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> attackerClient.mapUpdateBatch(events,
+                () -> client.mapUpdate(events, "00000000", "03000000", null));
+        expectError(BpfkeeperInterface.INVALID_ARGUMENT, () -> client.mapUpdateBatch(events,
                 List.of(new Entry("00000000", "03000000")), null));
-        var lookup = expectError(BpfkeeperInterface.KERNEL_ERROR, () -> attackerClient.mapLookup(events, "00000000"));
+        var lookup = expectError(BpfkeeperInterface.KERNEL_ERROR, () -> client.mapLookup(events, "00000000"));
         assertThat(lookup.parameters().get("errnoName").asText()).as("the kernel has no id to show").isEqualTo("ENOTSUPP");
     }
 
     @Test
     void anElfObjectMayNotReuseAnotherUsersMap() {
-        expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> attackerClient.loadObject(
+        expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> client.loadObject(
                 LoadObjectRequest.of("steal", BpfTestObjects.bytes("xdp_count")).withReusedMap("counter", rootsMap)));
         assertThat(rootsValue()).isEqualTo(ROOTS_VALUE);
         assertThat(root.list(null, null)).hasSize(1);
@@ -278,9 +253,9 @@ class ObjectReferencesTest {
             elf[load + 6] = 0;
             elf[load + 7] = 0;
             try {
-                long program = attackerClient.loadObject(LoadObjectRequest.of("scan", elf)).objects().get(0).id();
+                long program = client.loadObject(LoadObjectRequest.of("scan", elf)).objects().get(0).id();
                 outcomes.add("loaded program " + program);
-                attackerClient.testRun(program, PACKET, null);
+                client.testRun(program, PACKET, null);
             } catch (VarlinkCallException e) {
                 outcomes.add(e.error());
             }
@@ -294,10 +269,10 @@ class ObjectReferencesTest {
     /** Loads the attack as the attacker and, should it load, runs it; records how each load ended. */
     private void attack(Insns code, List<String> outcomes) {
         try {
-            long program = attackerClient.loadProgram(LoadProgramRequest.of("scan", "socket_filter", code.hex(),
+            long program = client.loadProgram(LoadProgramRequest.of("scan", "socket_filter", code.hex(),
                     "GPL")).object().id();
             outcomes.add("loaded program " + program);
-            attackerClient.testRun(program, PACKET, null);
+            client.testRun(program, PACKET, null);
         } catch (VarlinkCallException e) {
             outcomes.add(e.error());
         }

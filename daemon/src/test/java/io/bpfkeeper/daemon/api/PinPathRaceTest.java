@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bpfkeeper.daemon.kernel.LibC;
 import io.bpfkeeper.daemon.kernel.NativeBuffer;
 import io.bpfkeeper.daemon.testing.Bpftool;
+import io.bpfkeeper.daemon.testing.DaemonWithAttacker;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
 import io.bpfkeeper.daemon.testing.TestDaemon;
-import io.bpfkeeper.daemon.testing.TestUser;
 import io.bpfkeeper.protocol.client.AdoptRequest;
-import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
 import io.bpfkeeper.protocol.client.VarlinkCallException;
 import io.bpfkeeper.protocol.types.Kind;
@@ -28,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,15 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the kernel and the filesystem.
  */
 @KernelTest
-class PinPathRaceTest {
+class PinPathRaceTest extends DaemonWithAttacker {
 
     private static final Duration RACE = Duration.ofSeconds(10);
     private static final long SYS_RENAMEAT2 = 316;
     private static final int AT_FDCWD = -100;
     private static final int RENAME_EXCHANGE = 2;
-
-    @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
 
     /** Where escapes would land: a bpffs of its own, so that "not on a bpffs" cannot hide them. */
     @RegisterExtension
@@ -59,28 +54,16 @@ class PinPathRaceTest {
     @TempDir
     Path tmp;
 
-    private TestDaemon daemon;
-    private TestUser attacker;
-    private BpfkeeperClient client;
-
-    /**
-     * A daemon on the pin root, and the attacker: admitted, with a directory "mine" of its own there,
-     * where the policy lets it pin, so that what refuses it is how the daemon resolves paths.
-     */
-    @BeforeEach
-    void attackerWithADirectoryOfItsOwn(@TempDir Path policyDir) throws Exception {
-        attacker = TestUser.create();
-        daemon = TestDaemon.startGranting(bpffs.path(), policyDir, attacker, "pinPrefix: \"mine/\"");
-        daemon.admit(attacker);
-        attacker.run(() -> Files.createDirectory(bpffs.path().resolve("mine")));
-        client = attacker.client(daemon.socket());
+    /** The policy lets the attacker pin under "mine/", so that what refuses it is how the daemon resolves paths. */
+    @Override
+    protected TestDaemon startDaemon() {
+        return TestDaemon.startGranting(bpffs.path(), policyDir, attacker, "pinPrefix: \"mine/\"");
     }
 
-    @AfterEach
-    void closeAll() {
-        client.close();
-        daemon.close();
-        attacker.close();
+    /** The attacker has a directory "mine" of its own on the pin root. */
+    @BeforeEach
+    void attackerWithADirectoryOfItsOwn() throws Exception {
+        attacker.run(() -> Files.createDirectory(bpffs.path().resolve("mine")));
     }
 
     /** A map of the attacker's, pinned at {@code pin}. */

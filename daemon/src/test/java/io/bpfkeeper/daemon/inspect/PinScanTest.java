@@ -12,11 +12,17 @@ import io.bpfkeeper.daemon.testing.BpffsMount;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.daemon.testing.PrivateBpffs;
 import io.bpfkeeper.daemon.testing.Processes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +39,7 @@ class PinScanTest {
     private static final int ITERATIONS = 200;
     /** A clock this far ahead makes every directory settled, as if it had not changed for a while. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RACE = Duration.ofSeconds(5);
     private static final Duration PAST_SETTLING = Duration.ofMillis(2 * PinScan.SETTLE_MILLIS);
 
     @RegisterExtension
@@ -187,6 +194,49 @@ class PinScanTest {
                     .containsExactlyInAnyOrder(pin, otherPin);
             assertThat(scan.directoriesListedByLastScan()).isEqualTo(1);
         }
+    }
+
+    /**
+     * A directory swapped for a symlink and back while scans run, as a client may do in its own
+     * directory under the pin root: no scan follows the symlink, so a pin is reported only where it
+     * is, never under the directory's name. A bounded race, which the swaps must win nothing of.
+     */
+    @Test
+    void aDirectorySwappedForASymlinkDuringScansIsNeverFollowed() throws Exception {
+        Path elsewhere = Files.createDirectory(bpffs.path().resolve("elsewhere"));
+        BpfFs.pin(first.fd(), elsewhere.resolve("pin"));
+        Path swapped = Files.createDirectory(bpffs.path().resolve("swapped"));
+        Path parked = bpffs.path().resolve("parked");
+        Path link = Files.createSymbolicLink(bpffs.path().resolve("link"), elsewhere);
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Long> swaps = CompletableFuture.supplyAsync(() -> {
+            long count = 0;
+            try {
+                while (!stop.get()) {
+                    Files.move(swapped, parked);
+                    Files.move(link, swapped);
+                    Files.move(swapped, link);
+                    Files.move(parked, swapped);
+                    count++;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return count;
+        });
+        PinScan scan = new PinScan();
+        Set<Path> reported = new HashSet<>();
+        long scans = 0;
+        try {
+            for (long end = System.nanoTime() + RACE.toNanos(); System.nanoTime() < end; scans++) {
+                reported.addAll(pinsOf(scan, first));
+            }
+        } finally {
+            stop.set(true);
+        }
+        assertThat(swaps.join()).as("swaps").isPositive();
+        assertThat(scans).as("scans").isPositive();
+        assertThat(reported).containsExactly(elsewhere.resolve("pin"));
     }
 
     /**

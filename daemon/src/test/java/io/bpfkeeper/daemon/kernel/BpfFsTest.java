@@ -66,16 +66,6 @@ class BpfFsTest {
     }
 
     @Test
-    void recognisesABpffsByItsMagic() throws IOException {
-        Path directory = Files.createDirectory(bpffs.path().resolve("directory"));
-
-        assertThat(BpfFs.isBpfFs(bpffs.path())).isTrue();
-        assertThat(BpfFs.isBpfFs(directory)).isTrue();
-        assertThat(BpfFs.isBpfFs(Path.of("/tmp"))).isFalse();
-        assertThat(BpfFs.isBpfFs(bpffs.path().resolve("missing"))).isFalse();
-    }
-
-    @Test
     void pinKeepsTheMapAfterEveryFdIsClosedAndUnlinkingItFreesTheMap() throws IOException {
         Path pin = bpffs.path().resolve("kept");
         int id;

@@ -9,13 +9,12 @@ import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.testing.BpfTestObjects;
 import io.bpfkeeper.daemon.testing.Bpftool;
+import io.bpfkeeper.daemon.testing.DaemonWithAttacker;
 import io.bpfkeeper.daemon.testing.KernelTest;
-import io.bpfkeeper.daemon.testing.PrivateBpffs;
 import io.bpfkeeper.daemon.testing.Processes;
 import io.bpfkeeper.daemon.testing.TestCgroup;
 import io.bpfkeeper.daemon.testing.TestDaemon;
 import io.bpfkeeper.daemon.testing.TestNetwork;
-import io.bpfkeeper.daemon.testing.TestUser;
 import io.bpfkeeper.daemon.testing.UserNetns;
 import io.bpfkeeper.protocol.BpfkeeperInterface;
 import io.bpfkeeper.protocol.client.AdoptRequest;
@@ -39,18 +38,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The policy, enforced against a real user that the test creates and admits to the socket's group,
  * each refusal judged by the kernel: the program, link or attachment is not there.
  */
 @KernelTest
-class PolicyEnforcementTest {
+class PolicyEnforcementTest extends DaemonWithAttacker {
 
     /** r0 = 0; exit. */
     private static final String RETURN_ZERO = "b700000000000000" + "9500000000000000";
@@ -61,32 +56,10 @@ class PolicyEnforcementTest {
     /** r0 = r1; exit: returns the context pointer, which only a loader with CAP_PERFMON may leak. */
     private static final String POINTER_LEAK = "bf10000000000000" + "9500000000000000";
 
-    @RegisterExtension
-    final PrivateBpffs bpffs = new PrivateBpffs();
-
-    @TempDir
-    Path policyDir;
-
-    private TestUser user;
-    private TestDaemon daemon;
-    private BpfkeeperClient root;
-    private BpfkeeperClient attacker;
-
-    @BeforeEach
-    void start() throws Exception {
-        user = TestUser.create();
-        daemon = TestDaemon.startWithPolicy(bpffs.path(), policyDir);
-        daemon.admit(user);
-        root = daemon.client();
-        attacker = user.client(daemon.socket());
-    }
-
-    @AfterEach
-    void stop() {
-        attacker.close();
-        root.close();
-        daemon.close();
-        user.close();
+    /** The test's policy is what it writes in {@link #policyDir}, and reloads. */
+    @Override
+    protected TestDaemon startDaemon() {
+        return TestDaemon.startWithPolicy(bpffs.path(), policyDir);
     }
 
     @Test
@@ -94,7 +67,7 @@ class PolicyEnforcementTest {
         LoadProgramRequest tracepoint = LoadProgramRequest.of("pol_tp", "tracepoint", RETURN_ZERO, "GPL");
 
         VarlinkCallException refused = expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                () -> attacker.loadProgram(tracepoint));
+                () -> client.loadProgram(tracepoint));
 
         assertThat(refused.parameters().get("refusedBy").asText()).isEqualTo("the default policy");
         assertThat(refused.parameters().get("grant").asText()).isEqualTo("programTypes: [tracepoint]");
@@ -112,27 +85,27 @@ class PolicyEnforcementTest {
                     match: {user: "%s"}
                     programTypes: [default, tracepoint]
                     hooks: [default, tracepoint]
-                """.formatted(user.name()));
-        Policy effective = attacker.getPolicy();
+                """.formatted(attacker.name()));
+        Policy effective = client.getPolicy();
         assertThat(effective.programTypes()).contains("tracepoint", "xdp");
         assertThat(effective.sources().get("programTypes")).isEqualTo("rule \"tracers\" of 10-test.yaml");
-        assertThat(effective.pinPrefix()).isEqualTo("users/" + user.uid() + "/");
+        assertThat(effective.pinPrefix()).isEqualTo("users/" + attacker.uid() + "/");
         assertThat(root.getPolicy().adoptForeign()).isTrue();
-        BpfObject granted = attacker.loadProgram(tracepoint).object();
-        BpfObject link = attacker.attach(AttachRequest.tracepoint(granted.id(), "syscalls", "sys_enter_getppid"));
+        BpfObject granted = client.loadProgram(tracepoint).object();
+        BpfObject link = client.attach(AttachRequest.tracepoint(granted.id(), "syscalls", "sys_enter_getppid"));
         assertThat(Bpftool.linkShow((int) link.id()).get("prog_id").asLong()).isEqualTo(granted.id());
     }
 
     @Test
     void anElfObjectIsAdmittedByItsProgramTypesAndLoadsUnprivileged() {
         VarlinkCallException refused = expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                () -> attacker.loadObject(LoadObjectRequest.of("pol_elf_tp",
+                () -> client.loadObject(LoadObjectRequest.of("pol_elf_tp",
                         BpfTestObjects.bytes("getpid_tracepoint"))));
 
         assertThat(refused.parameters().get("grant").asText()).isEqualTo("programTypes: [tracepoint]");
-        assertThat(attacker.list(null, null)).isEmpty();
+        assertThat(client.list(null, null)).isEmpty();
 
-        LoadedObject xdp = attacker.loadObject(LoadObjectRequest.of("pol_elf_xdp", BpfTestObjects.bytes("xdp_count")));
+        LoadedObject xdp = client.loadObject(LoadObjectRequest.of("pol_elf_xdp", BpfTestObjects.bytes("xdp_count")));
         assertThat(xdp.objects()).allMatch(object -> KernelIds.exists(
                 object.kind() == Kind.MAP ? ObjectKind.MAP : ObjectKind.PROGRAM, (int) object.id()));
     }
@@ -143,12 +116,12 @@ class PolicyEnforcementTest {
                 rules:
                   - match: {user: "%s"}
                     programTypes: [default, tracepoint]
-                """.formatted(user.name()));
-        BpfObject program = attacker.loadProgram(LoadProgramRequest.of("pol_tp", "tracepoint", RETURN_ZERO, "GPL"))
+                """.formatted(attacker.name()));
+        BpfObject program = client.loadProgram(LoadProgramRequest.of("pol_tp", "tracepoint", RETURN_ZERO, "GPL"))
                 .object();
 
         VarlinkCallException refused = expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                () -> attacker.attach(AttachRequest.tracepoint(program.id(), "syscalls", "sys_enter_getppid")));
+                () -> client.attach(AttachRequest.tracepoint(program.id(), "syscalls", "sys_enter_getppid")));
 
         assertThat(refused.parameters().get("grant").asText()).isEqualTo("hooks: [tracepoint]");
         assertThat(linksOfProgram(program.id())).isEmpty();
@@ -159,7 +132,7 @@ class PolicyEnforcementTest {
         LoadProgramRequest leak = LoadProgramRequest.of("pol_leak", "socket_filter", POINTER_LEAK, "GPL");
 
         VarlinkCallException rejected = expectError(BpfkeeperInterface.PROGRAM_REJECTED,
-                () -> attacker.loadProgram(leak));
+                () -> client.loadProgram(leak));
 
         assertThat(rejected.parameters().get("log").asText()).contains("R0 leaks addr as return value");
         assertThat(programsNamed("pol_leak")).isEmpty();
@@ -167,7 +140,7 @@ class PolicyEnforcementTest {
         BpfObject asRoot = root.loadProgram(leak).object();
         assertThat(Bpftool.progShow((int) asRoot.id()).get("name").asText()).isEqualTo("pol_leak");
         // And a harmless program of the same caller loads.
-        attacker.loadProgram(LoadProgramRequest.of("pol_ok", "socket_filter", RETURN_ZERO, "GPL"));
+        client.loadProgram(LoadProgramRequest.of("pol_ok", "socket_filter", RETURN_ZERO, "GPL"));
     }
 
     @Test
@@ -176,9 +149,9 @@ class PolicyEnforcementTest {
                 rules:
                   - match: {user: "%s"}
                     fullVerifier: true
-                """.formatted(user.name()));
+                """.formatted(attacker.name()));
 
-        BpfObject leak = attacker.loadProgram(LoadProgramRequest.of("pol_leak", "socket_filter", POINTER_LEAK, "GPL"))
+        BpfObject leak = client.loadProgram(LoadProgramRequest.of("pol_leak", "socket_filter", POINTER_LEAK, "GPL"))
                 .object();
 
         assertThat(Bpftool.progShow((int) leak.id()).get("name").asText()).isEqualTo("pol_leak");
@@ -187,12 +160,12 @@ class PolicyEnforcementTest {
     @Test
     void xdpInANamespaceThatRootMadeIsRefusedAndAllowedByName() throws Exception {
         try (TestNetwork network = TestNetwork.create()) {
-            BpfObject program = attacker.loadProgram(LoadProgramRequest.of("pol_xdp", "xdp", XDP_PASS, "GPL"))
+            BpfObject program = client.loadProgram(LoadProgramRequest.of("pol_xdp", "xdp", XDP_PASS, "GPL"))
                     .object();
             AttachRequest attach = AttachRequest.xdp(program.id(), network.deviceA()).inNetns(network.netnsA());
 
             VarlinkCallException refused = expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                    () -> attacker.attach(attach));
+                    () -> client.attach(attach));
 
             assertThat(refused.getMessage()).contains("network namespace " + network.netnsA(), "does not own");
             assertThat(refused.parameters().get("grant").asText())
@@ -203,8 +176,8 @@ class PolicyEnforcementTest {
                     rules:
                       - match: {user: "%s"}
                         netns: {named: ["%s"]}
-                    """.formatted(user.name(), network.netnsA()));
-            attacker.attach(attach);
+                    """.formatted(attacker.name(), network.netnsA()));
+            client.attach(attach);
             assertThat(network.inNetns(network.netnsA(), "ip", "link", "show", network.deviceA())).contains("xdp");
         }
     }
@@ -212,38 +185,38 @@ class PolicyEnforcementTest {
     @Test
     void xdpInANamespaceThatTheCallerOwnsIsAllowed() throws Exception {
         // The user's own user namespace with a network namespace in it, as `unshare -Urn` makes them.
-        try (UserNetns owned = UserNetns.of(user)) {
+        try (UserNetns owned = UserNetns.of(attacker)) {
             String netns = "pid:" + owned.pid();
-            BpfObject program = attacker.loadProgram(LoadProgramRequest.of("pol_xdp", "xdp", XDP_PASS, "GPL"))
+            BpfObject program = client.loadProgram(LoadProgramRequest.of("pol_xdp", "xdp", XDP_PASS, "GPL"))
                     .object();
 
-            BpfObject link = attacker.attach(AttachRequest.xdp(program.id(), "lo").inNetns(netns));
+            BpfObject link = client.attach(AttachRequest.xdp(program.id(), "lo").inNetns(netns));
 
             assertThat(Bpftool.linkShow((int) link.id()).get("prog_id").asLong()).isEqualTo(program.id());
             expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                    () -> attacker.attach(AttachRequest.xdp(program.id(), "lo")));
+                    () -> client.attach(AttachRequest.xdp(program.id(), "lo")));
         }
     }
 
     @Test
     void cgroupSkbOnARootCgroupIsRefusedAndAllowedOnceDelegated() throws Exception {
         try (TestCgroup cgroup = TestCgroup.create()) {
-            BpfObject program = attacker.loadProgram(LoadProgramRequest.of("pol_skb", "cgroup_skb", CGROUP_PASS, "GPL")
+            BpfObject program = client.loadProgram(LoadProgramRequest.of("pol_skb", "cgroup_skb", CGROUP_PASS, "GPL")
                     .withExpectedAttachType("cgroup_inet_egress")).object();
             AttachRequest attach = AttachRequest.cgroup(program.id(), cgroup.path().toString())
                     .withDirection(Direction.EGRESS);
 
             VarlinkCallException refused = expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                    () -> attacker.attach(attach));
+                    () -> client.attach(attach));
 
             assertThat(refused.getMessage()).contains("not delegated to it");
             assertThat(Bpftool.cgroupShow(cgroup.path())).isEmpty();
 
             // What systemd's Delegate= does: the cgroup's directory belongs to the user.
-            Processes.run(Duration.ofSeconds(10), "chown", user.name(), cgroup.path().toString()).requireSuccess();
-            BpfObject link = attacker.attach(attach);
+            Processes.run(Duration.ofSeconds(10), "chown", attacker.name(), cgroup.path().toString()).requireSuccess();
+            BpfObject link = client.attach(attach);
             assertThat(Bpftool.cgroupShow(cgroup.path())).hasSize(1);
-            attacker.release(Kind.LINK, link.id());
+            client.release(Kind.LINK, link.id());
         }
     }
 
@@ -252,33 +225,33 @@ class PolicyEnforcementTest {
         CreateMapRequest map = CreateMapRequest.of("pol_map", "array", 4, 8, 1);
 
         VarlinkCallException refused = expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                () -> attacker.createMap(map.withPin("app/map")));
+                () -> client.createMap(map.withPin("app/map")));
 
-        assertThat(refused.getMessage()).contains("may pin only under users/" + user.uid() + "/");
+        assertThat(refused.getMessage()).contains("may pin only under users/" + attacker.uid() + "/");
         assertThat(bpffs.path().resolve("app")).doesNotExist();
-        attacker.createMap(map.withPin("users/" + user.uid() + "/map"));
-        assertThat(bpffs.path().resolve("users/" + user.uid() + "/map")).exists();
+        client.createMap(map.withPin("users/" + attacker.uid() + "/map"));
+        assertThat(bpffs.path().resolve("users/" + attacker.uid() + "/map")).exists();
     }
 
     @Test
     void foreignObjectsAreNeitherAdoptedNorDescribed() {
         BpfObject rootMap = root.createMap(CreateMapRequest.of("pol_root", "array", 4, 8, 1));
-        BpfObject ownMap = attacker.createMap(CreateMapRequest.of("pol_own", "array", 4, 8, 1));
+        BpfObject ownMap = client.createMap(CreateMapRequest.of("pol_own", "array", 4, 8, 1));
 
         VarlinkCallException adopt = expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                () -> attacker.adopt(AdoptRequest.byId(Kind.MAP, rootMap.id())));
+                () -> client.adopt(AdoptRequest.byId(Kind.MAP, rootMap.id())));
         assertThat(adopt.parameters().get("grant").asText()).isEqualTo("adoptForeign: true");
         assertThat(root.get(Kind.MAP, rootMap.id()).owner().uid()).isZero();
 
-        expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> attacker.explain(Kind.MAP, rootMap.id()));
-        expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> attacker.get(Kind.MAP, rootMap.id()));
-        assertThat(attacker.explain(Kind.MAP, ownMap.id()).owned()).isTrue();
-        assertThat(attacker.list(null, null)).extracting(BpfObject::id).containsExactly(ownMap.id());
-        List<SystemObject> seen = attacker.listAll(null);
+        expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> client.explain(Kind.MAP, rootMap.id()));
+        expectError(BpfkeeperInterface.PERMISSION_DENIED, () -> client.get(Kind.MAP, rootMap.id()));
+        assertThat(client.explain(Kind.MAP, ownMap.id()).owned()).isTrue();
+        assertThat(client.list(null, null)).extracting(BpfObject::id).containsExactly(ownMap.id());
+        List<SystemObject> seen = client.listAll(null);
         assertThat(seen).extracting(SystemObject::id).containsExactly(ownMap.id());
         assertThat(root.listAll(null)).extracting(SystemObject::id).contains(rootMap.id(), ownMap.id());
         // Root may adopt what is not its own.
-        BpfObject free = attacker.createMap(CreateMapRequest.of("pol_free", "array", 4, 8, 1));
+        BpfObject free = client.createMap(CreateMapRequest.of("pol_free", "array", 4, 8, 1));
         assertThat(KernelIds.exists(ObjectKind.MAP, (int) free.id())).isTrue();
     }
 
@@ -288,41 +261,41 @@ class PolicyEnforcementTest {
                 rules:
                   - match: {user: "%s"}
                     limits: {objects: 3, connections: 2}
-                """.formatted(user.name()));
+                """.formatted(attacker.name()));
         List<BpfObject> held = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            held.add(attacker.createMap(CreateMapRequest.of("pol_lim" + i, "array", 4, 8, 1)));
+            held.add(client.createMap(CreateMapRequest.of("pol_lim" + i, "array", 4, 8, 1)));
         }
 
         VarlinkCallException tooMany = expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                () -> attacker.createMap(CreateMapRequest.of("pol_lim3", "array", 4, 8, 1)));
+                () -> client.createMap(CreateMapRequest.of("pol_lim3", "array", 4, 8, 1)));
 
         assertThat(tooMany.getMessage()).contains("holds 3 objects and may hold at most 3");
         assertThat(Bpftool.json("map", "show")).noneMatch(map -> map.path("name").asText().equals("pol_lim3"));
         for (BpfObject map : held) {
             assertThat(KernelIds.exists(ObjectKind.MAP, (int) map.id())).isTrue();
         }
-        assertThat(attacker.list(Kind.MAP, null)).hasSize(3);
+        assertThat(client.list(Kind.MAP, null)).hasSize(3);
 
-        try (BpfkeeperClient second = user.client(daemon.socket());
-                BpfkeeperClient third = user.client(daemon.socket())) {
+        try (BpfkeeperClient second = attacker.client(daemon.socket());
+                BpfkeeperClient third = attacker.client(daemon.socket())) {
             assertThat(second.list(null, null)).hasSize(3);
             VarlinkCallException refused = expectError(BpfkeeperInterface.PERMISSION_DENIED,
                     () -> third.list(null, null));
             assertThat(refused.getMessage()).contains("has 2 connections open and may have at most 2");
         }
-        assertThat(attacker.list(null, null)).hasSize(3);
+        assertThat(client.list(null, null)).hasSize(3);
     }
 
     @Test
     void theDefaultLimitsRefuseThe1025thObjectAndThe33rdConnection() throws Exception {
         List<BpfObject> held = new ArrayList<>();
         for (int i = 0; i < 1024; i++) {
-            held.add(attacker.createMap(CreateMapRequest.of("pol_many", "array", 4, 8, 1)));
+            held.add(client.createMap(CreateMapRequest.of("pol_many", "array", 4, 8, 1)));
         }
 
         VarlinkCallException tooMany = expectError(BpfkeeperInterface.PERMISSION_DENIED,
-                () -> attacker.createMap(CreateMapRequest.of("pol_1025", "array", 4, 8, 1)));
+                () -> client.createMap(CreateMapRequest.of("pol_1025", "array", 4, 8, 1)));
 
         assertThat(tooMany.getMessage()).contains("holds 1024 objects and may hold at most 1024");
         assertThat(Bpftool.json("map", "show")).noneMatch(map -> map.path("name").asText().equals("pol_1025"));
@@ -331,10 +304,10 @@ class PolicyEnforcementTest {
         List<BpfkeeperClient> more = new ArrayList<>();
         try {
             for (int i = 0; i < 31; i++) {
-                more.add(user.client(daemon.socket()));
+                more.add(attacker.client(daemon.socket()));
             }
             assertThat(more.get(30).list(Kind.PROGRAM, null)).isEmpty();
-            BpfkeeperClient thirtyThird = user.client(daemon.socket());
+            BpfkeeperClient thirtyThird = attacker.client(daemon.socket());
             more.add(thirtyThird);
             VarlinkCallException refused = expectError(BpfkeeperInterface.PERMISSION_DENIED,
                     () -> thirtyThird.list(Kind.PROGRAM, null));
@@ -342,7 +315,7 @@ class PolicyEnforcementTest {
         } finally {
             more.forEach(BpfkeeperClient::close);
         }
-        assertThat(attacker.list(Kind.MAP, null)).hasSize(1024);
+        assertThat(client.list(Kind.MAP, null)).hasSize(1024);
     }
 
     @Test
@@ -351,13 +324,13 @@ class PolicyEnforcementTest {
                 rules:
                   - match: {user: "%s"}
                     programTypes: [default, tracepoint]
-                """.formatted(user.name()));
+                """.formatted(attacker.name()));
         Path bad = policyDir.resolve("50-bad.yaml");
-        Files.writeString(bad, "rules:\n  - match: {user: \"" + user.name() + "\"}\n    programTypes: [tracepionts]\n");
+        Files.writeString(bad, "rules:\n  - match: {user: \"" + attacker.name() + "\"}\n    programTypes: [tracepionts]\n");
 
         assertThat(daemon.daemon().reloadPolicy()).isFalse();
 
-        attacker.loadProgram(LoadProgramRequest.of("pol_tp", "tracepoint", RETURN_ZERO, "GPL"));
+        client.loadProgram(LoadProgramRequest.of("pol_tp", "tracepoint", RETURN_ZERO, "GPL"));
         assertThatThrownBy(() -> TestDaemon.startWithPolicy(bpffs.path(), policyDir))
                 .hasMessageContaining(bad + ":3: rules[0].programTypes[0]: unknown program type \"tracepionts\"");
     }
