@@ -85,7 +85,7 @@ final class AttachMethods {
         }
         PinPaths.PinPath pin = params.has("pin") ? api.pinPaths().prepare(params.string("pin"), call.connection())
                 : null;
-        BpfLink link = kernelCall(() -> link(hook, params, program.kernelObject(), call));
+        BpfLink link = kernelCall(() -> link(hook, params, program.fdHeld().kernelObject(), call));
         // The program's name as the client knows it: the kernel keeps only 15 bytes of it.
         OwnedObject owned = api.takeOwnership(call, Kind.LINK, link, program.name(), link.typeName(), lifetime,
                 labels, pin);
@@ -104,7 +104,7 @@ final class AttachMethods {
         if (params.has("pin")) {
             throw ApiErrors.invalidArgument("pin", "the kernel holds a tc filter, and there is no fd of it to pin");
         }
-        Attachment filter = kernelCall(() -> Tc.attach(program.kernelObject(), new Tc.Options(
+        Attachment filter = kernelCall(() -> Tc.attach(program.fdHeld().kernelObject(), new Tc.Options(
                 device(params, call), direction(params), (int) filterNumber(params, "priority"),
                 (int) filterNumber(params, "handle"))));
         OwnedObject owned = api.recordAttachment(call, filter, program.name(), labels);
@@ -121,13 +121,13 @@ final class AttachMethods {
         }
         OwnedObject object = api.ownedForChange(kind, params.id("id"), call.connection());
         String outcome;
-        if (kind == Kind.LINK) {
-            BpfLink link = object.kernelObject();
+        if (object instanceof OwnedObject.KernelHeld attachment) {
+            outcome = kernelCall(() -> attachment.attachment().detach()) ? "" : "; it was gone already";
+        } else {
+            BpfLink link = object.fdHeld().kernelObject();
             link.detach();
             outcome = object.pins().isEmpty() ? "" : "; its pins " + LogText.quoteAll(object.pins())
                     + " now hold a link that attaches nothing";
-        } else {
-            outcome = kernelCall(() -> object.attachment().detach()) ? "" : "; it was gone already";
         }
         api.registry().release(object.key());
         Audit.changed(call, object.key(), "detached " + object + outcome);

@@ -87,7 +87,7 @@ final class MapMethods {
                     : "only array_of_maps and hash_of_maps take an inner map");
         }
         return type.isMapOfMaps()
-                ? api.ownedForUse(Kind.MAP, params.id("innerMap"), call.connection()).kernelObject() : null;
+                ? api.ownedForUse(Kind.MAP, params.id("innerMap"), call.connection()).fdHeld().kernelObject() : null;
     }
 
     private void lookup(CallContext call) throws VarlinkError {
@@ -180,7 +180,8 @@ final class MapMethods {
 
     private void updateBatch(CallContext call) throws VarlinkError {
         UpdateBatchParameters params = call.readParameters(UpdateBatchParameters.class);
-        BpfMap map = api.ownedForChange(Kind.MAP, Params.id("id", params.id()), call.connection()).kernelObject();
+        BpfMap map = api.ownedForChange(Kind.MAP, Params.id("id", params.id()), call.connection()).fdHeld()
+                .kernelObject();
         MapInfo info = map.info();
         ValueReferences.requireWritable(info);
         HexColumn keys = params.keys();
@@ -211,11 +212,11 @@ final class MapMethods {
     }
 
     private BpfMap map(Params params) throws VarlinkError {
-        return api.owned(Kind.MAP, params.id("id")).kernelObject();
+        return api.owned(Kind.MAP, params.id("id")).fdHeld().kernelObject();
     }
 
     private BpfMap ownedMap(Params params, CallContext call) throws VarlinkError {
-        return api.ownedForChange(Kind.MAP, params.id("id"), call.connection()).kernelObject();
+        return api.ownedForChange(Kind.MAP, params.id("id"), call.connection()).fdHeld().kernelObject();
     }
 
     private static byte[] key(Params params, BpfMap map) throws VarlinkError {

@@ -67,7 +67,7 @@ final class ObjectLoadMethods {
             loaded.close();
             throw e;
         }
-        List<OwnedObject> owned = api.takeOwnershipOfAll(call, objects, lifetime);
+        List<OwnedObject.FdHeld> owned = api.takeOwnershipOfAll(call, objects, lifetime);
         Audit.changed(call, owned.stream().map(OwnedObject::key).toList(), "loaded object " + name + " as group "
                 + LogText.quote(owned.get(0).labels().get(GROUP_LABEL)) + ": " + owned + " " + lifetime.wireName());
         Map<String, Object> reply = new LinkedHashMap<>();
@@ -174,7 +174,7 @@ final class ObjectLoadMethods {
             if (id <= 0 || id > Integer.MAX_VALUE) {
                 throw ApiErrors.invalidArgument("reuseMaps." + entry.getKey(), "not a kernel id: " + id);
             }
-            maps.put(entry.getKey(), api.ownedForUse(Kind.MAP, (int) id, caller).kernelObject());
+            maps.put(entry.getKey(), api.ownedForUse(Kind.MAP, (int) id, caller).fdHeld().kernelObject());
         }
         return maps;
     }
