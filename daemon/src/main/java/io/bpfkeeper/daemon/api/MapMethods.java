@@ -18,7 +18,6 @@ import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Method;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** CreateMap and the map data methods: MapLookup, MapUpdate, MapDelete, MapEntries, MapUpdateBatch. */
@@ -52,7 +51,7 @@ final class MapMethods {
     private void createMap(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
         String name = Names.objectName(params, "name");
-        MapType type = new MapType(Names.kernelValue(params, "type", MapType.NAMES, "map type"));
+        MapType type = WireEnums.mapType("type", params.string("type"));
         if (type.holdsSockets()) {
             throw ApiErrors.invalidArgument("type", type.name() + " maps hold socket file descriptors, which"
                     + " bpfkeeper cannot take from clients safely yet");
@@ -203,7 +202,7 @@ final class MapMethods {
             references.toFds(info, valueBuffer, count, layout.bufferSize(), i -> "entries[" + i + "].value",
                     call.connection(), referenced);
             // Every key has the map's size: back to back, they are the kernel's array of keys.
-            written = map.updateBatch(keys.joined(), valueBuffer, count, mode(params.mode()));
+            written = map.updateBatch(keys.joined(), valueBuffer, count, WireEnums.updateMode("mode", params.mode()));
         } catch (PartialBatchException e) {
             throw ApiErrors.batchIncomplete(e);
         }
@@ -265,12 +264,7 @@ final class MapMethods {
                 ? " (or " + info.valueBufferSize() + " bytes: every CPU's value, each padded to 8)" : ""));
     }
 
-    private static BpfMap.UpdateMode mode(Params params) {
-        return mode(params.string("mode", UpdateMode.ANY.wireName()));
-    }
-
-    /** @param wireName the IDL's name of an UpdateMode, which the IDL check has made sure of */
-    private static BpfMap.UpdateMode mode(String wireName) {
-        return BpfMap.UpdateMode.valueOf(wireName.toUpperCase(Locale.ROOT));
+    private static BpfMap.UpdateMode mode(Params params) throws VarlinkError {
+        return WireEnums.updateMode("mode", params.string("mode", UpdateMode.ANY.wireName()));
     }
 }

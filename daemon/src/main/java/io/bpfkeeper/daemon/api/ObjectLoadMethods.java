@@ -144,8 +144,8 @@ final class ObjectLoadMethods {
         for (Map.Entry<String, JsonNode> entry : fields(params, "programs")) {
             String prefix = "programs." + entry.getKey() + ".";
             JsonNode options = entry.getValue();
-            ProgramType type = options.hasNonNull("type") ? new ProgramType(Names.kernelValue(
-                    options.get("type").asText(), prefix + "type", ProgramType.NAMES, "program type")) : null;
+            ProgramType type = options.hasNonNull("type")
+                    ? WireEnums.programType(prefix + "type", options.get("type").asText()) : null;
             AttachType attachType = options.hasNonNull("expectedAttachType") ? new AttachType(Names.kernelValue(
                     options.get("expectedAttachType").asText(), prefix + "expectedAttachType", AttachType.NAMES,
                     "attach type")) : null;

@@ -53,7 +53,7 @@ final class ObjectMethods {
     }
 
     /** Owned objects first, then the objects lost at the last start, both filtered alike. */
-    private void list(CallContext call) {
+    private void list(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
         Kind kind = params.has("kind") ? params.kind("kind") : null;
         Predicate<Map<String, String>> labels = params.has("label") ? labelSelector(params.string("label"))

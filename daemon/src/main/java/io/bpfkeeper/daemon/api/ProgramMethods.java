@@ -45,7 +45,7 @@ final class ProgramMethods {
     private void loadProgram(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
         String name = Names.objectName(params, "name");
-        ProgramType type = new ProgramType(Names.kernelValue(params, "type", ProgramType.NAMES, "program type"));
+        ProgramType type = WireEnums.programType("type", params.string("type"));
         byte[] instructions = params.hex("instructions");
         if (instructions.length == 0 || instructions.length % ProgramSpec.INSTRUCTION_SIZE != 0) {
             throw ApiErrors.invalidArgument("instructions",
