@@ -237,7 +237,7 @@ final class AttachMethods {
         try {
             return call.run();
         } catch (InvalidTargetException e) {
-            throw ApiErrors.invalidArgument(e.input(), e.getMessage());
+            throw ApiErrors.invalidArgument(PartParameters.parameter(e.part()), e.getMessage());
         }
     }
 

@@ -169,7 +169,7 @@ public final class NetworkNamespace {
     private record RecordedPath(String path) implements Source {
         @Override
         public Fd openPath(NetworkNamespace netns) {
-            throw new InvalidTargetException("netns", "an older bpfkeeper recorded network namespace " + path
+            throw new InvalidTargetException(Part.NETNS, "an older bpfkeeper recorded network namespace " + path
                     + " as a path, which the daemon no longer opens");
         }
 
@@ -199,13 +199,13 @@ public final class NetworkNamespace {
         switch (form.group(1)) {
             case "pid":
                 if (!PID.matcher(value).matches() || Long.parseLong(value) > Integer.MAX_VALUE) {
-                    throw new InvalidTargetException("netns", "pid:PID takes a process id, a positive decimal"
+                    throw new InvalidTargetException(Part.NETNS, "pid:PID takes a process id, a positive decimal"
                             + " number; got " + quoted(spec));
                 }
                 return new NetworkNamespace(spec, new OfProcess(Integer.parseInt(value), requesterUid));
             // A namespace fd passed with the call ("fd:N") is one more case here.
             default:
-                throw new InvalidTargetException("netns", quoted(spec) + " is none of the forms of a network"
+                throw new InvalidTargetException(Part.NETNS, quoted(spec) + " is none of the forms of a network"
                         + " namespace: a name under " + NAMED + ", or pid:PID");
         }
     }
@@ -225,7 +225,7 @@ public final class NetworkNamespace {
         boolean printable = name.codePoints().noneMatch(c -> c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0));
         if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || !printable
                 || name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw new InvalidTargetException("netns", quoted(name) + " is not a name under " + NAMED + ": a network"
+            throw new InvalidTargetException(Part.NETNS, quoted(name) + " is not a name under " + NAMED + ": a network"
                     + " namespace is one of those names, one path component of at most " + MAX_NAME_BYTES
                     + " bytes, as ip netns add makes them, or pid:PID for a process of yours; the daemon opens no"
                     + " other path");
@@ -380,7 +380,7 @@ public final class NetworkNamespace {
         if (cause != null && !OpenAt.deniesTheFile(cause)) {
             return cause.withContext("open network namespace " + spec);
         }
-        return new InvalidTargetException("netns", "no network namespace " + spec + " that you may use ("
+        return new InvalidTargetException(Part.NETNS, "no network namespace " + spec + " that you may use ("
                 + source.hint() + ")");
     }
 

@@ -4,6 +4,7 @@ import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
+import io.bpfkeeper.daemon.kernel.Part;
 import io.bpfkeeper.daemon.kernel.NetworkNamespace;
 import io.bpfkeeper.daemon.kernel.ProgramType;
 import io.bpfkeeper.daemon.kernel.libbpf.TcHooks;
@@ -36,7 +37,7 @@ public final class Tc {
     public static TcFilter attach(BpfProgram program, Options options) {
         Hooks.requireType(program, "tc", ProgramType.SCHED_CLS);
         if (options.priority() < 0 || options.priority() > MAX_PRIORITY) {
-            throw new InvalidTargetException("priority", "a tc priority is 1 to " + MAX_PRIORITY + ", or absent");
+            throw new InvalidTargetException(Part.TC_PRIORITY, "a tc priority is 1 to " + MAX_PRIORITY + ", or absent");
         }
         NetDevice device = options.device();
         return device.netns().run(() -> {
