@@ -72,7 +72,12 @@ final class Params {
     }
 
     byte[] hex(String name) throws VarlinkError {
-        byte[] bytes = Hex.decode(string(name));
+        return hex(name, string(name));
+    }
+
+    /** {@link #hex(String)} of a value read without a tree. */
+    static byte[] hex(String name, String value) throws VarlinkError {
+        byte[] bytes = Hex.decode(value);
         if (bytes == null) {
             throw ApiErrors.invalidArgument(name, "not an even number of hex digits");
         }

@@ -1,7 +1,6 @@
 package io.bpfkeeper.daemon.api;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import io.bpfkeeper.protocol.types.UpdateMode;
 import java.io.IOException;
@@ -29,8 +28,7 @@ record UpdateBatchParameters(long id, String mode, HexColumn keys, HexColumn val
                     },
                     "entries[].key", (fields, parser, index) -> addHex(parser, index, fields.keys),
                     "entries[].value", (fields, parser, index) -> addHex(parser, index, fields.values),
-                    "mode", (fields, parser, index) -> fields.mode = parser.currentToken() == JsonToken.VALUE_NULL
-                            ? UpdateMode.ANY.wireName() : parser.getText()),
+                    "mode", (fields, parser, index) -> fields.mode = MapCalls.mode(parser)),
             fields -> new UpdateBatchParameters(fields.id, fields.mode, fields.keys, fields.values));
 
     /** The {@link io.bpfkeeper.daemon.varlink.ParameterReader} of MapUpdateBatch. */

@@ -157,6 +157,9 @@ public final class StreamValidator<C> {
 
     private StructReader<C> compile(StructType struct, String path) {
         String[] names = struct.fields().keySet().toArray(new String[0]);
+        if (names.length > Long.SIZE) {
+            throw new IllegalArgumentException("a struct of more than " + Long.SIZE + " fields: " + names.length);
+        }
         @SuppressWarnings("unchecked")
         Reader<C>[] readers = new Reader[names.length];
         boolean[] optional = new boolean[names.length];
@@ -247,8 +250,9 @@ public final class StreamValidator<C> {
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 return checked(parser, false);
             }
-            boolean[] present = new boolean[names.length];
-            String[] faults = new String[names.length];
+            // Nothing allocated unless a field is at fault: a batch has 100,000 of these.
+            long present = 0;
+            String[] faults = null;
             String unknownField = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
@@ -257,14 +261,20 @@ public final class StreamValidator<C> {
                 if (declared < 0) {
                     unknownField = unknownField == null ? field : unknownField;
                     parser.skipChildren();
-                } else {
-                    present[declared] = true;
-                    faults[declared] = readers[declared].read(parser, context, index);
+                    continue;
+                }
+                present |= 1L << declared;
+                String fault = readers[declared].read(parser, context, index);
+                if (fault != null || faults != null) {
+                    faults = faults == null ? new String[names.length] : faults;
+                    faults[declared] = fault;
                 }
             }
             for (int i = 0; i < names.length; i++) {
-                if (present[i] ? faults[i] != null : !optional[i]) {
-                    return "." + names[i] + (present[i] ? faults[i] : "");
+                boolean given = (present & 1L << i) != 0;
+                String fault = faults == null ? null : faults[i];
+                if (given ? fault != null : !optional[i]) {
+                    return "." + names[i] + (given ? fault : "");
                 }
             }
             return unknownField == null ? null : "." + unknownField;
