@@ -69,7 +69,7 @@ final class ApiContext {
      * pin fails, the object is released again and the caller gets the pin's error. Past the
      * caller's limits, the object is closed and the caller gets PermissionDenied.
      */
-    OwnedObject takeOwnership(CallContext call, Kind kind, KernelObject object, String name, String type,
+    OwnedObject.FdHeld takeOwnership(CallContext call, Kind kind, KernelObject object, String name, String type,
             Lifetime lifetime, Map<String, String> labels, PinPaths.PinPath pin) throws VarlinkError {
         Connection caller = call.connection();
         try {
@@ -78,8 +78,8 @@ final class ApiContext {
             object.close();
             throw e;
         }
-        OwnedObject owned = registry.add(new OwnedObject(kind, object, name, type, ownerOf(caller), lifetime,
-                caller.id(), labels, clock.instant()));
+        OwnedObject.FdHeld owned = registry.add(new OwnedObject.FdHeld(kind, object, name, type, ownerOf(caller),
+                lifetime, caller.id(), labels, clock.instant()));
         if (pin != null) {
             try {
                 pin(owned, pin, caller);
@@ -99,7 +99,7 @@ final class ApiContext {
             throws VarlinkError {
         try {
             authorization.requireRoomFor(call.connection(), 1);
-            return registry.add(new OwnedObject(registry.newAttachmentId(), attachment, name,
+            return registry.add(new OwnedObject.KernelHeld(registry.newAttachmentId(), attachment, name,
                     ownerOf(call.connection()), labels, clock.instant()));
         } catch (RuntimeException | VarlinkError e) {
             attachment.detach();
@@ -116,9 +116,9 @@ final class ApiContext {
      * or nothing. If one cannot be registered, those registered before it are released again, and
      * those after it are closed.
      */
-    List<OwnedObject> takeOwnershipOfAll(CallContext call, List<NewObject> objects, Lifetime lifetime)
+    List<OwnedObject.FdHeld> takeOwnershipOfAll(CallContext call, List<NewObject> objects, Lifetime lifetime)
             throws VarlinkError {
-        List<OwnedObject> owned = new ArrayList<>();
+        List<OwnedObject.FdHeld> owned = new ArrayList<>();
         try {
             authorization.requireRoomFor(call.connection(), objects.size());
             for (NewObject object : objects) {
@@ -152,7 +152,7 @@ final class ApiContext {
     }
 
     /** Pins for the caller (see {@link PinPaths#pin}) and records the pin. */
-    void pin(OwnedObject object, PinPaths.PinPath path, Connection caller) {
+    void pin(OwnedObject.FdHeld object, PinPaths.PinPath path, Connection caller) {
         pinPaths.pin(object.kernelObject().fd(), path, caller);
         registry.recordPin(object, path.absolute());
     }

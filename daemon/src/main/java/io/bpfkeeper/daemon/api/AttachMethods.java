@@ -41,7 +41,7 @@ final class AttachMethods {
         Lifetime lifetime = params.lifetime("lifetime", Lifetime.DAEMON);
         Map<String, String> labels = params.labels("labels");
         if (hook instanceof TcHook tc) {
-            attachTcFilter(call, tc, new AttachCall(params, program.kernelObject(), call.connection().uid(), null),
+            attachTcFilter(call, tc, new AttachCall(params, program.fdHeld().kernelObject(), call.connection().uid(), null),
                     program, lifetime, labels);
             return;
         }
@@ -50,7 +50,7 @@ final class AttachMethods {
         BpfLink link;
         // A link holds its device, and the device its namespace: the namespace's fd is done with after.
         try (Fd netnsFd = params.has("netnsFd") ? call.takeFd("netnsFd", params.node("netnsFd").asLong()) : null) {
-            AttachCall attach = new AttachCall(params, program.kernelObject(), call.connection().uid(), netnsFd);
+            AttachCall attach = new AttachCall(params, program.fdHeld().kernelObject(), call.connection().uid(), netnsFd);
             link = kernelCall(() -> link((HookBinding.MakesLink<?>) hook, attach));
         }
         // The program's name as the client knows it: the kernel keeps only 15 bytes of it.
@@ -96,13 +96,13 @@ final class AttachMethods {
         }
         OwnedObject object = api.ownedForChange(kind, params.id("id"), call.connection());
         String outcome;
-        if (kind == Kind.LINK) {
-            BpfLink link = object.kernelObject();
+        if (object instanceof OwnedObject.KernelHeld attachment) {
+            outcome = kernelCall(() -> attachment.attachment().detach()) ? "" : "; it was gone already";
+        } else {
+            BpfLink link = object.fdHeld().kernelObject();
             link.detach();
             outcome = object.pins().isEmpty() ? "" : "; its pins " + LogText.quoteAll(object.pins())
                     + " now hold a link that attaches nothing";
-        } else {
-            outcome = kernelCall(() -> object.attachment().detach()) ? "" : "; it was gone already";
         }
         api.registry().release(object.key());
         Audit.changed(call, object.key(), "detached " + object + outcome);
@@ -114,7 +114,7 @@ final class AttachMethods {
         try {
             return call.run();
         } catch (InvalidTargetException e) {
-            throw ApiErrors.invalidArgument(e.input(), e.getMessage());
+            throw ApiErrors.invalidArgument(PartParameters.parameter(e.part()), e.getMessage());
         }
     }
 

@@ -27,6 +27,13 @@ import java.util.Set;
  */
 final class CallRequests implements Authorization.MethodRequests {
 
+    /**
+     * Their parameters are read into records, without a tree (see {@link MapCalls}), and only
+     * ownership, which their handlers check, matters.
+     */
+    private static final Set<String> MAP_DATA_METHODS =
+            Set.of("MapLookup", "MapUpdate", "MapDelete", "MapEntries", "MapUpdateBatch");
+
     private final ApiContext api;
 
     CallRequests(ApiContext api) {
@@ -35,8 +42,7 @@ final class CallRequests implements Authorization.MethodRequests {
 
     @Override
     public List<Request> of(String method, CallContext call) throws VarlinkError {
-        if (method.equals("MapUpdateBatch")) {
-            // Its parameters are read as they stream in; only ownership, which its handler checks, matters.
+        if (MAP_DATA_METHODS.contains(method)) {
             return List.of();
         }
         Params params = new Params(call.parameters());

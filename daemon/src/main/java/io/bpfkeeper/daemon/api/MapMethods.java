@@ -11,14 +11,12 @@ import io.bpfkeeper.daemon.kernel.MapType;
 import io.bpfkeeper.daemon.kernel.PartialBatchException;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
-import io.bpfkeeper.protocol.types.UpdateMode;
 import io.bpfkeeper.daemon.logging.LogText;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Method;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** CreateMap and the map data methods: MapLookup, MapUpdate, MapDelete, MapEntries, MapUpdateBatch. */
@@ -41,10 +39,12 @@ final class MapMethods {
         return List.of(
                 // Creating a large preallocated map takes long enough to keep off the event loop.
                 Method.onWorker("CreateMap", Audit.changing(this::createMap)),
-                Method.onEventLoop("MapLookup", this::lookup),
-                Method.onEventLoop("MapUpdate", Audit.changing(this::update)),
-                Method.onEventLoop("MapDelete", Audit.changing(this::delete)),
-                Method.streaming("MapEntries", this::entries),
+                Method.onEventLoop("MapLookup", this::lookup).readingParametersWith(MapCalls.LOOKUP::read),
+                Method.onEventLoop("MapUpdate", Audit.changing(this::update))
+                        .readingParametersWith(MapCalls.UPDATE::read),
+                Method.onEventLoop("MapDelete", Audit.changing(this::delete))
+                        .readingParametersWith(MapCalls.DELETE::read),
+                Method.streaming("MapEntries", this::entries).readingParametersWith(MapCalls.ENTRIES::read),
                 Method.onWorker("MapUpdateBatch", Audit.changing(this::updateBatch))
                         .readingParametersWith(UpdateBatchParameters::read));
     }
@@ -52,7 +52,7 @@ final class MapMethods {
     private void createMap(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
         String name = Names.objectName(params, "name");
-        MapType type = new MapType(Names.kernelValue(params, "type", MapType.NAMES, "map type"));
+        MapType type = WireEnums.mapType("type", params.string("type"));
         if (type.holdsSockets()) {
             throw ApiErrors.invalidArgument("type", type.name() + " maps hold socket file descriptors, which"
                     + " bpfkeeper cannot take from clients safely yet");
@@ -87,13 +87,13 @@ final class MapMethods {
                     : "only array_of_maps and hash_of_maps take an inner map");
         }
         return type.isMapOfMaps()
-                ? api.ownedForUse(Kind.MAP, params.id("innerMap"), call.connection()).kernelObject() : null;
+                ? api.ownedForUse(Kind.MAP, params.id("innerMap"), call.connection()).fdHeld().kernelObject() : null;
     }
 
     private void lookup(CallContext call) throws VarlinkError {
-        Params params = new Params(call.parameters());
-        BpfMap map = map(params);
-        byte[] key = key(params, map);
+        MapCalls.KeyOf params = call.readParameters(MapCalls.KeyOf.class);
+        BpfMap map = map(params.id());
+        byte[] key = key(params.key(), map);
         byte[] value = map.lookup(key);
         ObjectNode reply = JsonNodeFactory.instance.objectNode();
         if (value != null) {
@@ -110,38 +110,37 @@ final class MapMethods {
     }
 
     private void update(CallContext call) throws VarlinkError {
-        Params params = new Params(call.parameters());
-        BpfMap map = ownedMap(params, call);
-        byte[] key = key(params, map);
+        MapCalls.Update params = call.readParameters(MapCalls.Update.class);
+        BpfMap map = ownedMap(params.id(), call);
+        byte[] key = key(params.key(), map);
         MapInfo info = map.info();
         ValueReferences.requireWritable(info);
-        byte[] decoded = Hex.decode(params.string("value"));
+        byte[] decoded = Hex.decode(params.value());
         byte[] value = new byte[info.valueBufferSize()];
         if (decoded == null || !ValueLayout.of(info).place(decoded, 0, decoded.length, value, 0)) {
             throw badValue("value", info);
         }
         try (FdLeases referenced = new FdLeases()) {
             references.toFds(info, value, 1, value.length, i -> "value", call.connection(), referenced);
-            map.update(key, value, mode(params));
+            map.update(key, value, WireEnums.updateMode("mode", params.mode()));
         }
-        Audit.changed(call, "map " + map.id(), "wrote key " + LogText.escape(params.string("key")) + " of " + map);
+        Audit.changed(call, "map " + map.id(), "wrote key " + LogText.escape(params.key()) + " of " + map);
         call.reply(Map.of());
     }
 
     private void delete(CallContext call) throws VarlinkError {
-        Params params = new Params(call.parameters());
-        BpfMap map = ownedMap(params, call);
-        byte[] key = key(params, map);
+        MapCalls.KeyOf params = call.readParameters(MapCalls.KeyOf.class);
+        BpfMap map = ownedMap(params.id(), call);
+        byte[] key = key(params.key(), map);
         if (!map.delete(key)) {
-            throw ApiErrors.noSuchKey(map.id(), params.string("key"));
+            throw ApiErrors.noSuchKey(map.id(), params.key());
         }
-        Audit.changed(call, "map " + map.id(), "deleted key " + LogText.escape(params.string("key")) + " of " + map);
+        Audit.changed(call, "map " + map.id(), "deleted key " + LogText.escape(params.key()) + " of " + map);
         call.reply(Map.of());
     }
 
     private void entries(CallContext call) throws VarlinkError {
-        Params params = new Params(call.parameters());
-        BpfMap map = map(params);
+        BpfMap map = map(call.readParameters(MapCalls.EntriesOf.class).id());
         MapInfo info = map.info();
         if (info.type().isKeyless()) {
             throw ApiErrors.invalidArgument("id", info.type().name() + " maps have no keys to list");
@@ -180,7 +179,7 @@ final class MapMethods {
 
     private void updateBatch(CallContext call) throws VarlinkError {
         UpdateBatchParameters params = call.readParameters(UpdateBatchParameters.class);
-        BpfMap map = api.ownedForChange(Kind.MAP, Params.id("id", params.id()), call.connection()).kernelObject();
+        BpfMap map = ownedMap(params.id(), call);
         MapInfo info = map.info();
         ValueReferences.requireWritable(info);
         HexColumn keys = params.keys();
@@ -202,7 +201,7 @@ final class MapMethods {
             references.toFds(info, valueBuffer, count, layout.bufferSize(), i -> "entries[" + i + "].value",
                     call.connection(), referenced);
             // Every key has the map's size: back to back, they are the kernel's array of keys.
-            written = map.updateBatch(keys.joined(), valueBuffer, count, mode(params.mode()));
+            written = map.updateBatch(keys.joined(), valueBuffer, count, WireEnums.updateMode("mode", params.mode()));
         } catch (PartialBatchException e) {
             throw ApiErrors.batchIncomplete(e);
         }
@@ -210,16 +209,16 @@ final class MapMethods {
         call.reply(Map.of("count", written));
     }
 
-    private BpfMap map(Params params) throws VarlinkError {
-        return api.owned(Kind.MAP, params.id("id")).kernelObject();
+    private BpfMap map(long id) throws VarlinkError {
+        return api.owned(Kind.MAP, Params.id("id", id)).fdHeld().kernelObject();
     }
 
-    private BpfMap ownedMap(Params params, CallContext call) throws VarlinkError {
-        return api.ownedForChange(Kind.MAP, params.id("id"), call.connection()).kernelObject();
+    private BpfMap ownedMap(long id, CallContext call) throws VarlinkError {
+        return api.ownedForChange(Kind.MAP, Params.id("id", id), call.connection()).fdHeld().kernelObject();
     }
 
-    private static byte[] key(Params params, BpfMap map) throws VarlinkError {
-        byte[] key = params.hex("key");
+    private static byte[] key(String hex, BpfMap map) throws VarlinkError {
+        byte[] key = Params.hex("key", hex);
         if (key.length != map.info().keySize()) {
             throw ApiErrors.invalidArgument("key", "map " + map.id() + " has " + map.info().keySize()
                     + "-byte keys, got " + key.length + " bytes");
@@ -264,12 +263,4 @@ final class MapMethods {
                 ? " (or " + info.valueBufferSize() + " bytes: every CPU's value, each padded to 8)" : ""));
     }
 
-    private static BpfMap.UpdateMode mode(Params params) {
-        return mode(params.string("mode", UpdateMode.ANY.wireName()));
-    }
-
-    /** @param wireName the IDL's name of an UpdateMode, which the IDL check has made sure of */
-    private static BpfMap.UpdateMode mode(String wireName) {
-        return BpfMap.UpdateMode.valueOf(wireName.toUpperCase(Locale.ROOT));
-    }
 }

@@ -67,7 +67,7 @@ final class ObjectLoadMethods {
             loaded.close();
             throw e;
         }
-        List<OwnedObject> owned = api.takeOwnershipOfAll(call, objects, lifetime);
+        List<OwnedObject.FdHeld> owned = api.takeOwnershipOfAll(call, objects, lifetime);
         Audit.changed(call, owned.stream().map(OwnedObject::key).toList(), "loaded object " + name + " as group "
                 + LogText.quote(owned.get(0).labels().get(GROUP_LABEL)) + ": " + owned + " " + lifetime.wireName());
         Map<String, Object> reply = new LinkedHashMap<>();
@@ -144,8 +144,8 @@ final class ObjectLoadMethods {
         for (Map.Entry<String, JsonNode> entry : fields(params, "programs")) {
             String prefix = "programs." + entry.getKey() + ".";
             JsonNode options = entry.getValue();
-            ProgramType type = options.hasNonNull("type") ? new ProgramType(Names.kernelValue(
-                    options.get("type").asText(), prefix + "type", ProgramType.NAMES, "program type")) : null;
+            ProgramType type = options.hasNonNull("type")
+                    ? WireEnums.programType(prefix + "type", options.get("type").asText()) : null;
             AttachType attachType = options.hasNonNull("expectedAttachType") ? new AttachType(Names.kernelValue(
                     options.get("expectedAttachType").asText(), prefix + "expectedAttachType", AttachType.NAMES,
                     "attach type")) : null;
@@ -174,7 +174,7 @@ final class ObjectLoadMethods {
             if (id <= 0 || id > Integer.MAX_VALUE) {
                 throw ApiErrors.invalidArgument("reuseMaps." + entry.getKey(), "not a kernel id: " + id);
             }
-            maps.put(entry.getKey(), api.ownedForUse(Kind.MAP, (int) id, caller).kernelObject());
+            maps.put(entry.getKey(), api.ownedForUse(Kind.MAP, (int) id, caller).fdHeld().kernelObject());
         }
         return maps;
     }

@@ -53,7 +53,7 @@ final class ObjectMethods {
     }
 
     /** Owned objects first, then the objects lost at the last start, both filtered alike. */
-    private void list(CallContext call) {
+    private void list(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
         Kind kind = params.has("kind") ? params.kind("kind") : null;
         Predicate<Map<String, String>> labels = params.has("label") ? labelSelector(params.string("label"))
@@ -94,12 +94,12 @@ final class ObjectMethods {
     private void pin(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
         OwnedObject object = api.ownedForChange(params.kind("kind"), params.id("id"), call.connection());
-        if (object.kernelObject() == null) {
+        if (!(object instanceof OwnedObject.FdHeld held)) {
             throw ApiErrors.invalidArgument("kind", object.key() + " is held by the kernel, not through an fd, so"
                     + " there is nothing to pin");
         }
         PinPaths.PinPath path = api.pinPaths().prepare(params.string("path"), call.connection());
-        api.pin(object, path, call.connection());
+        api.pin(held, path, call.connection());
         Audit.changed(call, object.key(), "pinned " + object + " at " + LogText.quote(path));
         call.reply(Map.of("path", path.toString()));
     }

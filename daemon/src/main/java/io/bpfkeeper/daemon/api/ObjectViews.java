@@ -8,6 +8,7 @@ import io.bpfkeeper.daemon.kernel.ProgramInfo;
 import io.bpfkeeper.daemon.kernel.link.BpfLink;
 import io.bpfkeeper.daemon.registry.LostObject;
 import io.bpfkeeper.daemon.registry.OwnedObject;
+import io.bpfkeeper.daemon.registry.Unrecorded;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
@@ -24,7 +25,8 @@ final class ObjectViews {
     }
 
     static BpfObject view(OwnedObject object) {
-        KernelObject kernel = object.kernelObject();
+        KernelObject kernel = object instanceof OwnedObject.FdHeld held ? held.kernelObject() : null;
+        Unrecorded unrecorded = object instanceof OwnedObject.FdHeld held ? held.unrecorded() : null;
         return new BpfObject(
                 object.kind(),
                 object.id(),
@@ -39,9 +41,9 @@ final class ObjectViews {
                 kernel instanceof BpfProgram ? programProperties(((BpfProgram) kernel).info()) : null,
                 // A link kept without a record: nothing says where it is attached.
                 kernel instanceof BpfLink link && link.options() != null ? AttachViews.link(link) : null,
-                object.attachment() != null ? AttachViews.attachment(object.attachment()) : null,
+                object instanceof OwnedObject.KernelHeld held ? AttachViews.attachment(held.attachment()) : null,
                 null,
-                object.unrecorded() != null ? object.unrecorded().describe() : null);
+                unrecorded != null ? unrecorded.describe() : null);
     }
 
     /** A lost object, as the journal recorded it, with the reason it is lost. */

@@ -7,7 +7,6 @@ import io.bpfkeeper.protocol.types.Lifetime;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -64,16 +63,21 @@ final class Params {
         return (int) value;
     }
 
-    Kind kind(String name) {
-        return Kind.valueOf(string(name).toUpperCase(Locale.ROOT));
+    Kind kind(String name) throws VarlinkError {
+        return WireEnums.kind(name, string(name));
     }
 
-    Lifetime lifetime(String name, Lifetime absent) {
-        return has(name) ? Lifetime.valueOf(string(name).toUpperCase(Locale.ROOT)) : absent;
+    Lifetime lifetime(String name, Lifetime absent) throws VarlinkError {
+        return has(name) ? WireEnums.lifetime(name, string(name)) : absent;
     }
 
     byte[] hex(String name) throws VarlinkError {
-        byte[] bytes = Hex.decode(string(name));
+        return hex(name, string(name));
+    }
+
+    /** {@link #hex(String)} of a value read without a tree. */
+    static byte[] hex(String name, String value) throws VarlinkError {
+        byte[] bytes = Hex.decode(value);
         if (bytes == null) {
             throw ApiErrors.invalidArgument(name, "not an even number of hex digits");
         }

@@ -45,7 +45,7 @@ final class ProgramMethods {
     private void loadProgram(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
         String name = Names.objectName(params, "name");
-        ProgramType type = new ProgramType(Names.kernelValue(params, "type", ProgramType.NAMES, "program type"));
+        ProgramType type = WireEnums.programType("type", params.string("type"));
         byte[] instructions = params.hex("instructions");
         if (instructions.length == 0 || instructions.length % ProgramSpec.INSTRUCTION_SIZE != 0) {
             throw ApiErrors.invalidArgument("instructions",
@@ -95,7 +95,7 @@ final class ProgramMethods {
         JsonNode ids = params.node("maps");
         for (int i = 0; i < ids.size(); i++) {
             int id = Params.id("maps[" + i + "]", ids.get(i).asLong());
-            maps.add(api.ownedForUse(Kind.MAP, id, caller).kernelObject());
+            maps.add(api.ownedForUse(Kind.MAP, id, caller).fdHeld().kernelObject());
         }
         return maps;
     }
@@ -103,7 +103,8 @@ final class ProgramMethods {
     /** Runs a program without attaching it. Its owner only: a run can write the maps it uses. */
     private void testRun(CallContext call) throws VarlinkError {
         Params params = new Params(call.parameters());
-        BpfProgram program = api.ownedForChange(Kind.PROGRAM, params.id("id"), call.connection()).kernelObject();
+        BpfProgram program = api.ownedForChange(Kind.PROGRAM, params.id("id"), call.connection()).fdHeld()
+                .kernelObject();
         byte[] data = params.hex("data");
         int repeat = params.size("repeat", 1);
         if (repeat > maxTestRunRepeat) {

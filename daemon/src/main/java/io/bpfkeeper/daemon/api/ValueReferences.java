@@ -53,7 +53,8 @@ final class ValueReferences {
             }
             int validId = Params.id(parameter.apply(i), id);
             writeInt(values, at,
-                    leases.add(api.ownedForUse(ObjectKinds.wireKind(field.kind()), validId, caller).kernelObject().fd()));
+                    leases.add(api.ownedForUse(ObjectKinds.wireKind(field.kind()), validId, caller).fdHeld()
+                            .kernelObject().fd()));
         }
     }
 

@@ -7,16 +7,15 @@ package io.bpfkeeper.daemon.kernel;
  */
 public final class InvalidTargetException extends RuntimeException {
 
-    private final String input;
+    private final Part part;
 
-    /** @param input the part of the target at fault, such as "interface" or "cgroup" */
-    public InvalidTargetException(String input, String message) {
+    public InvalidTargetException(Part part, String message) {
         super(message);
-        this.input = input;
+        this.part = part;
     }
 
-    /** The part of the target at fault, such as "interface" or "cgroup". */
-    public String input() {
-        return input;
+    /** The part of the target at fault, such as the interface or the cgroup. */
+    public Part part() {
+        return part;
     }
 }

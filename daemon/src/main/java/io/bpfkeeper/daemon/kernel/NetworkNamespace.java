@@ -93,9 +93,9 @@ public final class NetworkNamespace {
         /** {@code tool} run in the namespace, as a shell command line begins. */
         String command(String tool);
 
-        /** The parameter that names the namespace in a call. */
-        default String parameter() {
-            return "netns";
+        /** The part of a call that names the namespace. */
+        default Part part() {
+            return Part.NETNS;
         }
     }
 
@@ -187,7 +187,7 @@ public final class NetworkNamespace {
                     // The call that passed it is over.
                 }
             }
-            throw new InvalidTargetException(parameter(), netns + " came as an fd with the call that attached"
+            throw new InvalidTargetException(part(), netns + " came as an fd with the call that attached"
                     + " there, and the daemon did not keep that fd");
         }
 
@@ -204,8 +204,8 @@ public final class NetworkNamespace {
         }
 
         @Override
-        public String parameter() {
-            return "netnsFd";
+        public Part part() {
+            return Part.NETNS_FD;
         }
 
         /** What the fd is, as readlink of /proc/self/fd shows it: "pipe:[…]", "mnt:[…]", a path. */
@@ -225,7 +225,7 @@ public final class NetworkNamespace {
     private record RecordedPath(String path) implements Source {
         @Override
         public Fd openPath(NetworkNamespace netns) {
-            throw new InvalidTargetException("netns", "an older bpfkeeper recorded network namespace " + path
+            throw new InvalidTargetException(Part.NETNS, "an older bpfkeeper recorded network namespace " + path
                     + " as a path, which the daemon no longer opens");
         }
 
@@ -255,12 +255,12 @@ public final class NetworkNamespace {
         switch (form.group(1)) {
             case "pid":
                 if (!PID.matcher(value).matches() || Long.parseLong(value) > Integer.MAX_VALUE) {
-                    throw new InvalidTargetException("netns", "pid:PID takes a process id, a positive decimal"
+                    throw new InvalidTargetException(Part.NETNS, "pid:PID takes a process id, a positive decimal"
                             + " number; got " + LogText.quote(spec));
                 }
                 return new NetworkNamespace(spec, new OfProcess(Integer.parseInt(value), requesterUid));
             default:
-                throw new InvalidTargetException("netns", LogText.quote(spec) + " is none of the forms of a network"
+                throw new InvalidTargetException(Part.NETNS, LogText.quote(spec) + " is none of the forms of a network"
                         + " namespace: a name under " + NAMED + ", or pid:PID");
         }
     }
@@ -301,7 +301,7 @@ public final class NetworkNamespace {
         boolean printable = name.codePoints().noneMatch(c -> c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0));
         if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || !printable
                 || name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw new InvalidTargetException("netns", LogText.quote(name) + " is not a name under " + NAMED
+            throw new InvalidTargetException(Part.NETNS, LogText.quote(name) + " is not a name under " + NAMED
                     + ": a network namespace is one of those names, one path component of at most " + MAX_NAME_BYTES
                     + " bytes, as ip netns add makes them, or pid:PID for a process of yours; the daemon opens no"
                     + " other path");
@@ -455,7 +455,7 @@ public final class NetworkNamespace {
         if (cause != null && !OpenAt.deniesTheFile(cause)) {
             return cause.withContext("open network namespace " + spec);
         }
-        return new InvalidTargetException(source.parameter(), "no network namespace " + spec
+        return new InvalidTargetException(source.part(), "no network namespace " + spec
                 + " that you may use (" + source.hint() + ")");
     }
 

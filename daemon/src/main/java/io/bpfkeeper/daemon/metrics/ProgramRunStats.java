@@ -47,7 +47,7 @@ final class ProgramRunStats implements MultiCollector, AutoCloseable {
         for (OwnedObject program : programs) {
             ProgramInfo info;
             try {
-                info = program.<BpfProgram>kernelObject().freshInfo();
+                info = program.fdHeld().<BpfProgram>kernelObject().freshInfo();
             } catch (BpfException | IllegalStateException e) {
                 continue; // released while we looked: its fd is closed
             }

@@ -21,8 +21,8 @@ public final class Usage implements RegistryListener {
     public void added(OwnedObject object) {
         int uid = object.owner().uid();
         objects.merge(uid, 1L, Long::sum);
-        if (object.kernelObject() != null) {
-            long memlock = FdInfo.ofOwn(object.kernelObject().fd()).memlockBytes();
+        if (object instanceof OwnedObject.FdHeld held) {
+            long memlock = FdInfo.ofOwn(held.kernelObject().fd()).memlockBytes();
             memlockByObject.put(object.key(), memlock);
             lockedMemory.merge(uid, memlock, Long::sum);
         }

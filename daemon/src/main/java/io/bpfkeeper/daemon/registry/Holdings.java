@@ -21,7 +21,7 @@ public record Holdings(int session, int sessionPinned, int daemonUnpinned, int d
         int kernelHeld = 0;
         for (OwnedObject object : registry.list(object -> true)) {
             boolean pinned = !object.pins().isEmpty();
-            if (object.attachment() != null) {
+            if (object instanceof OwnedObject.KernelHeld) {
                 kernelHeld++;
             } else if (object.lifetime() == Lifetime.SESSION) {
                 session++;

@@ -10,29 +10,21 @@ public final class ObjectKinds {
     }
 
     public static Kind wireKind(ObjectKind kind) {
-        switch (kind) {
-            case MAP:
-                return Kind.MAP;
-            case PROGRAM:
-                return Kind.PROGRAM;
-            case LINK:
-                return Kind.LINK;
-            default:
-                throw new IllegalArgumentException("the Varlink interface has no kind for " + kind);
-        }
+        return switch (kind) {
+            case MAP -> Kind.MAP;
+            case PROGRAM -> Kind.PROGRAM;
+            case LINK -> Kind.LINK;
+            case BTF -> throw new IllegalArgumentException("the Varlink interface has no kind for " + kind);
+        };
     }
 
     /** The kernel kind of a wire kind, or null for attachments, which have no kernel id. */
     public static ObjectKind kernelKind(Kind kind) {
-        switch (kind) {
-            case MAP:
-                return ObjectKind.MAP;
-            case PROGRAM:
-                return ObjectKind.PROGRAM;
-            case LINK:
-                return ObjectKind.LINK;
-            default:
-                return null;
-        }
+        return switch (kind) {
+            case MAP -> ObjectKind.MAP;
+            case PROGRAM -> ObjectKind.PROGRAM;
+            case LINK -> ObjectKind.LINK;
+            case ATTACHMENT -> null;
+        };
     }
 }

@@ -62,7 +62,7 @@ public final class Registry {
      *
      * @throws IllegalStateException when the daemon owns this kernel object already
      */
-    public OwnedObject add(OwnedObject object) {
+    public <T extends OwnedObject> T add(T object) {
         if (object.lifetime() == Lifetime.SESSION) {
             Session session = sessions.get(object.sessionId());
             if (session == null) {

@@ -33,11 +33,19 @@ record JournalEntry(Kind kind, int id, String name, String type, Owner owner, Ma
     }
 
     static JournalEntry of(OwnedObject object) {
-        KernelFingerprint kernel = object.attachment() != null ? KernelFingerprint.ofAttachment(object.attachment())
-                : KernelFingerprint.of(object.kernelObject());
+        KernelFingerprint kernel;
+        Unrecorded unrecorded;
+        if (object instanceof OwnedObject.KernelHeld held) {
+            kernel = KernelFingerprint.ofAttachment(held.attachment());
+            unrecorded = null;
+        } else {
+            OwnedObject.FdHeld held = object.fdHeld();
+            kernel = KernelFingerprint.of(held.kernelObject());
+            unrecorded = held.unrecorded();
+        }
         return new JournalEntry(object.kind(), object.id(), object.name(), object.type(), object.owner(),
                 object.labels(), object.createdAt().toString(), object.pins().stream().map(Path::toString).toList(),
-                kernel, JournalTarget.of(object), object.unrecorded());
+                kernel, JournalTarget.of(object), unrecorded);
     }
 
     ObjectKey key() {

@@ -50,10 +50,10 @@ sealed interface JournalTarget {
      * a link the daemon kept without knowing where it is attached.
      */
     static JournalTarget of(OwnedObject object) {
-        if (object.attachment() instanceof TcFilter filter) {
-            return TcFilterTarget.of(filter);
+        if (object instanceof OwnedObject.KernelHeld held) {
+            return held.attachment() instanceof TcFilter filter ? TcFilterTarget.of(filter) : null;
         }
-        KernelObject kernel = object.kernelObject();
+        KernelObject kernel = object.fdHeld().kernelObject();
         return kernel instanceof BpfLink link && link.options() != null ? ofLink(link.options()) : null;
     }
 

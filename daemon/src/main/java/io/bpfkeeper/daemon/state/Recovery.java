@@ -149,10 +149,10 @@ public final class Recovery {
             return;
         }
         OwnedObject owned = registry.add(entry.unrecorded() != null
-                ? OwnedObject.unrecorded(entry.kind(), object, entry.name(), entry.type(), entry.labels(),
+                ? OwnedObject.FdHeld.unrecorded(entry.kind(), object, entry.name(), entry.type(), entry.labels(),
                         createdAt(entry), entry.unrecorded())
-                : new OwnedObject(entry.kind(), object, entry.name(), entry.type(), entry.owner(), Lifetime.DAEMON, 0,
-                        entry.labels(), createdAt(entry)));
+                : new OwnedObject.FdHeld(entry.kind(), object, entry.name(), entry.type(), entry.owner(),
+                        Lifetime.DAEMON, 0, entry.labels(), createdAt(entry)));
         pins.forEach(pin -> registry.recordPin(owned, pin));
         if (viaStore) {
             fromStore++;
@@ -183,7 +183,7 @@ public final class Recovery {
             lose(entry, notHeld.get());
             return;
         }
-        OwnedObject owned = registry.add(new OwnedObject(entry.id(), filter, entry.name(), entry.owner(),
+        OwnedObject owned = registry.add(new OwnedObject.KernelHeld(entry.id(), filter, entry.name(), entry.owner(),
                 entry.labels(), createdAt(entry)));
         attachments++;
         log.info("recovered {}: the kernel still holds the {}", owned, filter);
@@ -292,7 +292,7 @@ public final class Recovery {
                 ? BpfLink.wrap(fd, programName(ObjectInfo.link(fd).programId()), null)
                 : KernelObjects.wrapMapOrProgram(fd);
         Unrecorded unrecorded = new Unrecorded(stored.name().text(), stored.name().ownerUid());
-        OwnedObject owned = registry.add(OwnedObject.unrecorded(key.kind(), object, object.name(),
+        OwnedObject owned = registry.add(OwnedObject.FdHeld.unrecorded(key.kind(), object, object.name(),
                 object.typeName(), Map.of(), clock.instant(), unrecorded));
         fromStore++;
         this.unrecorded++;

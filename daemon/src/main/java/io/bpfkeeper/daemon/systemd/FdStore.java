@@ -54,7 +54,7 @@ final class FdStore implements FdStoreLookup {
     }
 
     static boolean belongsInStore(OwnedObject object) {
-        return object.lifetime() == Lifetime.DAEMON && object.pins().isEmpty() && object.kernelObject() != null;
+        return object.lifetime() == Lifetime.DAEMON && object.pins().isEmpty() && object instanceof OwnedObject.FdHeld;
     }
 
     /**
@@ -116,7 +116,7 @@ final class FdStore implements FdStoreLookup {
 
     private void store(OwnedObject object) {
         FdStoreName name = FdStoreName.of(object.key(), object.owner().uid());
-        boolean sent = notifier.send("FDSTORE=1\nFDNAME=" + name + "\nFDPOLL=0", object.kernelObject().fd());
+        boolean sent = notifier.send("FDSTORE=1\nFDNAME=" + name + "\nFDPOLL=0", object.fdHeld().kernelObject().fd());
         operations.count("store", sent);
         if (sent) {
             stored.put(object.key(), name);

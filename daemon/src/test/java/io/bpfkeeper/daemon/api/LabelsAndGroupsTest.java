@@ -91,7 +91,7 @@ class LabelsAndGroupsTest extends DaemonWithAttacker {
         // What a daemon before the bpfkeeper.io/ prefix was its own let a client do, and what its
         // journal hands back after an upgrade: the attacker's map in root's group.
         BpfMap squatted = BpfMap.create(new MapSpec("squatted", MapType.ARRAY, 4, 4, 1, 0));
-        daemon.daemon().registry().add(new OwnedObject(Kind.MAP, squatted, "squatted", "array",
+        daemon.daemon().registry().add(new OwnedObject.FdHeld(Kind.MAP, squatted, "squatted", "array",
                 new Owner(attacker.uid(), attacker.gid(), 1), Lifetime.DAEMON, 0,
                 Map.of(ObjectLoadMethods.GROUP_LABEL, group), Instant.now()));
         LoadedObject attackers = client.loadObject(LoadObjectRequest.of("theirs", BpfTestObjects.bytes("globals")));

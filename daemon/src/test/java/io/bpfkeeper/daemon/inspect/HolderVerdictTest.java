@@ -129,7 +129,7 @@ class HolderVerdictTest {
                 TestCgroup attached = TestCgroup.create()) {
             int id = (int) client.loadProgram(LoadProgramRequest.of("allow", "cgroup_skb", ALLOW, "GPL")
                     .withExpectedAttachType("cgroup_inet_ingress")).object().id();
-            BpfProgram program = daemon.daemon().registry().get(Kind.PROGRAM, id).orElseThrow().kernelObject();
+            BpfProgram program = daemon.daemon().registry().get(Kind.PROGRAM, id).orElseThrow().fdHeld().kernelObject();
             Path linkPin = bpffs.path().resolve("link");
             int linkId;
             try (Fd cgroup = ProgQuery.openCgroup(linked.path());
@@ -224,7 +224,7 @@ class HolderVerdictTest {
     void fdStoreHolderComesFromTheSystemdIntegration() {
         Registry registry = new Registry();
         BpfMap map = BpfMap.create(new MapSpec("stored", MapType.ARRAY, 4, 8, 1, 0));
-        registry.add(new OwnedObject(Kind.MAP, map, "stored", "array", new Owner(0, 0, 1), Lifetime.DAEMON, 0,
+        registry.add(new OwnedObject.FdHeld(Kind.MAP, map, "stored", "array", new Owner(0, 0, 1), Lifetime.DAEMON, 0,
                 Map.of(), Instant.now()));
         try {
             Explainer explainer = new Explainer(registry, key -> Optional.of("map-" + key.id()));

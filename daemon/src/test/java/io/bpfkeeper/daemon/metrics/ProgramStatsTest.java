@@ -39,7 +39,7 @@ class ProgramStatsTest {
             BpfObject loaded = client.loadProgram(LoadProgramRequest.of("counted", "xdp", XDP_PASS, "GPL")
                     .withLabels(Map.of("group", "edge"))).object();
             int id = (int) loaded.id();
-            BpfProgram program = daemon.daemon().registry().get(Kind.PROGRAM, id).orElseThrow().kernelObject();
+            BpfProgram program = daemon.daemon().registry().get(Kind.PROGRAM, id).orElseThrow().fdHeld().kernelObject();
             double before = runs(daemon.scrape(), id);
 
             program.testRun(new byte[64], REPEAT, 64);

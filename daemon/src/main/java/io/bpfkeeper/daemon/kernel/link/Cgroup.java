@@ -13,6 +13,7 @@ import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.PinDirectory;
 import io.bpfkeeper.daemon.kernel.FileSystemType;
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
+import io.bpfkeeper.daemon.kernel.Part;
 import io.bpfkeeper.daemon.kernel.Mounts;
 import io.bpfkeeper.daemon.kernel.OpenAt;
 import java.nio.file.Path;
@@ -103,12 +104,12 @@ public final class Cgroup {
         String programType = program.info().type().name();
         List<String> fitting = ATTACH_TYPES.get(programType);
         if (fitting == null) {
-            throw new InvalidTargetException("programId", program + " is a " + programType
+            throw new InvalidTargetException(Part.PROGRAM, program + " is a " + programType
                     + " program; hook cgroup runs " + ATTACH_TYPES.keySet().stream().sorted()
                             .collect(Collectors.joining(", ")) + " programs");
         }
         if (!fitting.contains(attachType.name())) {
-            throw new InvalidTargetException("attachType", program + " is a " + programType + " program, which"
+            throw new InvalidTargetException(Part.ATTACH_TYPE, program + " is a " + programType + " program, which"
                     + " attaches to a cgroup at " + String.join(", ", fitting) + ", not at " + attachType);
         }
     }
@@ -121,18 +122,18 @@ public final class Cgroup {
      */
     public static Directory open(Path cgroup) {
         if (!cgroup.isAbsolute()) {
-            throw new InvalidTargetException("cgroup", "\"" + cgroup + "\" is not an absolute path");
+            throw new InvalidTargetException(Part.CGROUP, "\"" + cgroup + "\" is not an absolute path");
         }
         for (Path name : cgroup) {
             if (name.toString().equals(".") || name.toString().equals("..")) {
-                throw new InvalidTargetException("cgroup", cgroup + " has a . or .. in it; give the cgroup's path"
+                throw new InvalidTargetException(Part.CGROUP, cgroup + " has a . or .. in it; give the cgroup's path"
                         + " without them");
             }
         }
         List<Path> mounts = Mounts.ofType("cgroup2");
         // The innermost mount: a cgroup2 mounted inside another is a hierarchy of its own.
         Path mount = mounts.stream().filter(cgroup::startsWith).max(Comparator.comparingInt(Path::getNameCount))
-                .orElseThrow(() -> new InvalidTargetException("cgroup", cgroup + " is not in a cgroup v2 hierarchy,"
+                .orElseThrow(() -> new InvalidTargetException(Part.CGROUP, cgroup + " is not in a cgroup v2 hierarchy,"
                         + " the only kind BPF attaches to; " + (mounts.isEmpty()
                                 ? "this host has no cgroup v2 hierarchy mounted"
                                 : "cgroup v2 is mounted at " + mounts.stream().map(Path::toString)
@@ -159,6 +160,6 @@ public final class Cgroup {
     }
 
     private static InvalidTargetException unusable(Path cgroup) {
-        return new InvalidTargetException("cgroup", "no cgroup v2 directory " + cgroup + " that you may use");
+        return new InvalidTargetException(Part.CGROUP, "no cgroup v2 directory " + cgroup + " that you may use");
     }
 }

@@ -2,6 +2,7 @@ package io.bpfkeeper.daemon.kernel.link;
 
 import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
+import io.bpfkeeper.daemon.kernel.Part;
 import io.bpfkeeper.daemon.kernel.ProgramType;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -21,7 +22,7 @@ final class Hooks {
         if (Arrays.asList(fitting).contains(type)) {
             return;
         }
-        throw new InvalidTargetException("programId", program + " is a " + type + " program; hook " + hook
+        throw new InvalidTargetException(Part.PROGRAM, program + " is a " + type + " program; hook " + hook
                 + " runs " + Arrays.stream(fitting).map(ProgramType::name).collect(Collectors.joining(" or "))
                 + " programs");
     }

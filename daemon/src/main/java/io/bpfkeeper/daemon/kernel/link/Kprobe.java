@@ -4,6 +4,7 @@ import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
+import io.bpfkeeper.daemon.kernel.Part;
 import io.bpfkeeper.daemon.kernel.NativeBuffer;
 import io.bpfkeeper.daemon.kernel.ProgramType;
 import java.io.IOException;
@@ -60,11 +61,11 @@ public final class Kprobe {
 
     private static void requireKernelFunction(String function) {
         if (!SYMBOL.matcher(function).matches()) {
-            throw new InvalidTargetException("function", "\"" + function + "\" is not a kernel function name");
+            throw new InvalidTargetException(Part.FUNCTION, "\"" + function + "\" is not a kernel function name");
         }
         try (Stream<String> symbols = Files.lines(KALLSYMS)) {
             if (symbols.noneMatch(line -> isSymbol(line, function))) {
-                throw new InvalidTargetException("function",
+                throw new InvalidTargetException(Part.FUNCTION,
                         "the kernel has no function " + function + " (it is not in " + KALLSYMS + ")");
             }
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.bpfkeeper.daemon.kernel.link;
 
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
+import io.bpfkeeper.daemon.kernel.Part;
 import io.bpfkeeper.daemon.kernel.LibC;
 import io.bpfkeeper.daemon.kernel.NetworkNamespace;
 
@@ -12,7 +13,7 @@ public record NetDevice(String name, NetworkNamespace netns) {
 
     public NetDevice {
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH || name.contains("/") || name.isBlank()) {
-            throw new InvalidTargetException("interface",
+            throw new InvalidTargetException(Part.INTERFACE,
                     "\"" + name + "\" is not a network device name: 1 to 15 characters, without '/'");
         }
     }
@@ -21,7 +22,7 @@ public record NetDevice(String name, NetworkNamespace netns) {
     int index() {
         int index = LibC.INSTANCE.if_nametoindex(name);
         if (index == 0) {
-            throw new InvalidTargetException("interface", "no network device " + name + " in " + netns);
+            throw new InvalidTargetException(Part.INTERFACE, "no network device " + name + " in " + netns);
         }
         return index;
     }

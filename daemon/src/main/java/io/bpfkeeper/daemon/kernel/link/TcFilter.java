@@ -3,6 +3,7 @@ package io.bpfkeeper.daemon.kernel.link;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
+import io.bpfkeeper.daemon.kernel.Part;
 import io.bpfkeeper.daemon.kernel.NetworkNamespace;
 import io.bpfkeeper.daemon.kernel.libbpf.TcHooks;
 import java.util.Optional;
@@ -65,7 +66,7 @@ public final class TcFilter implements Attachment {
     /** {@link #detach}, on a thread that is in the filter's namespace already. */
     boolean detachHere() {
         if (NetworkNamespace.currentInode() != netnsInode) {
-            throw new InvalidTargetException("netns", notItsNamespace() + ", so the daemon cannot reach the"
+            throw new InvalidTargetException(Part.NETNS, notItsNamespace() + ", so the daemon cannot reach the"
                     + " filter; if that namespace is gone, the filter went with it, and Release forgets it");
         }
         if (programAtItsPlace() != programId) {

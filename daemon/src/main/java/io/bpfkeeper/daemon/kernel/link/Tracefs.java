@@ -3,6 +3,7 @@ package io.bpfkeeper.daemon.kernel.link;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
 import io.bpfkeeper.daemon.kernel.LibC;
+import io.bpfkeeper.daemon.kernel.Part;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ final class Tracefs {
             return Integer.parseInt(Files.readString(root.resolve("events").resolve(category).resolve(name)
                     .resolve("id")).strip());
         } catch (NoSuchFileException e) {
-            throw new InvalidTargetException("name", "the kernel has no tracepoint " + category + "/" + name + " ("
+            throw new InvalidTargetException(Part.TRACEPOINT_NAME, "the kernel has no tracepoint " + category + "/" + name + " ("
                     + root.resolve("available_events") + " lists them as category:name)");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,6 +3,7 @@ package io.bpfkeeper.daemon.kernel.link;
 import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
+import io.bpfkeeper.daemon.kernel.Part;
 import io.bpfkeeper.daemon.kernel.ProgramType;
 import java.util.regex.Pattern;
 
@@ -26,8 +27,8 @@ public final class Tracepoint {
 
     public static BpfLink attach(BpfProgram program, Options options) {
         Hooks.requireType(program, "tracepoint", ProgramType.TRACEPOINT);
-        requireName("category", options.category());
-        requireName("name", options.name());
+        requireName(Part.TRACEPOINT_CATEGORY, "category", options.category());
+        requireName(Part.TRACEPOINT_NAME, "name", options.name());
         int id = Tracefs.eventId(options.category(), options.name());
         String where = options.category() + "/" + options.name();
         try {
@@ -37,9 +38,9 @@ public final class Tracepoint {
         }
     }
 
-    private static void requireName(String input, String value) {
+    private static void requireName(Part part, String what, String value) {
         if (!NAME.matcher(value).matches()) {
-            throw new InvalidTargetException(input, "\"" + value + "\" is not a tracepoint " + input
+            throw new InvalidTargetException(part, "\"" + value + "\" is not a tracepoint " + what
                     + ": letters, digits and '_' only");
         }
     }

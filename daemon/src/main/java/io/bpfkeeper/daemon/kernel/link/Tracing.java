@@ -5,6 +5,7 @@ import io.bpfkeeper.daemon.kernel.BpfException;
 import io.bpfkeeper.daemon.kernel.BpfProgram;
 import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.InvalidTargetException;
+import io.bpfkeeper.daemon.kernel.Part;
 import io.bpfkeeper.daemon.kernel.ProgramInfo;
 import io.bpfkeeper.daemon.kernel.ProgramType;
 import io.bpfkeeper.daemon.kernel.libbpf.KernelBtf;
@@ -36,7 +37,7 @@ public final class Tracing {
         Hooks.requireType(program, hook, ProgramType.TRACING);
         String target = loadedFor(program, hook);
         if (function != null && !function.equals(target)) {
-            throw new InvalidTargetException("function", program + " was loaded for kernel function " + target
+            throw new InvalidTargetException(Part.FUNCTION, program + " was loaded for kernel function " + target
                     + ", and attaches there only, not to " + function + "; load a program from a section "
                     + hook + "/" + function + " for that");
         }
@@ -51,7 +52,7 @@ public final class Tracing {
     private static String loadedFor(BpfProgram program, String hook) {
         ProgramInfo info = program.info();
         if (info.attachBtfId() == 0) {
-            throw new InvalidTargetException("programId", program + " was not loaded for a kernel function: load it"
+            throw new InvalidTargetException(Part.PROGRAM, program + " was not loaded for a kernel function: load it"
                     + " from a section such as " + hook + "/FUNCTION");
         }
         String name = KernelBtf.typeName(info.attachBtfObjectId(), info.attachBtfId());
