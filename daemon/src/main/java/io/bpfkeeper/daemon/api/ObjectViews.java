@@ -41,7 +41,8 @@ final class ObjectViews {
                 kernel instanceof BpfLink link && link.options() != null ? AttachViews.link(link) : null,
                 object.attachment() != null ? AttachViews.attachment(object.attachment()) : null,
                 null,
-                object.unrecorded() != null ? object.unrecorded().describe() : null);
+                object.unrecorded() != null ? object.unrecorded().describe() : null,
+                object.notInFdStore());
     }
 
     /** A lost object, as the journal recorded it, with the reason it is lost. */
@@ -61,6 +62,7 @@ final class ObjectViews {
                 null,
                 null,
                 object.reason(),
+                null,
                 null);
     }
 

@@ -30,6 +30,7 @@ public final class OwnedObject {
     private final Attachment attachment;
     private final Unrecorded unrecorded;
     private final List<Path> pins = new CopyOnWriteArrayList<>();
+    private volatile String notInFdStore;
 
     /** Who owns an object that no record says the owner of: only root may change it. */
     public static final Owner ROOT = new Owner(0, 0, 0);
@@ -135,6 +136,19 @@ public final class OwnedObject {
     /** Set when systemd's fd store handed this object back without a journal record; null otherwise. */
     public Unrecorded unrecorded() {
         return unrecorded;
+    }
+
+    /**
+     * Why this unpinned daemon-lifetime object is not in systemd's fd store, so that it will not
+     * survive a restart of the daemon; null when it is there, or does not belong there.
+     */
+    public String notInFdStore() {
+        return notInFdStore;
+    }
+
+    /** Set by the fd store when it has no entry for this object, with the reason; null once it has one. */
+    public void markNotInFdStore(String reason) {
+        notInFdStore = reason;
     }
 
     /** Absolute paths of the pins the daemon made or adopted, in the order they were made. */
