@@ -4,6 +4,7 @@ import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.kernel.LibC;
 import io.bpfkeeper.daemon.testing.FdNumbers;
+import io.bpfkeeper.daemon.testing.TestUser;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import java.io.File;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,6 +83,7 @@ public final class FakeSystemd implements AutoCloseable {
     private final List<String> notifications = new ArrayList<>();
     private final List<String> protocolErrors = new ArrayList<>();
     private Path pinRoot;
+    private Path policyDirectory;
     private Process daemon;
     private int runs;
     /** Index in {@link #notifications} where the current run's notifications start. */
@@ -118,6 +121,26 @@ public final class FakeSystemd implements AutoCloseable {
     public FakeSystemd announcingFdStoreSize() {
         announceFdStoreSize = true;
         return this;
+    }
+
+    /** Runs the daemon with --policy-dir {@code directory} from the next start on, rather than the host's. */
+    public FakeSystemd withPolicyDirectory(Path directory) {
+        policyDirectory = directory;
+        return this;
+    }
+
+    /**
+     * Lets {@code user} connect, as bpfkeeper.socket lets the members of its group: the socket goes to
+     * the user's group with mode 0660, and the harness's directory may be passed through.
+     */
+    public void admit(TestUser user) {
+        try {
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
+            Files.setAttribute(socket(), "unix:gid", user.gid());
+            Files.setPosixFilePermissions(socket(), PosixFilePermissions.fromString("rw-rw----"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Runs the daemon with another --pin-root from the next start on. */
@@ -165,6 +188,9 @@ public final class FakeSystemd implements AutoCloseable {
                 "--state-dir", stateDirectory().toString(),
                 // Any free port: the default one belongs to whichever daemon of a concurrent run took it.
                 "--metrics-address", "127.0.0.1:0"));
+        if (policyDirectory != null) {
+            command.addAll(command.indexOf("--socket"), List.of("--policy-dir", policyDirectory.toString()));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log(runs).toFile()).redirectInput(new File("/dev/null"));
         Map<String, String> variables = builder.environment();
