@@ -3,6 +3,8 @@ package io.bpfkeeper.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.testing.Bpftool;
@@ -15,7 +17,6 @@ import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
 import io.bpfkeeper.protocol.client.LoadProgramRequest;
 import io.bpfkeeper.protocol.types.BpfObject;
-import io.bpfkeeper.protocol.types.Direction;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * systemd, the daemon socket-activated, restarted, killed and stopped by systemd itself. Slow (it
  * boots a system), so one scenario covers the whole story. Its bpffs is the container's own
  * instance, which vanishes with it, and its fd store dies with its systemd, so nothing outlives the
- * test. The link it makes is on a cgroup it makes inside the container, which holds no process.
+ * test. The link it makes is an XDP link on a veth device in a network namespace that it makes
+ * inside the container, where no traffic goes.
  */
 @KernelTest
 class SystemdContainerTest {
@@ -40,9 +42,10 @@ class SystemdContainerTest {
     private static final Duration RESTART_DEADLINE = Duration.ofMinutes(2);
     private static final int CRASH_RUNS = 5;
     private static final int MAPS_PER_CRASH = 40;
-    /** {@code r0 = 1; exit}: a cgroup_skb program that lets every packet through. */
-    private static final String CGROUP_PASS = "b700000001000000" + "9500000000000000";
-    private static final String CGROUP = "/sys/fs/cgroup/bpfkeeper-e2e";
+    /** {@code r0 = XDP_PASS; exit}. */
+    private static final String XDP_PASS = "b700000002000000" + "9500000000000000";
+    private static final String NETNS = "bpfkeeper-e2e";
+    private static final String DEVICE = "e2e0";
 
     @Test
     void theInstalledServiceIsActivatedBySocketAndKeepsItsObjectsAcrossRestartAndSigkill() {
@@ -61,7 +64,10 @@ class SystemdContainerTest {
                     .as("nothing has connected yet").isEqualTo("inactive");
 
             Path socket = container.path("/run/bpfkeeper/bpfkeeper.sock");
-            container.output("mkdir", CGROUP);
+            // Before the daemon starts, so that its mount namespace has the namespace's name under /run/netns.
+            container.output("ip", "netns", "add", NETNS);
+            container.output("ip", "-n", NETNS, "link", "add", DEVICE, "type", "veth", "peer", "name", "e2e1");
+            container.output("ip", "-n", NETNS, "link", "set", DEVICE, "up");
             int kept;
             int pinned;
             int session;
@@ -71,10 +77,9 @@ class SystemdContainerTest {
                 client.mapUpdate(kept, KEY, VALUE, null);
                 int secondMap = (int) client.createMap(CreateMapRequest.of("e2e_kept2", "hash", 4, 8, 16)).id();
                 client.mapUpdate(secondMap, KEY, VALUE, null);
-                int program = (int) client.loadProgram(LoadProgramRequest.of("e2e_skb", "cgroup_skb", CGROUP_PASS,
-                        "GPL").withExpectedAttachType("cgroup_inet_egress")).object().id();
-                int link = (int) client.attach(AttachRequest.cgroup(program, CGROUP).withDirection(Direction.EGRESS))
-                        .id();
+                int program = (int) client.loadProgram(LoadProgramRequest.of("e2e_xdp", "xdp", XDP_PASS, "GPL"))
+                        .object().id();
+                int link = (int) client.attach(AttachRequest.xdp(program, DEVICE).inNetns(NETNS)).id();
                 stored = new Stored(secondMap, program, link);
                 pinned = (int) client.createMap(CreateMapRequest.of("e2e_pinned", "array", 4, 8, 1)
                         .withPin("e2e/pinned")).id();
@@ -108,8 +113,8 @@ class SystemdContainerTest {
                     .contains("recovered map " + kept + " (e2e_kept) from systemd's fd store")
                     .contains("recovered map " + pinned + " (e2e_pinned) from its pin /sys/fs/bpf/e2e/pinned")
                     .contains("recovered map " + stored.secondMap() + " (e2e_kept2) from systemd's fd store")
-                    .contains("recovered program " + stored.program() + " (e2e_skb) from systemd's fd store")
-                    .contains("recovered link " + stored.link() + " (e2e_skb) from systemd's fd store")
+                    .contains("recovered program " + stored.program() + " (e2e_xdp) from systemd's fd store")
+                    .contains("recovered link " + stored.link() + " (e2e_xdp) from systemd's fd store")
                     .doesNotContain("pins are unavailable");
 
             container.output("systemctl", "stop", "bpfkeeper.service");
@@ -118,7 +123,7 @@ class SystemdContainerTest {
             Eventually.until(RESTART_DEADLINE, () -> !KernelIds.exists(ObjectKind.MAP, kept)
                     && !KernelIds.exists(ObjectKind.LINK, stored.link()),
                     "the unpinned map " + kept + " and link " + stored.link() + " freed: a stop empties the fd store");
-            assertThat(Bpftool.cgroupShow(container.path(CGROUP))).as("the link's program left the cgroup").isEmpty();
+            assertThat(xdpOnTheDevice(container)).as("the link's program left the device").isEmpty();
             try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
                 List<BpfObject> objects = client.list(null, null);
                 assertThat(objects).extracting(BpfObject::id).containsExactlyInAnyOrder((long) pinned, (long) kept,
@@ -131,7 +136,7 @@ class SystemdContainerTest {
                     }
                 });
             }
-            container.output("rmdir", CGROUP);
+            container.output("ip", "netns", "delete", NETNS);
         }
     }
 
@@ -207,6 +212,18 @@ class SystemdContainerTest {
         assertThat(mounted).isPositive().isLessThan(started);
     }
 
+    /** The ids of the programs that bpftool shows on XDP hooks in the test's namespace in the container. */
+    private static List<Integer> xdpOnTheDevice(SystemdContainer container) {
+        String shown = container.output("ip", "netns", "exec", NETNS, "bpftool", "-j", "net", "show");
+        try {
+            List<Integer> ids = new ArrayList<>();
+            new ObjectMapper().readTree(shown).get(0).path("xdp").forEach(attached -> ids.add(attached.get("id").asInt()));
+            return ids;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("bpftool printed something other than JSON: " + shown, e);
+        }
+    }
+
     /** The four unpinned daemon-lifetime objects, which only systemd's fd store keeps across a restart. */
     private record Stored(int secondMap, int program, int link) {
     }
@@ -221,7 +238,7 @@ class SystemdContainerTest {
         assertThat(KernelIds.exists(ObjectKind.PROGRAM, stored.program())).isTrue();
         assertThat(KernelIds.exists(ObjectKind.LINK, stored.link())).isTrue();
         assertThat(Bpftool.linkShow(stored.link()).get("prog_id").asInt()).isEqualTo(stored.program());
-        assertThat(Bpftool.cgroupShow(container.path(CGROUP))).extracting(attached -> attached.get("id").asInt())
+        assertThat(xdpOnTheDevice(container)).as("bpftool net show in the container's namespace")
                 .containsExactly(stored.program());
         try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
             assertThat(client.list(null, null)).extracting(BpfObject::kind, BpfObject::id).containsExactlyInAnyOrder(
