@@ -72,6 +72,9 @@ final class ObjectView {
         if (object.unrecorded() != null) {
             block.row("unrecorded:", object.unrecorded());
         }
+        if (object.notInFdStore() != null) {
+            block.row("not in fd store:", object.notInFdStore());
+        }
         block.row("owner:", "uid " + object.owner().uid() + ", gid " + object.owner().gid() + ", pid "
                 + object.owner().pid())
                 .row("created:", object.createdAt());

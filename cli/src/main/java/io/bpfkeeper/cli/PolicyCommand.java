@@ -29,7 +29,8 @@ final class PolicyCommand extends DaemonCommand {
                     .row("limits:", "objects " + policy.limits().objects() + ", locked memory "
                             + policy.limits().lockedMemoryBytes() + " bytes, connections "
                             + policy.limits().connections() + ", calls in flight "
-                            + policy.limits().callsInFlight(), from.get("limits"));
+                            + policy.limits().callsInFlight() + ", fd store slots "
+                            + policy.limits().fdStoreSlots(), from.get("limits"));
             table.print(out);
         });
         return ExitCodes.OK;

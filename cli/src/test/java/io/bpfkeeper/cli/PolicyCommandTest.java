@@ -11,7 +11,8 @@ class PolicyCommandTest extends CliTest {
               "hooks":["tracepoint","xdp"],"ownedNetns":true,"netnsNames":["app-*"],"delegatedCgroups":true,
               "cgroupPaths":[],"pinPrefix":"users/1000/","adoptForeign":false,"inspectHost":false,
               "fullVerifier":false,
-              "limits":{"objects":1024,"lockedMemoryBytes":268435456,"connections":32,"callsInFlight":8},
+              "limits":{"objects":1024,"lockedMemoryBytes":268435456,"connections":32,"callsInFlight":8,
+                "fdStoreSlots":1024},
               "sources":{"mapTypes":"the default policy","programTypes":"rule \\"tracers\\" of 10-t.yaml",
                 "hooks":"rule \\"tracers\\" of 10-t.yaml","netns":"the default policy",
                 "cgroups":"the default policy","pinPrefix":"the default policy",
@@ -26,7 +27,8 @@ class PolicyCommandTest extends CliTest {
         String out = bpfkeeper("policy").out();
 
         assertThat(out).contains("program types:  tracepoint xdp", "rule \"tracers\" of 10-t.yaml",
-                "netns:          owned app-*", "pin prefix:     users/1000/", "adopt foreign:  false");
+                "netns:          owned app-*", "pin prefix:     users/1000/", "adopt foreign:  false",
+                "calls in flight 8, fd store slots 1024");
         assertThat(bpfkeeper("--json", "policy").out()).contains("\"programTypes\":[\"tracepoint\",\"xdp\"]");
     }
 }

@@ -14,6 +14,7 @@ import io.bpfkeeper.daemon.policy.PolicyException;
 import io.bpfkeeper.daemon.policy.PolicyStore;
 import io.bpfkeeper.daemon.policy.Refusals;
 import io.bpfkeeper.daemon.policy.Usage;
+import io.bpfkeeper.daemon.registry.FdStoreRoom;
 import io.bpfkeeper.daemon.registry.Holdings;
 import io.bpfkeeper.daemon.registry.Registry;
 import io.bpfkeeper.daemon.state.Journal;
@@ -52,6 +53,8 @@ public final class Daemon implements AutoCloseable {
     private SystemdService systemd;
     /** Explain's view of systemd's fd store, which start() meets only after the API is built. */
     private volatile FdStoreLookup fdStore = FdStoreLookup.NONE;
+    /** The API's view of the room in systemd's fd store, which start() meets only after the API is built. */
+    private volatile FdStoreRoom fdStoreRoom = FdStoreRoom.NONE;
     private final Journal journal;
     private final JournalWriter journalWriter;
     private boolean stopped;
@@ -74,7 +77,7 @@ public final class Daemon implements AutoCloseable {
                 ? new DaemonMetrics(registry, usage, this::openConnections, config.metrics().programStats())
                 : null;
         BpfkeeperApi api = new BpfkeeperApi(registry, pinPaths, Clock.systemUTC(), key -> fdStore.entryOf(key),
-                policies, usage, metrics != null ? metrics.refusals() : Refusals.NONE, config.limits());
+                () -> fdStoreRoom, policies, usage, metrics != null ? metrics.refusals() : Refusals.NONE, config.limits());
         if (metrics != null) {
             registry.addListener(metrics.ownedObjects());
             metrics.watchBytesInFlight(this::bytesInFlight);
@@ -139,6 +142,7 @@ public final class Daemon implements AutoCloseable {
                 metrics != null ? metrics::fdStoreOperation : OperationCounter.NONE);
         journalWriter.follow();
         fdStore = systemd.fdStore();
+        fdStoreRoom = systemd.fdStoreRoom();
         Optional<Fd> activated = systemd.takeListeningSocket();
         if (activated.isPresent()) {
             server.adopt(activated.get().release());

@@ -1,7 +1,10 @@
 package io.bpfkeeper.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bpfkeeper.daemon.kernel.KernelIds;
 import io.bpfkeeper.daemon.kernel.ObjectKind;
 import io.bpfkeeper.daemon.testing.Bpftool;
@@ -9,8 +12,10 @@ import io.bpfkeeper.daemon.testing.Eventually;
 import io.bpfkeeper.daemon.testing.KernelTest;
 import io.bpfkeeper.packaging.support.Repository;
 import io.bpfkeeper.packaging.support.SystemdContainer;
+import io.bpfkeeper.protocol.client.AttachRequest;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import io.bpfkeeper.protocol.client.CreateMapRequest;
+import io.bpfkeeper.protocol.client.LoadProgramRequest;
 import io.bpfkeeper.protocol.types.BpfObject;
 import io.bpfkeeper.protocol.types.Kind;
 import io.bpfkeeper.protocol.types.Lifetime;
@@ -26,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * systemd, the daemon socket-activated, restarted, killed and stopped by systemd itself. Slow (it
  * boots a system), so one scenario covers the whole story. Its bpffs is the container's own
  * instance, which vanishes with it, and its fd store dies with its systemd, so nothing outlives the
- * test.
+ * test. The link it makes is an XDP link on a veth device in a network namespace that it makes
+ * inside the container, where no traffic goes.
  */
 @KernelTest
 class SystemdContainerTest {
@@ -36,6 +42,10 @@ class SystemdContainerTest {
     private static final Duration RESTART_DEADLINE = Duration.ofMinutes(2);
     private static final int CRASH_RUNS = 5;
     private static final int MAPS_PER_CRASH = 40;
+    /** {@code r0 = XDP_PASS; exit}. */
+    private static final String XDP_PASS = "b700000002000000" + "9500000000000000";
+    private static final String NETNS = "bpfkeeper-e2e";
+    private static final String DEVICE = "e2e0";
 
     @Test
     void theInstalledServiceIsActivatedBySocketAndKeepsItsObjectsAcrossRestartAndSigkill() {
@@ -54,12 +64,23 @@ class SystemdContainerTest {
                     .as("nothing has connected yet").isEqualTo("inactive");
 
             Path socket = container.path("/run/bpfkeeper/bpfkeeper.sock");
+            // Before the daemon starts, so that its mount namespace has the namespace's name under /run/netns.
+            container.output("ip", "netns", "add", NETNS);
+            container.output("ip", "-n", NETNS, "link", "add", DEVICE, "type", "veth", "peer", "name", "e2e1");
+            container.output("ip", "-n", NETNS, "link", "set", DEVICE, "up");
             int kept;
             int pinned;
             int session;
+            Stored stored;
             try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
                 kept = (int) client.createMap(CreateMapRequest.of("e2e_kept", "array", 4, 8, 1)).id();
                 client.mapUpdate(kept, KEY, VALUE, null);
+                int secondMap = (int) client.createMap(CreateMapRequest.of("e2e_kept2", "hash", 4, 8, 16)).id();
+                client.mapUpdate(secondMap, KEY, VALUE, null);
+                int program = (int) client.loadProgram(LoadProgramRequest.of("e2e_xdp", "xdp", XDP_PASS, "GPL"))
+                        .object().id();
+                int link = (int) client.attach(AttachRequest.xdp(program, DEVICE).inNetns(NETNS)).id();
+                stored = new Stored(secondMap, program, link);
                 pinned = (int) client.createMap(CreateMapRequest.of("e2e_pinned", "array", 4, 8, 1)
                         .withPin("e2e/pinned")).id();
                 client.mapUpdate(pinned, KEY, VALUE, null);
@@ -77,8 +98,7 @@ class SystemdContainerTest {
             }
             Eventually.until(RESTART_DEADLINE, () -> !KernelIds.exists(ObjectKind.MAP, session),
                     "the session map " + session + " freed by the restart");
-            assertKeeps(socket, kept, pinned);
-            assertThat(container.property("bpfkeeper.service", "NFileDescriptorStore")).isEqualTo("1");
+            assertKeeps(socket, kept, pinned, stored, container);
 
             String secondPid = container.property("bpfkeeper.service", "MainPID");
             container.output("systemctl", "kill", "--signal=SIGKILL", "bpfkeeper.service");
@@ -86,25 +106,37 @@ class SystemdContainerTest {
                     .equals(secondPid) && container.property("bpfkeeper.service", "ActiveState").equals("active"),
                     "systemd restarting bpfkeeper after SIGKILL");
 
-            assertKeeps(socket, kept, pinned);
+            assertKeeps(socket, kept, pinned, stored, container);
             // One restart, the one SIGKILL caused: the watchdog never fired.
             assertThat(container.property("bpfkeeper.service", "NRestarts")).isEqualTo("1");
             assertThat(container.output("journalctl", "--unit=bpfkeeper.service", "--no-pager"))
                     .contains("recovered map " + kept + " (e2e_kept) from systemd's fd store")
                     .contains("recovered map " + pinned + " (e2e_pinned) from its pin /sys/fs/bpf/e2e/pinned")
+                    .contains("recovered map " + stored.secondMap() + " (e2e_kept2) from systemd's fd store")
+                    .contains("recovered program " + stored.program() + " (e2e_xdp) from systemd's fd store")
+                    .contains("recovered link " + stored.link() + " (e2e_xdp) from systemd's fd store")
                     .doesNotContain("pins are unavailable");
 
             container.output("systemctl", "stop", "bpfkeeper.service");
             assertThat(container.property("bpfkeeper.service", "Result")).as("SIGTERM is a clean stop")
                     .isEqualTo("success");
-            Eventually.until(RESTART_DEADLINE, () -> !KernelIds.exists(ObjectKind.MAP, kept),
-                    "the unpinned map " + kept + " freed: a stop empties the fd store");
+            Eventually.until(RESTART_DEADLINE, () -> !KernelIds.exists(ObjectKind.MAP, kept)
+                    && !KernelIds.exists(ObjectKind.LINK, stored.link()),
+                    "the unpinned map " + kept + " and link " + stored.link() + " freed: a stop empties the fd store");
+            assertThat(xdpOnTheDevice(container)).as("the link's program left the device").isEmpty();
             try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
                 List<BpfObject> objects = client.list(null, null);
-                assertThat(objects).extracting(BpfObject::id).containsExactly((long) pinned, (long) kept);
-                assertThat(objects.get(0).lost()).isNull();
-                assertThat(objects.get(1).lost()).startsWith("systemd's fd store did not hand it back");
+                assertThat(objects).extracting(BpfObject::id).containsExactlyInAnyOrder((long) pinned, (long) kept,
+                        (long) stored.secondMap(), (long) stored.program(), (long) stored.link());
+                assertThat(objects).allSatisfy(object -> {
+                    if (object.id() == pinned && object.kind() == Kind.MAP) {
+                        assertThat(object.lost()).isNull();
+                    } else {
+                        assertThat(object.lost()).startsWith("systemd's fd store did not hand it back");
+                    }
+                });
             }
+            container.output("ip", "netns", "delete", NETNS);
         }
     }
 
@@ -180,13 +212,45 @@ class SystemdContainerTest {
         assertThat(mounted).isPositive().isLessThan(started);
     }
 
-    /** Both maps are owned again, with the same kernel ids and the value written before. */
-    private static void assertKeeps(Path socket, int kept, int pinned) {
+    /** The ids of the programs that bpftool shows on XDP hooks in the test's namespace in the container. */
+    private static List<Integer> xdpOnTheDevice(SystemdContainer container) {
+        String shown = container.output("ip", "netns", "exec", NETNS, "bpftool", "-j", "net", "show");
+        try {
+            List<Integer> ids = new ArrayList<>();
+            new ObjectMapper().readTree(shown).get(0).path("xdp").forEach(attached -> ids.add(attached.get("id").asInt()));
+            return ids;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("bpftool printed something other than JSON: " + shown, e);
+        }
+    }
+
+    /** The four unpinned daemon-lifetime objects, which only systemd's fd store keeps across a restart. */
+    private record Stored(int secondMap, int program, int link) {
+    }
+
+    /**
+     * Every daemon-lifetime object is owned again, with the same kernel ids: the maps with the value
+     * written before, the program still on the cgroup through the same link; and systemd's own count
+     * says its store holds exactly the four unpinned ones.
+     */
+    private static void assertKeeps(Path socket, int kept, int pinned, Stored stored, SystemdContainer container) {
+        assertThat(container.property("bpfkeeper.service", "NFileDescriptorStore")).isEqualTo("4");
+        assertThat(KernelIds.exists(ObjectKind.PROGRAM, stored.program())).isTrue();
+        assertThat(KernelIds.exists(ObjectKind.LINK, stored.link())).isTrue();
+        assertThat(Bpftool.linkShow(stored.link()).get("prog_id").asInt()).isEqualTo(stored.program());
+        assertThat(xdpOnTheDevice(container)).as("bpftool net show in the container's namespace")
+                .containsExactly(stored.program());
         try (BpfkeeperClient client = BpfkeeperClient.connect(socket)) {
-            assertThat(client.list(null, null)).extracting(BpfObject::id)
-                    .containsExactlyInAnyOrder((long) kept, (long) pinned);
+            assertThat(client.list(null, null)).extracting(BpfObject::kind, BpfObject::id).containsExactlyInAnyOrder(
+                    tuple(Kind.MAP, (long) kept), tuple(Kind.MAP, (long) pinned),
+                    tuple(Kind.MAP, (long) stored.secondMap()), tuple(Kind.PROGRAM, (long) stored.program()),
+                    tuple(Kind.LINK, (long) stored.link()));
+            assertThat(client.list(null, null)).allSatisfy(object -> {
+                assertThat(object.lost()).isNull();
+                assertThat(object.notInFdStore()).isNull();
+            });
             assertThat(client.get(Kind.MAP, pinned).pins()).containsExactly("/sys/fs/bpf/e2e/pinned");
-            for (int id : new int[] {kept, pinned}) {
+            for (int id : new int[] {kept, pinned, stored.secondMap()}) {
                 assertThat(client.mapLookup(id, KEY).orElseThrow().value()).isEqualTo(VALUE);
                 assertThat(HexFormat.of().formatHex(Bpftool.mapLookup(id, new byte[4]))).isEqualTo(VALUE);
             }

@@ -43,6 +43,7 @@ public final class BpfkeeperInterface {
     public static final String PROTOCOL_VIOLATION = NAME + ".ProtocolViolation";
     public static final String BATCH_INCOMPLETE = NAME + ".BatchIncomplete";
     public static final String INTERNAL_ERROR = NAME + ".InternalError";
+    public static final String RESOURCE_EXHAUSTED = NAME + ".ResourceExhausted";
     public static final String INVALID_OBJECT = NAME + ".InvalidObject";
 
     private static final InterfaceDefinition DEFINITION = IdlResource.load("io.bpfkeeper.varlink");

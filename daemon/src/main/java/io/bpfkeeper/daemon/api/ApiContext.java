@@ -12,6 +12,7 @@ import io.bpfkeeper.daemon.registry.Registry;
 import io.bpfkeeper.daemon.varlink.CallContext;
 import io.bpfkeeper.daemon.varlink.Connection;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,28 +68,51 @@ final class ApiContext {
     /**
      * Registers a new kernel object for the caller and pins it if asked. It is all or nothing: if the
      * pin fails, the object is released again and the caller gets the pin's error. Past the
-     * caller's limits, the object is closed and the caller gets PermissionDenied.
+     * caller's limits, the object is closed and the caller gets PermissionDenied; past the room in
+     * systemd's fd store, which an unpinned daemon-lifetime object needs, ResourceExhausted.
      */
     OwnedObject.FdHeld takeOwnership(CallContext call, Kind kind, KernelObject object, String name, String type,
             Lifetime lifetime, Map<String, String> labels, PinPaths.PinPath pin) throws VarlinkError {
-        Connection caller = call.connection();
-        try {
-            authorization.requireRoomFor(caller, 1);
-        } catch (VarlinkError e) {
-            object.close();
-            throw e;
-        }
-        OwnedObject.FdHeld owned = registry.add(new OwnedObject.FdHeld(kind, object, name, type, ownerOf(caller),
-                lifetime, caller.id(), labels, clock.instant()));
+        OwnedObject.FdHeld owned = register(call, kind, object, name, type, lifetime, labels, pin == null);
         if (pin != null) {
             try {
-                pin(owned, pin, caller);
+                pin(owned, pin, call.connection());
             } catch (BpfException e) {
                 registry.release(owned.key());
                 throw e;
             }
         }
         return owned;
+    }
+
+    /** Registers an object that the pin at {@code pinnedAt} holds already, and records that pin. */
+    OwnedObject takeOwnershipOfPinned(CallContext call, Kind kind, KernelObject object, String name, String type,
+            Lifetime lifetime, Map<String, String> labels, Path pinnedAt) throws VarlinkError {
+        OwnedObject owned = register(call, kind, object, name, type, lifetime, labels, false);
+        registry.recordPin(owned, pinnedAt);
+        return owned;
+    }
+
+    /** Registers an object for the caller once its limits allow it; closes it if they do not. */
+    private OwnedObject.FdHeld register(CallContext call, Kind kind, KernelObject object, String name, String type,
+            Lifetime lifetime, Map<String, String> labels, boolean unpinned) throws VarlinkError {
+        Connection caller = call.connection();
+        try {
+            authorization.requireRoomFor(caller, 1, unpinned && lifetime == Lifetime.DAEMON ? 1 : 0);
+        } catch (VarlinkError e) {
+            object.close();
+            throw e;
+        }
+        return registry.add(new OwnedObject.FdHeld(kind, object, name, type, ownerOf(caller), lifetime, caller.id(), labels,
+                clock.instant()));
+    }
+
+    /**
+     * Refuses, past the caller's share of systemd's fd store or past its size, to let go of the last
+     * pin of a daemon-lifetime object, which then needs an entry in the store to survive a restart.
+     */
+    void requireFdStoreEntryFor(Connection caller) throws VarlinkError {
+        authorization.requireRoomFor(caller, 0, 1);
     }
 
     /**
@@ -98,7 +122,7 @@ final class ApiContext {
     OwnedObject recordAttachment(CallContext call, Attachment attachment, String name, Map<String, String> labels)
             throws VarlinkError {
         try {
-            authorization.requireRoomFor(call.connection(), 1);
+            authorization.requireRoomFor(call.connection(), 1, 0);
             return registry.add(new OwnedObject.KernelHeld(registry.newAttachmentId(), attachment, name,
                     ownerOf(call.connection()), labels, clock.instant()));
         } catch (RuntimeException | VarlinkError e) {
@@ -120,10 +144,13 @@ final class ApiContext {
             throws VarlinkError {
         List<OwnedObject.FdHeld> owned = new ArrayList<>();
         try {
-            authorization.requireRoomFor(call.connection(), objects.size());
+            long unpinned = objects.stream().filter(object -> object.pin() == null).count();
+            authorization.requireRoomFor(call.connection(), objects.size(),
+                    lifetime == Lifetime.DAEMON ? (int) unpinned : 0);
             for (NewObject object : objects) {
-                owned.add(takeOwnership(call, object.kind(), object.kernelObject(), object.name(),
-                        object.kernelObject().typeName(), lifetime, object.labels(), null));
+                owned.add(registry.add(new OwnedObject.FdHeld(object.kind(), object.kernelObject(), object.name(),
+                        object.kernelObject().typeName(), ownerOf(call.connection()), lifetime,
+                        call.connection().id(), object.labels(), clock.instant())));
             }
             for (int i = 0; i < objects.size(); i++) {
                 NewObject object = objects.get(i);

@@ -119,6 +119,16 @@ final class ApiErrors {
         return error(BpfkeeperInterface.INVALID_OBJECT, failure.getMessage(), fields);
     }
 
+    /** systemd's fd store has no entry left for an object that needs one to survive a restart. */
+    static VarlinkError fdStoreFull(int capacity, int used, int adding) {
+        return error(BpfkeeperInterface.RESOURCE_EXHAUSTED, "systemd's fd store is full: it holds " + used + " of its "
+                + capacity + " entries (FileDescriptorStoreMax= of bpfkeeper.service), and " + adding + " more unpinned"
+                + " daemon-lifetime object" + (adding == 1 ? "" : "s") + " would need an entry each to survive a restart"
+                + " of the daemon; pin " + (adding == 1 ? "it" : "them") + ", make " + (adding == 1 ? "it" : "them")
+                + " session-lifetime, release others, or raise FileDescriptorStoreMax=",
+                VarlinkError.params().put("resource", "fdStore").put("limit", capacity));
+    }
+
     static VarlinkError internal(String message) {
         return error(BpfkeeperInterface.INTERNAL_ERROR, message, VarlinkError.params());
     }

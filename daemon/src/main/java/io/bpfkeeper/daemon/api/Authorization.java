@@ -8,6 +8,7 @@ import io.bpfkeeper.daemon.policy.PolicyStore;
 import io.bpfkeeper.daemon.policy.Refusals;
 import io.bpfkeeper.daemon.policy.Request;
 import io.bpfkeeper.daemon.policy.Usage;
+import io.bpfkeeper.daemon.registry.FdStoreRoom;
 import io.bpfkeeper.daemon.varlink.Connection;
 import io.bpfkeeper.daemon.varlink.ConnectionObserver;
 import io.bpfkeeper.daemon.varlink.Method;
@@ -15,9 +16,11 @@ import io.bpfkeeper.daemon.varlink.MethodHandler;
 import io.bpfkeeper.daemon.varlink.VarlinkError;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Enforces the policy: every io.bpfkeeper call passes {@link #guard} before its handler runs, and
@@ -29,15 +32,17 @@ final class Authorization implements ConnectionObserver {
 
     private final PolicyStore policies;
     private final Usage usage;
+    private final Supplier<FdStoreRoom> fdStoreRoom;
     private final Refusals refusals;
     private final Map<Integer, Integer> openConnections = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> callsInFlight = new ConcurrentHashMap<>();
     /** Connections past their uid's limit: every call on them gets this refusal. */
     private final Map<Long, Decision.Deny> refusedConnections = new ConcurrentHashMap<>();
 
-    Authorization(PolicyStore policies, Usage usage, Refusals refusals) {
+    Authorization(PolicyStore policies, Usage usage, Supplier<FdStoreRoom> fdStoreRoom, Refusals refusals) {
         this.policies = policies;
         this.usage = usage;
+        this.fdStoreRoom = fdStoreRoom;
         this.refusals = refusals;
     }
 
@@ -67,10 +72,22 @@ final class Authorization implements ConnectionObserver {
         return connection.uid() == ownerUid || connection.isRoot() || grants(connection).inspectHost();
     }
 
-    /** Refuses owning {@code adding} more objects past the caller's limits. */
-    void requireRoomFor(Connection connection, int adding) throws VarlinkError {
+    /**
+     * Refuses owning {@code adding} more objects past the caller's limits, and putting
+     * {@code storeSlots} more objects into systemd's fd store past the caller's share of it or past
+     * the store's size (ResourceExhausted), which binds root too: systemd would drop them unseen.
+     */
+    void requireRoomFor(Connection connection, int adding, int storeSlots) throws VarlinkError {
+        FdStoreRoom room = fdStoreRoom.get();
+        int slots = room.inUse() ? storeSlots : 0;
         require(connection, new Request.Own(adding, usage.objects(connection.uid()),
-                usage.lockedMemoryBytes(connection.uid())));
+                usage.lockedMemoryBytes(connection.uid()), slots, room.usedBy(connection.uid())));
+        OptionalInt capacity = room.capacity();
+        int used = room.used();
+        if (slots > 0 && capacity.isPresent() && (long) used + slots > capacity.getAsInt()) {
+            refusals.refused("fdStore");
+            throw ApiErrors.fdStoreFull(capacity.getAsInt(), used, slots);
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import io.bpfkeeper.daemon.inspect.FdStoreLookup;
 import io.bpfkeeper.daemon.policy.PolicyStore;
 import io.bpfkeeper.daemon.policy.Refusals;
 import io.bpfkeeper.daemon.policy.Usage;
+import io.bpfkeeper.daemon.registry.FdStoreRoom;
 import io.bpfkeeper.daemon.registry.Registry;
 import io.bpfkeeper.daemon.varlink.Connection;
 import io.bpfkeeper.daemon.varlink.ConnectionObserver;
@@ -16,6 +17,7 @@ import io.bpfkeeper.protocol.BpfkeeperInterface;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The io.bpfkeeper interface: its method groups, its error mapping, and session tracking. */
 public final class BpfkeeperApi {
@@ -27,14 +29,16 @@ public final class BpfkeeperApi {
 
     /**
      * @param fdStore tells Explain which objects systemd's fd store holds
+     * @param fdStoreRoom the room in systemd's fd store, which unpinned daemon-lifetime objects need
      * @param policies who may do what
      * @param usage what each uid holds, for the policy's limits; it must follow the registry
      * @param refusals told of every refusal, for the metrics
      * @param limits bound TestRun's repeat and CreateMap's size
      */
     public BpfkeeperApi(Registry registry, PinPaths pinPaths, Clock clock, FdStoreLookup fdStore,
-            PolicyStore policies, Usage usage, Refusals refusals, ClientLimits limits) {
-        this.authorization = new Authorization(policies, usage, refusals);
+            Supplier<FdStoreRoom> fdStoreRoom, PolicyStore policies, Usage usage, Refusals refusals,
+            ClientLimits limits) {
+        this.authorization = new Authorization(policies, usage, fdStoreRoom, refusals);
         this.context = new ApiContext(registry, pinPaths, clock, authorization);
         this.explainer = new Explainer(registry, fdStore);
         this.limits = limits;

@@ -108,6 +108,11 @@ final class ObjectMethods {
         Params params = new Params(call.parameters());
         OwnedObject object = api.ownedForChange(params.kind("kind"), params.id("id"), call.connection());
         PinPaths.PinPath path = api.pinPaths().resolve(params.string("path"));
+        if (object.lifetime() == Lifetime.DAEMON && object instanceof OwnedObject.FdHeld
+                && object.pins().equals(List.of(path.absolute()))) {
+            // Its last pin: from now on only systemd's fd store keeps it across a restart.
+            api.requireFdStoreEntryFor(call.connection());
+        }
         api.pinPaths().unpin(path, new ObjectIdentity(ObjectKinds.kernelKind(object.kind()), object.id()),
                 object.key().toString());
         api.registry().forgetPin(object, path.absolute());
@@ -182,11 +187,10 @@ final class ObjectMethods {
             object.close();
             throw ApiErrors.alreadyOwned(key);
         }
-        OwnedObject owned = api.takeOwnership(call, kind, object, object.name(), object.typeName(), lifetime,
-                labels, null);
-        if (pin != null) {
-            api.registry().recordPin(owned, pin.absolute());
-        }
+        OwnedObject owned = pin != null
+                ? api.takeOwnershipOfPinned(call, kind, object, object.name(), object.typeName(), lifetime, labels,
+                        pin.absolute())
+                : api.takeOwnership(call, kind, object, object.name(), object.typeName(), lifetime, labels, null);
         Audit.changed(call, owned.key(), "adopted " + owned + (pin != null ? " from " + LogText.quote(pin) : ""));
         call.reply(Map.of("object", ObjectViews.view(owned)));
     }

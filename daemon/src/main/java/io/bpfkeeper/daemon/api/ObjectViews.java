@@ -43,7 +43,8 @@ final class ObjectViews {
                 kernel instanceof BpfLink link && link.options() != null ? AttachViews.link(link) : null,
                 object instanceof OwnedObject.KernelHeld held ? AttachViews.attachment(held.attachment()) : null,
                 null,
-                unrecorded != null ? unrecorded.describe() : null);
+                unrecorded != null ? unrecorded.describe() : null,
+                object.notInFdStore());
     }
 
     /** A lost object, as the journal recorded it, with the reason it is lost. */
@@ -63,6 +64,7 @@ final class ObjectViews {
                 null,
                 null,
                 object.reason(),
+                null,
                 null);
     }
 

@@ -27,7 +27,8 @@ final class PolicyMethods {
                 grants.delegatedCgroups(), grants.cgroupPaths(), grants.pinPrefixFor(call.connection().uid()),
                 grants.adoptForeign(), grants.inspectHost(), grants.fullVerifier(),
                 new Policy.Limits(grants.limits().objects(), grants.limits().lockedMemoryBytes(),
-                        grants.limits().connections(), grants.limits().callsInFlight()),
+                        grants.limits().connections(), grants.limits().callsInFlight(),
+                        grants.limits().fdStoreSlots()),
                 grants.sources())));
     }
 

@@ -60,7 +60,7 @@ public record Grants(Set<String> mapTypes, Set<String> programTypes, Set<String>
         defaults().sources().keySet().forEach(grant -> sources.put(grant, "root"));
         return new Grants(Set.of("*"), Set.of("*"), Set.of("*"), true, List.of("*"), true, List.of("/**"), "",
                 true, true, true, new Limits(Integer.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE,
-                        Integer.MAX_VALUE), sources);
+                        Integer.MAX_VALUE, Integer.MAX_VALUE), sources);
     }
 
     /** The pin prefix for {@code uid}, relative to the pin root; empty for anywhere. */

@@ -125,10 +125,18 @@ public final class Policy {
                 return deny(who + " holds " + own.held() + " objects and may hold at most " + limits.objects(),
                         grants, "limits", "limits: {objects: " + (own.held() + own.adding()) + "}", "limits.objects");
             }
-            if (own.lockedMemoryBytes() >= limits.lockedMemoryBytes()) {
+            if (own.adding() > 0 && own.lockedMemoryBytes() >= limits.lockedMemoryBytes()) {
                 return deny(who + " holds " + own.lockedMemoryBytes() + " bytes of locked memory and may hold at most "
                         + limits.lockedMemoryBytes(), grants, "limits", "a higher limits.lockedMemoryBytes",
                         "limits.lockedMemoryBytes");
+            }
+            if (own.storeSlotsAdding() > 0
+                    && (long) own.storeSlotsHeld() + own.storeSlotsAdding() > limits.fdStoreSlots()) {
+                return deny(who + " has " + own.storeSlotsHeld() + " objects in systemd's fd store and may have at most "
+                        + limits.fdStoreSlots() + " there, where unpinned daemon-lifetime objects wait out a restart of"
+                        + " the daemon; pin them, or make them session-lifetime", grants, "limits",
+                        "limits: {fdStoreSlots: " + (own.storeSlotsHeld() + own.storeSlotsAdding()) + "}",
+                        "limits.fdStoreSlots");
             }
             return Decision.ALLOW;
         }

@@ -173,11 +173,12 @@ final class PolicyFile {
     record CgroupSpec(Boolean delegated, List<Glob> paths) {
     }
 
-    record LimitsSpec(Integer objects, Long lockedMemoryBytes, Integer connections, Integer callsInFlight) {
+    record LimitsSpec(Integer objects, Long lockedMemoryBytes, Integer connections, Integer callsInFlight,
+            Integer fdStoreSlots) {
 
         @JsonCreator
         LimitsSpec {
-            for (Number limit : Arrays.asList(objects, lockedMemoryBytes, connections, callsInFlight)) {
+            for (Number limit : Arrays.asList(objects, lockedMemoryBytes, connections, callsInFlight, fdStoreSlots)) {
                 if (limit != null && limit.longValue() < 0) {
                     throw new IllegalArgumentException("a limit cannot be negative: " + limit);
                 }

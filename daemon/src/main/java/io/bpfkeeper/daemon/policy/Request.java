@@ -47,8 +47,12 @@ public sealed interface Request {
     record Inspect(String what) implements Request {
     }
 
-    /** Own {@code adding} more objects, holding {@code held} and {@code lockedMemoryBytes} already. */
-    record Own(int adding, int held, long lockedMemoryBytes) implements Request {
+    /**
+     * Own {@code adding} more objects, holding {@code held} and {@code lockedMemoryBytes} already, and
+     * take {@code storeSlotsAdding} more entries of systemd's fd store, holding {@code storeSlotsHeld}.
+     */
+    record Own(int adding, int held, long lockedMemoryBytes, int storeSlotsAdding, int storeSlotsHeld)
+            implements Request {
     }
 
     /** Open one more connection, with {@code open} open already. */

@@ -52,7 +52,8 @@ record Rule(String source, PolicyFile.RuleSpec spec) {
             limits = new Limits(set.objects() != null ? set.objects() : limits.objects(),
                     set.lockedMemoryBytes() != null ? set.lockedMemoryBytes() : limits.lockedMemoryBytes(),
                     set.connections() != null ? set.connections() : limits.connections(),
-                    set.callsInFlight() != null ? set.callsInFlight() : limits.callsInFlight());
+                    set.callsInFlight() != null ? set.callsInFlight() : limits.callsInFlight(),
+                    set.fdStoreSlots() != null ? set.fdStoreSlots() : limits.fdStoreSlots());
         }
         return new Grants(mapTypes, programTypes, hooks, ownedNetns, netnsNames, delegatedCgroups, cgroupPaths,
                 pinPrefix, adoptForeign, inspectHost, fullVerifier, limits, sources);

@@ -28,6 +28,7 @@ public abstract sealed class OwnedObject permits OwnedObject.FdHeld, OwnedObject
     private final Map<String, String> labels;
     private final Instant createdAt;
     private final List<Path> pins = new CopyOnWriteArrayList<>();
+    private volatile String notInFdStore;
 
     /** Who owns an object that no record says the owner of: only root may change it. */
     public static final Owner ROOT = new Owner(0, 0, 0);
@@ -171,6 +172,19 @@ public abstract sealed class OwnedObject permits OwnedObject.FdHeld, OwnedObject
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    /**
+     * Why this unpinned daemon-lifetime object is not in systemd's fd store, so that it will not
+     * survive a restart of the daemon; null when it is there, or does not belong there.
+     */
+    public String notInFdStore() {
+        return notInFdStore;
+    }
+
+    /** Set by the fd store when it has no entry for this object, with the reason; null once it has one. */
+    public void markNotInFdStore(String reason) {
+        notInFdStore = reason;
     }
 
     /** Absolute paths of the pins the daemon made or adopted, in the order they were made. */

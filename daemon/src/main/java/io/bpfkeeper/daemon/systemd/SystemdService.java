@@ -3,6 +3,7 @@ package io.bpfkeeper.daemon.systemd;
 import io.bpfkeeper.daemon.inspect.FdStoreLookup;
 import io.bpfkeeper.daemon.kernel.Fd;
 import io.bpfkeeper.daemon.metrics.OperationCounter;
+import io.bpfkeeper.daemon.registry.FdStoreRoom;
 import io.bpfkeeper.daemon.registry.Holdings;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.Registry;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
@@ -40,6 +42,7 @@ public final class SystemdService implements AutoCloseable {
     private final Set<String> foreignNames;
     private Registry registry;
     private FdStoreLookup fdStore = FdStoreLookup.NONE;
+    private FdStoreRoom fdStoreRoom = FdStoreRoom.NONE;
 
     private SystemdService(Notifier notifier, Optional<Watchdog> watchdog, String fdStoreSize, Fd listeningSocket,
             Map<ObjectKey, StoredFd> handedBack, Set<String> foreignNames) {
@@ -111,6 +114,19 @@ public final class SystemdService implements AutoCloseable {
         return notifier.connected() && !"0".equals(fdStoreSize);
     }
 
+    /** The store's size as systemd 254 and later announce it in FDSTORE; empty when it did not, or not clearly. */
+    private OptionalInt fdStoreCapacity() {
+        if (fdStoreSize == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseUnsignedInt(fdStoreSize));
+        } catch (NumberFormatException e) {
+            log.warn("FDSTORE is '{}', not a number: the size of systemd's fd store is unknown", fdStoreSize);
+            return OptionalInt.empty();
+        }
+    }
+
     /**
      * From now on keeps the fd store and STATUS= in line with the registry. The store's entries that
      * recovery did not take back leave the store.
@@ -129,12 +145,22 @@ public final class SystemdService implements AutoCloseable {
             notifier.send("FDSTOREREMOVE=1\nFDNAME=" + name);
         }
         if (hasFdStore()) {
-            FdStore store = new FdStore(notifier, registry, handedBackNames, afterJournal, operations);
+            OptionalInt capacity = fdStoreCapacity();
+            FdStore store = new FdStore(notifier, registry, handedBackNames, capacity, afterJournal, operations);
             store.reconcile();
             registry.addListener(RegistryListener.onEveryChange(store::follow));
             fdStore = store;
-            log.info("systemd's fd store holds {} unpinned daemon-lifetime objects{}", store.size(),
-                    fdStoreSize == null ? "" : " (room for " + fdStoreSize + ")");
+            fdStoreRoom = store;
+            if (capacity.isPresent()) {
+                log.info("systemd's fd store holds {} unpinned daemon-lifetime objects, of at most {}"
+                        + " (FileDescriptorStoreMax=); past that, such objects are refused unless pinned",
+                        store.size(), capacity.getAsInt());
+            } else {
+                log.info("systemd's fd store holds {} unpinned daemon-lifetime objects; systemd did not say its size"
+                        + " ($FDSTORE, systemd 254 and later), so the daemon cannot tell when it is full, and systemd"
+                        + " drops what does not fit without a word: keep FileDescriptorStoreMax= of the unit above"
+                        + " what the uids' fdStoreSlots limits allow", store.size());
+            }
         }
         // Keeps systemctl status saying what the daemon holds.
         registry.addListener(RegistryListener.onEveryChange(
@@ -144,6 +170,11 @@ public final class SystemdService implements AutoCloseable {
     /** Which objects systemd's fd store holds, once {@link #follow} keeps it; none before, or without a store. */
     public FdStoreLookup fdStore() {
         return fdStore;
+    }
+
+    /** The room in systemd's fd store, once {@link #follow} keeps it; none before, or without a store. */
+    public FdStoreRoom fdStoreRoom() {
+        return fdStoreRoom;
     }
 
     /** READY=1, once recovery is done and the socket serves; starts the watchdog. */

@@ -53,14 +53,47 @@ class PolicyTest {
         assertThat(policy.decide(USER, new Request.Pin("users/4242/app/map"))).isEqualTo(Decision.ALLOW);
         assertThat(policy.decide(USER, new Request.Pin("users/42420/map"))).isInstanceOf(Decision.Deny.class);
         assertThat(policy.decide(USER, new Request.Pin("app/map"))).isInstanceOf(Decision.Deny.class);
-        assertThat(policy.decide(USER, new Request.Own(1, 1023, 0))).isEqualTo(Decision.ALLOW);
-        assertThat(policy.decide(USER, new Request.Own(1, 1024, 0))).isInstanceOfSatisfying(Decision.Deny.class,
+        assertThat(policy.decide(USER, new Request.Own(1, 1023, 0, 0, 0))).isEqualTo(Decision.ALLOW);
+        assertThat(policy.decide(USER, new Request.Own(1, 1024, 0, 0, 0))).isInstanceOfSatisfying(Decision.Deny.class,
                 deny -> assertThat(deny.reason()).isEqualTo("limits.objects"));
         assertThat(policy.decide(USER, new Request.Connect(31))).isEqualTo(Decision.ALLOW);
         assertThat(policy.decide(USER, new Request.Connect(32))).isInstanceOf(Decision.Deny.class);
         assertThat(policy.decide(USER, new Request.Call(8))).isInstanceOf(Decision.Deny.class);
         assertThat(policy.decide(USER, new Request.AdoptForeign("map 1"))).isInstanceOf(Decision.Deny.class);
         assertThat(policy.decide(USER, new Request.Inspect("map 1"))).isInstanceOf(Decision.Deny.class);
+    }
+
+    /**
+     * Each uid gets 1,024 entries of systemd's fd store by default, a sixteenth of the unit's
+     * FileDescriptorStoreMax=16384; a rule changes it, root has no share but the store's size.
+     */
+    @Test
+    void theFdStoreSlotsOfAUidAreBoundedByDefaultAndByARule() throws Exception {
+        assertThat(Policy.DEFAULT.decide(USER, new Request.Own(1, 0, 0, 1, 1023))).isEqualTo(Decision.ALLOW);
+        assertThat(Policy.DEFAULT.decide(USER, new Request.Own(1, 0, 0, 1, 1024)))
+                .isInstanceOfSatisfying(Decision.Deny.class, deny -> {
+                    assertThat(deny.reason()).isEqualTo("limits.fdStoreSlots");
+                    assertThat(deny.grant()).isEqualTo("limits: {fdStoreSlots: 1025}");
+                    assertThat(deny.message()).contains("uid 4242 has 1024 objects in systemd's fd store and may have"
+                            + " at most 1024 there");
+                });
+        assertThat(Policy.DEFAULT.decide(USER, new Request.Own(2, 0, 0, 0, 5000)))
+                .as("objects that go to no entry, such as pinned ones").isEqualTo(Decision.ALLOW);
+        assertThat(Policy.DEFAULT.decide(USER, new Request.Own(0, 0, 1L << 40, 1, 0)))
+                .as("an unpin adds no object, so locked memory does not count").isEqualTo(Decision.ALLOW);
+        assertThat(Policy.DEFAULT.decide(ROOT, new Request.Own(1, 0, 0, 1, 1_000_000))).isEqualTo(Decision.ALLOW);
+
+        write("50-slots.yaml", """
+                rules:
+                  - name: few-slots
+                    match: {user: "4242"}
+                    limits: {fdStoreSlots: 2}
+                """);
+        Policy policy = Policy.load(dir);
+        assertThat(policy.decide(USER, new Request.Own(1, 0, 0, 1, 1))).isEqualTo(Decision.ALLOW);
+        assertThat(policy.decide(USER, new Request.Own(3, 0, 0, 2, 1))).isInstanceOfSatisfying(Decision.Deny.class,
+                deny -> assertThat(deny.refusedBy()).isEqualTo("rule \"few-slots\" of 50-slots.yaml"));
+        assertThat(policy.grantsFor(USER).limits().objects()).as("the other limits stay").isEqualTo(1024);
     }
 
     @Test
@@ -84,10 +117,10 @@ class PolicyTest {
         assertThat(refused).isInstanceOfSatisfying(Decision.Deny.class,
                 deny -> assertThat(deny.refusedBy()).isEqualTo("rule \"not-this-one\" of 20-no-tracing.yaml"));
         assertThat(policy.decide(USER, new Request.Attach("tracepoint", null, null))).isEqualTo(Decision.ALLOW);
-        assertThat(policy.decide(USER, new Request.Own(1, 5, 0))).isInstanceOfSatisfying(Decision.Deny.class,
+        assertThat(policy.decide(USER, new Request.Own(1, 5, 0, 0, 0))).isInstanceOfSatisfying(Decision.Deny.class,
                 deny -> assertThat(deny.refusedBy()).isEqualTo("rule \"tracers\" of 10-tracing.yaml"));
         Caller other = new Caller(5000, 5000, Set.of());
-        assertThat(policy.decide(other, new Request.Own(1, 5, 0))).isEqualTo(Decision.ALLOW);
+        assertThat(policy.decide(other, new Request.Own(1, 5, 0, 0, 0))).isEqualTo(Decision.ALLOW);
 
         Files.delete(dir.resolve("20-no-tracing.yaml"));
         assertThat(Policy.load(dir).decide(USER, new Request.LoadPrograms(Set.of("tracepoint"))))

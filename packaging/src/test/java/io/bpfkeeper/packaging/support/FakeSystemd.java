@@ -1,7 +1,10 @@
 package io.bpfkeeper.packaging.support;
 
+import io.bpfkeeper.daemon.kernel.Errno;
 import io.bpfkeeper.daemon.kernel.Fd;
+import io.bpfkeeper.daemon.kernel.LibC;
 import io.bpfkeeper.daemon.testing.FdNumbers;
+import io.bpfkeeper.daemon.testing.TestUser;
 import io.bpfkeeper.protocol.client.BpfkeeperClient;
 import java.io.File;
 import java.io.IOException;
@@ -13,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,11 +34,25 @@ import java.util.regex.Pattern;
  *   <li>socket activation: it holds the listening socket across the daemon's runs and passes it as
  *       fd 3, named "varlink";
  *   <li>notifications: it reads the daemon's sd_notify datagrams from its own NOTIFY_SOCKET;
- *   <li>the fd store: it keeps the fds that come with FDSTORE=1 and hands them back after the socket
- *       on the next start, named in LISTEN_FDNAMES; FDSTOREREMOVE=1 drops them.
+ *   <li>the fd store, as systemd's service_notify_message and service_add_fd_store keep it: it
+ *       keeps the fds that come with FDSTORE=1 and hands them back after the socket on the next
+ *       start, newest first, named in LISTEN_FDNAMES; FDSTOREREMOVE=1 drops every entry of its
+ *       FDNAME.
  * </ul>
- * Like systemd 252, it drops a stored fd that came without FDPOLL=0 (systemd drops map fds then,
- * as they report EPOLLERR). It records such protocol errors and fails {@link #close()} on any.
+ * Where systemd is silent, so is this store: an FDNAME that systemd does not accept (over 255
+ * characters, a ':', a character outside printable ASCII) counts as absent, so an fd stored with
+ * it is named "stored" and a removal with it does nothing; an fd of an open file the store holds
+ * already (systemd's same_fd: the same open file description, by kcmp) is dropped; and past
+ * {@code FileDescriptorStoreMax} (that of bpfkeeper.service unless {@link #withFileDescriptorStoreMax}
+ * says otherwise) every further fd is dropped. Like systemd 252, it drops a stored fd that came
+ * without FDPOLL=0 (systemd drops map fds then, as they report EPOLLERR). It does not tell the
+ * daemon the store's size unless {@link #announcingFdStoreSize} asks it to, as systemd 254 and later
+ * do in $FDSTORE.
+ *
+ * <p>It records what systemd would ignore or drop without the daemon learning of it (an invalid
+ * FDNAME, a removal without a name, an fd without FDPOLL=0, fds with a message that stores none)
+ * as protocol errors, and fails {@link #close()} on any. Fds dropped at the limit are counted, not
+ * errors: systemd before 254 gives the daemon no way to know its limit.
  *
  * <p>Each harness has its own directory with the socket, the notify socket, the state directory
  * and one log file per run of the daemon.
@@ -44,17 +62,28 @@ public final class FakeSystemd implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofMinutes(2);
     private static final Duration STOP_DEADLINE = Duration.ofMinutes(1);
     private static final String SOCKET_NAME = "varlink";
+    /** FileDescriptorStoreMax= of systemd/bpfkeeper.service. */
+    public static final int UNIT_FD_STORE_MAX = 16384;
+    /** systemd's FDNAME_MAX. */
+    private static final int FDNAME_MAX = 255;
+    private static final long SYS_KCMP = 312;
+    private static final long KCMP_FILE = 0;
     private static final Pattern METRICS_ADDRESS = Pattern.compile("serving Prometheus metrics on (http://\\S+/metrics)");
 
     private final Path directory;
     private final Fd listeningSocket;
     private final Fd notifySocket;
     private final Map<String, String> environment = new LinkedHashMap<>();
-    /** The fd store, in the order systemd hands it back: by name, with the fds stored under it. */
-    private final Map<String, List<Fd>> fdStore = new LinkedHashMap<>();
+    /** The fd store, in the order systemd hands it back: the newest entry first (LIST_PREPEND). */
+    private final List<StoredFd> fdStore = new ArrayList<>();
+    private int fdStoreMax = UNIT_FD_STORE_MAX;
+    private boolean announceFdStoreSize;
+    private int droppedAtLimit;
+    private int droppedAsDuplicates;
     private final List<String> notifications = new ArrayList<>();
     private final List<String> protocolErrors = new ArrayList<>();
     private Path pinRoot;
+    private Path policyDirectory;
     private Process daemon;
     private int runs;
     /** Index in {@link #notifications} where the current run's notifications start. */
@@ -80,6 +109,38 @@ public final class FakeSystemd implements AutoCloseable {
     public FakeSystemd withEnvironment(String name, String value) {
         environment.put(name, value);
         return this;
+    }
+
+    /** The unit's FileDescriptorStoreMax=, from the next notification on. */
+    public FakeSystemd withFileDescriptorStoreMax(int max) {
+        fdStoreMax = max;
+        return this;
+    }
+
+    /** Sets $FDSTORE to FileDescriptorStoreMax= at every start, as systemd 254 and later do. */
+    public FakeSystemd announcingFdStoreSize() {
+        announceFdStoreSize = true;
+        return this;
+    }
+
+    /** Runs the daemon with --policy-dir {@code directory} from the next start on, rather than the host's. */
+    public FakeSystemd withPolicyDirectory(Path directory) {
+        policyDirectory = directory;
+        return this;
+    }
+
+    /**
+     * Lets {@code user} connect, as bpfkeeper.socket lets the members of its group: the socket goes to
+     * the user's group with mode 0660, and the harness's directory may be passed through.
+     */
+    public void admit(TestUser user) {
+        try {
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
+            Files.setAttribute(socket(), "unix:gid", user.gid());
+            Files.setPosixFilePermissions(socket(), PosixFilePermissions.fromString("rw-rw----"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Runs the daemon with another --pin-root from the next start on. */
@@ -120,19 +181,25 @@ public final class FakeSystemd implements AutoCloseable {
         command.add(SocketActivate.executable().toString());
         command.add(Long.toString(ProcessHandle.current().pid()));
         command.add(FdNumbers.of(listeningSocket) + ":" + SOCKET_NAME);
-        fdStore.forEach((name, fds) -> fds.forEach(fd -> command.add(FdNumbers.of(fd) + ":" + name)));
+        fdStore.forEach(entry -> command.add(FdNumbers.of(entry.fd()) + ":" + entry.name()));
         command.addAll(List.of("--", Repository.root().resolve("bin/bpfkeeperd").toString(),
                 "--socket", ownSocket().toString(),
                 "--pin-root", pinRoot.toString(),
                 "--state-dir", stateDirectory().toString(),
                 // Any free port: the default one belongs to whichever daemon of a concurrent run took it.
                 "--metrics-address", "127.0.0.1:0"));
+        if (policyDirectory != null) {
+            command.addAll(command.indexOf("--socket"), List.of("--policy-dir", policyDirectory.toString()));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log(runs).toFile()).redirectInput(new File("/dev/null"));
         Map<String, String> variables = builder.environment();
         variables.keySet().removeIf(name -> name.startsWith("LISTEN_") || name.startsWith("WATCHDOG_")
                 || name.equals("NOTIFY_SOCKET") || name.equals("FDSTORE"));
         variables.put("NOTIFY_SOCKET", directory.resolve("notify").toString());
+        if (announceFdStoreSize && fdStoreMax > 0) {
+            variables.put("FDSTORE", Integer.toString(fdStoreMax));
+        }
         variables.putAll(environment);
         try {
             daemon = builder.start();
@@ -161,30 +228,37 @@ public final class FakeSystemd implements AutoCloseable {
 
     /** What a stop (rather than a restart) of the unit does to the store: it empties it. */
     public void emptyFdStore() {
-        fdStore.values().forEach(fds -> fds.forEach(Fd::close));
+        fdStore.forEach(entry -> entry.fd().close());
         fdStore.clear();
     }
 
     /** Puts {@code fd} in the store under {@code name} in place of what it held, as a tampered store would. */
     public void replaceInFdStore(String name, Fd fd) {
-        List<Fd> previous = fdStore.put(name, new ArrayList<>(List.of(fd)));
-        if (previous != null) {
-            previous.forEach(Fd::close);
+        int at = 0;
+        while (at < fdStore.size() && !fdStore.get(at).name().equals(name)) {
+            at++;
         }
+        dropEntries(name);
+        fdStore.add(Math.min(at, fdStore.size()), new StoredFd(name, fd));
     }
 
     /** Closes and forgets the store's entries under {@code name}, as if systemd had dropped them. */
     public void removeFromFdStore(String name) {
-        List<Fd> removed = fdStore.remove(name);
-        if (removed == null) {
-            throw new IllegalArgumentException("the fd store holds nothing under " + name + ": " + fdStore.keySet());
+        if (!dropEntries(name)) {
+            throw new IllegalArgumentException("the fd store holds nothing under " + name + ": " + fdStoreNames());
         }
-        removed.forEach(Fd::close);
     }
 
-    /** Puts {@code fd} in the store under {@code name} beside what it holds already. */
+    /** Puts {@code fd} in the store under {@code name} as its newest entry, beside what it holds already. */
     public void addToFdStore(String name, Fd fd) {
-        fdStore.computeIfAbsent(name, key -> new ArrayList<>()).add(fd);
+        fdStore.add(0, new StoredFd(name, fd));
+    }
+
+    private boolean dropEntries(String name) {
+        List<StoredFd> dropped = fdStore.stream().filter(entry -> entry.name().equals(name)).toList();
+        fdStore.removeAll(dropped);
+        dropped.forEach(entry -> entry.fd().close());
+        return !dropped.isEmpty();
     }
 
     /** The FDNAME under which the daemon stores an object that uid {@code uid} owns: "map-42-uid-1000". */
@@ -197,12 +271,22 @@ public final class FakeSystemd implements AutoCloseable {
         return storeName(kind, id, 0);
     }
 
-    /** The store's entries now, one name per fd, after reading the notifications sent so far. */
+    /** The store's entries now, one name per fd, newest first, after reading the notifications sent so far. */
     public List<String> fdStoreNames() {
         drain();
-        List<String> names = new ArrayList<>();
-        fdStore.forEach((name, fds) -> fds.forEach(fd -> names.add(name)));
-        return names;
+        return fdStore.stream().map(StoredFd::name).toList();
+    }
+
+    /** How many fds the store dropped because it was full, as systemd does past FileDescriptorStoreMax=. */
+    public int fdsDroppedAtTheLimit() {
+        drain();
+        return droppedAtLimit;
+    }
+
+    /** How many fds the store dropped because it held their open file already, as systemd's same_fd does. */
+    public int fdsDroppedAsDuplicates() {
+        drain();
+        return droppedAsDuplicates;
     }
 
     /** Every notification of the current run, one string per datagram. */
@@ -301,39 +385,74 @@ public final class FakeSystemd implements AutoCloseable {
         }
     }
 
+    /**
+     * systemd's service_notify_message for the fd store: FDSTOREREMOVE=1 wins over FDSTORE=1, the
+     * first FDNAME= counts, and fds that no FDSTORE=1 takes are closed.
+     */
     private void apply(UnixSockets.Datagram datagram) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        datagram.text().lines().forEach(line -> {
-            int equals = line.indexOf('=');
-            if (equals > 0) {
-                fields.put(line.substring(0, equals), line.substring(equals + 1));
-            }
-        });
-        String name = fields.getOrDefault("FDNAME", "stored");
-        if ("1".equals(fields.get("FDSTORE"))) {
-            if (datagram.fds().isEmpty()) {
-                protocolErrors.add("FDSTORE=1 for " + name + " came without an fd");
-            } else if (!"0".equals(fields.get("FDPOLL"))) {
-                protocolErrors.add("FDSTORE=1 for " + name + " came without FDPOLL=0; systemd drops a map fd then");
-                datagram.fds().forEach(Fd::close);
+        List<String> tags = List.of(datagram.text().split("[\n\r]"));
+        String name = tags.stream().filter(tag -> tag.startsWith("FDNAME=")).findFirst()
+                .map(tag -> tag.substring("FDNAME=".length())).orElse(null);
+        if (name != null && !isValidFdName(name)) {
+            protocolErrors.add("FDNAME is not one systemd accepts, so it counts as absent: " + datagram.text());
+            name = null;
+        }
+        if (tags.contains("FDSTOREREMOVE=1")) {
+            if (name == null) {
+                protocolErrors.add("FDSTOREREMOVE=1 without a valid FDNAME, which systemd ignores: " + datagram.text());
             } else {
-                if (fdStore.containsKey(name)) {
-                    protocolErrors.add(name + " was stored twice");
-                }
-                fdStore.computeIfAbsent(name, key -> new ArrayList<>()).addAll(datagram.fds());
+                dropEntries(name);
             }
+        } else if (tags.contains("FDSTORE=1")) {
+            store(datagram, name == null ? "stored" : name, !tags.contains("FDPOLL=0"));
             return;
         }
         if (!datagram.fds().isEmpty()) {
             protocolErrors.add("fds came with a message that stores none: " + datagram.text());
             datagram.fds().forEach(Fd::close);
         }
-        if ("1".equals(fields.get("FDSTOREREMOVE"))) {
-            List<Fd> removed = fdStore.remove(name);
-            if (removed != null) {
-                removed.forEach(Fd::close);
+    }
+
+    /** systemd's service_add_fd_store_set: the limit first, then the same open file, for each fd in turn. */
+    private void store(UnixSockets.Datagram datagram, String name, boolean poll) {
+        if (datagram.fds().isEmpty()) {
+            protocolErrors.add("FDSTORE=1 for " + name + " came without an fd");
+        }
+        if (poll) {
+            protocolErrors.add("FDSTORE=1 for " + name + " came without FDPOLL=0; systemd drops a map fd then");
+            datagram.fds().forEach(Fd::close);
+            return;
+        }
+        for (Fd fd : datagram.fds()) {
+            if (fdStore.size() >= fdStoreMax) {
+                droppedAtLimit++;
+                fd.close();
+            } else if (fdStore.stream().anyMatch(entry -> sameOpenFile(entry.fd(), fd))) {
+                droppedAsDuplicates++;
+                fd.close();
+            } else {
+                fdStore.add(0, new StoredFd(name, fd));
             }
         }
+    }
+
+    /** systemd's fdname_is_valid: at most 255 characters of printable ASCII, without ':'. */
+    static boolean isValidFdName(String name) {
+        return name.length() <= FDNAME_MAX && name.chars().allMatch(c -> c >= ' ' && c < 127 && c != ':');
+    }
+
+    /** systemd's same_fd: kcmp(KCMP_FILE) of two fds of this process. */
+    private static boolean sameOpenFile(Fd a, Fd b) {
+        long pid = ProcessHandle.current().pid();
+        long result = LibC.INSTANCE.syscall(SYS_KCMP, pid, pid, KCMP_FILE, FdNumbers.of(a), FdNumbers.of(b), 0);
+        if (result < 0) {
+            throw new IllegalStateException("kcmp: " + Errno.name(LibC.errno()));
+        }
+        return result == 0;
+    }
+
+    /** One entry of the store: an fd and the name systemd hands it back under. */
+    private record StoredFd(String name, Fd fd) {
     }
 
     /** Protocol errors seen so far, such as an fd stored without FDPOLL=0. */

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param lost why the daemon could not take this object back after a restart; null for owned objects
  * @param unrecorded set when systemd's fd store handed this object back without a journal record of
  *     it, saying so and whose it was; root owns it. Null for every other object
+ * @param notInFdStore set on an unpinned daemon-lifetime object that systemd's fd store has no entry
+ *     for, saying why; it will not survive a restart of the daemon. Null for every other object
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -39,12 +41,14 @@ public record BpfObject(
         LinkProperties link,
         AttachmentProperties attachment,
         String lost,
-        String unrecorded) {
+        String unrecorded,
+        String notInFdStore) {
 
     /** An owned map or program: an object that is neither a link, an attachment nor lost. */
     public BpfObject(Kind kind, long id, String name, String type, Lifetime lifetime, Owner owner, List<String> pins,
             Map<String, String> labels, String createdAt, MapProperties map, ProgramProperties program) {
-        this(kind, id, name, type, lifetime, owner, pins, labels, createdAt, map, program, null, null, null, null);
+        this(kind, id, name, type, lifetime, owner, pins, labels, createdAt, map, program, null, null, null, null,
+                null);
     }
 
     /** An owned or lost object that systemd's fd store did not hand back without a record. */
@@ -52,6 +56,6 @@ public record BpfObject(
             Map<String, String> labels, String createdAt, MapProperties map, ProgramProperties program,
             LinkProperties link, AttachmentProperties attachment, String lost) {
         this(kind, id, name, type, lifetime, owner, pins, labels, createdAt, map, program, link, attachment, lost,
-                null);
+                null, null);
     }
 }

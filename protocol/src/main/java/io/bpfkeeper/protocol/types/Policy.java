@@ -17,6 +17,7 @@ public record Policy(long uid, List<String> mapTypes, List<String> programTypes,
 
     /** The IDL type {@code PolicyLimits}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Limits(long objects, long lockedMemoryBytes, long connections, long callsInFlight) {
+    public record Limits(long objects, long lockedMemoryBytes, long connections, long callsInFlight,
+            long fdStoreSlots) {
     }
 }
