@@ -244,6 +244,15 @@ public final class FakeSystemd implements AutoCloseable {
         return names;
     }
 
+    /**
+     * Reads the notifications waiting, as systemd reads them as they come. A test that keeps the
+     * daemon busy for long calls this often: once the socket's queue is full, the daemon blocks in
+     * sd_notify, as it would under a systemd that stopped reading.
+     */
+    public void readNotifications() {
+        drain();
+    }
+
     /** Every notification of the current run, one string per datagram. */
     public List<String> notificationsOfThisRun() {
         drain();
