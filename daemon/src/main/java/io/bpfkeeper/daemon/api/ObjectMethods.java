@@ -128,6 +128,9 @@ final class ObjectMethods {
         if (params.has("groupOwner") && !params.has("group")) {
             throw ApiErrors.invalidArgument("groupOwner", "goes with group");
         }
+        if (!params.has("group") && !(params.has("kind") && params.has("id"))) {
+            throw ApiErrors.invalidArgument(params.has("kind") ? "id" : "kind", "releasing by id needs kind and id");
+        }
         List<OwnedObject> objects = params.has("group")
                 ? group(params, call.connection())
                 : List.of(api.ownedForChange(params.kind("kind"), params.id("id"), call.connection()));

@@ -111,6 +111,11 @@ class BadInputTest {
                         BpfkeeperInterface.INVALID_ARGUMENT, "parameter"),
                 bad("no such object", "io.bpfkeeper.Release", "{\"kind\":\"map\",\"id\":2147483647}",
                         BpfkeeperInterface.NO_SUCH_OBJECT, "id"),
+                // Found by the hostile-client soak: each was an InternalError (a NullPointerException).
+                bad("release with a kind and no id", "io.bpfkeeper.Release", "{\"kind\":\"map\"}",
+                        BpfkeeperInterface.INVALID_ARGUMENT, "parameter"),
+                bad("release with an id and no kind", "io.bpfkeeper.Release", "{\"id\":1}",
+                        BpfkeeperInterface.INVALID_ARGUMENT, "parameter"),
                 bad("pin outside the root", "io.bpfkeeper.CreateMap",
                         "{\"name\":\"m\",\"type\":\"hash\",\"keySize\":4,\"valueSize\":4,\"maxEntries\":1,"
                                 + "\"pin\":\"../../outside\"}",

@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -30,7 +29,7 @@ public final class TestDaemon implements AutoCloseable {
     private final Path directory;
     private final Path pinRoot;
     private final Daemon daemon;
-    private String socketGroup;
+    private SocketGroup socketGroup;
 
     private TestDaemon(Path directory, Path pinRoot, Daemon daemon) {
         this.directory = directory;
@@ -188,12 +187,9 @@ public final class TestDaemon implements AutoCloseable {
      */
     public void admit(TestUser user) throws IOException {
         if (socketGroup == null) {
-            socketGroup = "bpfkts" + java.util.UUID.randomUUID().toString().substring(0, 8);
-            Processes.run(Duration.ofSeconds(30), "groupadd", "--system", socketGroup).requireSuccess();
-            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
-            Processes.run(Duration.ofSeconds(30), "chgrp", socketGroup, socket().toString()).requireSuccess();
+            socketGroup = SocketGroup.create(socket());
         }
-        user.joinGroup(socketGroup);
+        socketGroup.admit(user);
     }
 
     /** Stops the daemon as SIGTERM would; the directory stays for a successor. */
@@ -205,7 +201,7 @@ public final class TestDaemon implements AutoCloseable {
     public void close() {
         daemon.close();
         if (socketGroup != null) {
-            Processes.run(Duration.ofSeconds(30), "groupdel", socketGroup);
+            socketGroup.close();
         }
         if (!Files.exists(directory)) {
             return; // a successor started in it, and closing that one deleted it

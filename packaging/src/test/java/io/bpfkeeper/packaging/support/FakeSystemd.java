@@ -232,6 +232,45 @@ public final class FakeSystemd implements AutoCloseable {
         fdStore.clear();
     }
 
+    /** Whether the daemon of the current run is alive, as {@code kill -0} on its pid would say. */
+    public boolean isRunning() {
+        return daemon != null && daemon.isAlive();
+    }
+
+    /** The pid of the daemon's current (or last) run: the JVM's, since each launcher execs the next. */
+    public long pid() {
+        if (daemon == null) {
+            throw new IllegalStateException("the daemon never started");
+        }
+        return daemon.pid();
+    }
+
+    /** How the daemon's last run ended: its exit status, or 128 + the signal that killed it. */
+    public int exitStatus() {
+        if (isRunning()) {
+            throw new IllegalStateException("the daemon is running");
+        }
+        return daemon.exitValue();
+    }
+
+    /** The daemon's open fds now, by number, each with what /proc says it refers to. */
+    public Map<Integer, String> openFds() {
+        Path fds = Path.of("/proc", Long.toString(pid()), "fd");
+        Map<Integer, String> open = new java.util.TreeMap<>();
+        try (var entries = Files.list(fds)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                try {
+                    open.put(Integer.parseInt(entry.getFileName().toString()), Files.readSymbolicLink(entry).toString());
+                } catch (java.nio.file.NoSuchFileException closedMeanwhile) {
+                    // closed between the listing and the read: not open now
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("read " + fds, e);
+        }
+        return open;
+    }
+
     /** Puts {@code fd} in the store under {@code name} in place of what it held, as a tampered store would. */
     public void replaceInFdStore(String name, Fd fd) {
         int at = 0;
@@ -287,6 +326,15 @@ public final class FakeSystemd implements AutoCloseable {
     public int fdsDroppedAsDuplicates() {
         drain();
         return droppedAsDuplicates;
+    }
+
+    /**
+     * Reads the notifications waiting, as systemd reads them as they come. A test that keeps the
+     * daemon busy for long calls this often: once the socket's queue is full, the daemon blocks in
+     * sd_notify, as it would under a systemd that stopped reading.
+     */
+    public void readNotifications() {
+        drain();
     }
 
     /** Every notification of the current run, one string per datagram. */
