@@ -110,7 +110,7 @@ class RegistryTest {
         OwnedObject sessionRecord = registry.add(sessionMap("adopted", 1));
         BpfMap sameMap = BpfMap.wrap(KernelIds.open(ObjectKind.MAP, sessionRecord.id()));
         registry.release(sessionRecord.key());
-        OwnedObject daemonRecord = registry.add(new OwnedObject(Kind.MAP, sameMap, "adopted", "array", USER,
+        OwnedObject daemonRecord = registry.add(new OwnedObject.FdHeld(Kind.MAP, sameMap, "adopted", "array", USER,
                 Lifetime.DAEMON, 0, Map.of(), Instant.now()));
 
         assertThat(registry.closeSession(1)).isEmpty();
@@ -123,7 +123,7 @@ class RegistryTest {
     void aSecondRecordOfTheSameKernelObjectIsRefusedAndOnlyItsOwnFdClosed() {
         OwnedObject first = registry.add(daemonMap("twice"));
         BpfMap again = BpfMap.wrap(KernelIds.open(ObjectKind.MAP, first.id()));
-        OwnedObject duplicate = new OwnedObject(Kind.MAP, again, "twice", "array", USER, Lifetime.DAEMON, 0,
+        OwnedObject duplicate = new OwnedObject.FdHeld(Kind.MAP, again, "twice", "array", USER, Lifetime.DAEMON, 0,
                 Map.of(), Instant.now());
 
         assertThatThrownBy(() -> registry.add(duplicate)).isInstanceOf(IllegalStateException.class)
@@ -250,13 +250,12 @@ class RegistryTest {
     void anObjectKnowsItsRecordAndEscapesItsNameInLogs() {
         Instant created = Instant.parse("2026-01-02T03:04:05Z");
         BpfMap map = newMap();
-        OwnedObject object = new OwnedObject(Kind.MAP, map, "line\nbreak", "array", USER, Lifetime.DAEMON, 9,
+        OwnedObject.FdHeld object = new OwnedObject.FdHeld(Kind.MAP, map, "line\nbreak", "array", USER, Lifetime.DAEMON, 9,
                 Map.of("app", "demo"), created);
         registry.add(object);
 
         assertThat(object.sessionId()).as("a daemon-lifetime object follows no session").isZero();
         assertThat((Object) object.kernelObject()).isSameAs(map);
-        assertThat(object.attachment()).isNull();
         assertThat(object.unrecorded()).isNull();
         assertThat(object.labels()).isEqualTo(Map.of("app", "demo"));
         assertThat(object.createdAt()).isEqualTo(created);
@@ -269,7 +268,7 @@ class RegistryTest {
     @Test
     void anUnrecordedObjectIsRootsAndSaysWhoseItWas() {
         Unrecorded withUid = new Unrecorded("map-42-uid-1000", 1000);
-        OwnedObject object = registry.add(OwnedObject.unrecorded(Kind.MAP, newMap(), "found", "array", Map.of(),
+        OwnedObject.FdHeld object = registry.add(OwnedObject.FdHeld.unrecorded(Kind.MAP, newMap(), "found", "array", Map.of(),
                 Instant.now(), withUid));
 
         assertThat(object.owner()).isEqualTo(OwnedObject.ROOT);
@@ -305,12 +304,12 @@ class RegistryTest {
     }
 
     private OwnedObject sessionMap(String name, long sessionId) {
-        return new OwnedObject(Kind.MAP, newMap(), name, "array", USER, Lifetime.SESSION, sessionId, Map.of(),
+        return new OwnedObject.FdHeld(Kind.MAP, newMap(), name, "array", USER, Lifetime.SESSION, sessionId, Map.of(),
                 Instant.now());
     }
 
     private OwnedObject daemonMap(String name) {
-        return new OwnedObject(Kind.MAP, newMap(), name, "array", USER, Lifetime.DAEMON, 0, Map.of(), Instant.now());
+        return new OwnedObject.FdHeld(Kind.MAP, newMap(), name, "array", USER, Lifetime.DAEMON, 0, Map.of(), Instant.now());
     }
 
     private static BpfMap newMap() {
@@ -318,7 +317,7 @@ class RegistryTest {
     }
 
     private static OwnedObject attachment(int id) {
-        return new OwnedObject(id, new RecordedOnly(), "tc", USER, Map.of(), Instant.now());
+        return new OwnedObject.KernelHeld(id, new RecordedOnly(), "tc", USER, Map.of(), Instant.now());
     }
 
     private static LostObject lost(ObjectKey key) {
