@@ -61,12 +61,6 @@ public final class DaemonMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final ProgramRunStats programStats;
 
-    /**
-     * @param usage the locked memory of each uid's objects
-     * @param openConnections how many clients are connected now
-     * @param programStats whether to enable and export program run statistics (costly; see
-     *     {@link io.bpfkeeper.daemon.config.MetricsConfig})
-     */
     /** Counts the policy's refusals as bpfkeeper_refused_total{reason}, reason being the missing grant. */
     public Refusals refusals() {
         return reason -> Counter.builder("bpfkeeper.refused")
@@ -76,6 +70,12 @@ public final class DaemonMetrics implements AutoCloseable {
                 .increment();
     }
 
+    /**
+     * @param usage what each uid owns: its objects and their locked memory
+     * @param openConnections how many clients are connected now
+     * @param programStats whether to enable and export program run statistics (costly; see
+     *     {@link io.bpfkeeper.daemon.config.MetricsConfig})
+     */
     public DaemonMetrics(Registry registry, Usage usage, IntSupplier openConnections, boolean programStats) {
         this.ownedObjects = new OwnedObjectMetrics(meters, usage);
         Gauge.builder("bpfkeeper.connections.open", openConnections::getAsInt)
@@ -161,6 +161,7 @@ public final class DaemonMetrics implements AutoCloseable {
 
     /** Everything in the Prometheus text format. */
     public String scrape() {
+        ownedObjects.refreshPerUid();
         return meters.scrape();
     }
 

@@ -4,6 +4,8 @@ import io.bpfkeeper.daemon.kernel.FdInfo;
 import io.bpfkeeper.daemon.registry.ObjectKey;
 import io.bpfkeeper.daemon.registry.OwnedObject;
 import io.bpfkeeper.daemon.registry.RegistryListener;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -44,5 +46,20 @@ public final class Usage implements RegistryListener {
 
     public long lockedMemoryBytes(int uid) {
         return lockedMemory.getOrDefault(uid, 0L);
+    }
+
+    /** Every uid that owns objects now. */
+    public List<OfUid> perUid() {
+        List<OfUid> uids = new ArrayList<>();
+        objects.forEach((uid, count) -> {
+            if (count > 0) {
+                uids.add(new OfUid(uid, count, lockedMemoryBytes(uid)));
+            }
+        });
+        return uids;
+    }
+
+    /** What one uid owns: its objects, and the locked memory they are charged. */
+    public record OfUid(int uid, long objects, long lockedMemoryBytes) {
     }
 }

@@ -94,11 +94,13 @@ class MetricsScrapeTest {
 
             assertThat(charged).isPositive();
             assertThat(daemon.scrape().lines())
-                    .contains("bpfkeeper_owned_locked_memory_bytes{uid=\"0\"} " + (double) charged);
+                    .contains("bpfkeeper_owned_locked_memory_bytes{uid=\"0\"} " + (double) charged)
+                    .contains("bpfkeeper_uid_owned_objects{uid=\"0\"} 2.0");
 
             client.release(Kind.MAP, large.id());
             assertThat(daemon.scrape().lines()).contains("bpfkeeper_owned_locked_memory_bytes{uid=\"0\"} "
-                    + (double) Bpftool.mapShow((int) small.id()).get("bytes_memlock").asLong());
+                    + (double) Bpftool.mapShow((int) small.id()).get("bytes_memlock").asLong())
+                    .contains("bpfkeeper_uid_owned_objects{uid=\"0\"} 1.0");
         }
     }
 
